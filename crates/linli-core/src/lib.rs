@@ -1,0 +1,43 @@
+//! # linli-core
+//!
+//! The part of Linli that knows nothing of browsers: the bundle format, the street graph and its
+//! travel profiles, snapping, and one-to-many routing from a starting point to every service.
+//! The web app and the `linli` command line both answer queries through [`Finder`], so a
+//! distance printed by the CLI is the distance shown on the page.
+//!
+//! Nothing here reads the clock, the network or global state: data and time are passed in.
+//!
+//! ```
+//! use linli_core::{Bundle, Finder, LngLat, Mode};
+//! # fn demo(bytes: &[u8]) -> Result<(), Box<dyn std::error::Error>> {
+//! let finder = Finder::new(Bundle::decode(bytes)?);
+//! let mut router = finder.router();
+//! let here = LngLat::new(114.02, 22.53);
+//! for reach in finder.nearest(&mut router, here, Mode::Walk, |_| true)?.iter().take(3) {
+//!     println!("{} {:?} m", finder.services()[reach.service].name, reach.route_m);
+//! }
+//! # Ok(()) }
+//! ```
+
+pub mod bundle;
+pub mod crs;
+pub mod finder;
+pub mod geom;
+pub mod graph;
+pub mod network;
+pub mod profile;
+pub mod router;
+pub mod service;
+
+#[cfg(test)]
+mod oracle_tests;
+
+pub use bundle::{Bundle, DecodeError, FORMAT_VERSION, MAGIC};
+pub use crs::Crs;
+pub use finder::{Finder, QueryError, Reach, Route};
+pub use geom::{BBox, LngLat};
+pub use graph::{Edge, EdgeId, NodeId, RoadClass, StreetGraph};
+pub use network::{Network, Snap};
+pub use profile::{access_from_tags, Access, Mode};
+pub use router::Router;
+pub use service::{Amenities, Amenity, Kind, Service};
