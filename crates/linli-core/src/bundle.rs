@@ -319,7 +319,8 @@ impl Reader<'_> {
     fn str(&mut self) -> Result<String, DecodeError> {
         let n = self.count(1)?;
         let bytes = &self.buf[self.pos..self.pos + n];
-        let s = std::str::from_utf8(bytes).map_err(|e| self.invalid(format!("text is not UTF-8: {e}")))?;
+        let s = std::str::from_utf8(bytes)
+            .map_err(|e| self.invalid(format!("text is not UTF-8: {e}")))?;
         self.pos += n;
         Ok(s.to_string())
     }
@@ -500,7 +501,9 @@ mod tests {
             assert!(
                 matches!(
                     err,
-                    DecodeError::NotABundle | DecodeError::Truncated { .. } | DecodeError::Corrupted { .. }
+                    DecodeError::NotABundle
+                        | DecodeError::Truncated { .. }
+                        | DecodeError::Corrupted { .. }
                 ),
                 "length {len}: {err}"
             );
@@ -519,7 +522,10 @@ mod tests {
         for i in 0..bytes.len() {
             let mut bad = bytes.clone();
             bad[i] ^= 1 << rng.below(8);
-            assert!(Bundle::decode(&bad).is_err(), "flip at byte {i} went unnoticed");
+            assert!(
+                Bundle::decode(&bad).is_err(),
+                "flip at byte {i} went unnoticed"
+            );
         }
     }
 

@@ -238,10 +238,7 @@ impl Finder {
                 } else {
                     self.network.edge_length_m(target.edge)
                 };
-                points.extend(
-                    self.network
-                        .edge_slice(target.edge, start, target.offset_m),
-                );
+                points.extend(self.network.edge_slice(target.edge, start, target.offset_m));
             }
         }
         points.push(target.point);
@@ -331,7 +328,13 @@ impl Finder {
         best
     }
 
-    fn best_entry(&self, router: &Router, origin: &Snap, target: &Snap, mode: Mode) -> Option<Entry> {
+    fn best_entry(
+        &self,
+        router: &Router,
+        origin: &Snap,
+        target: &Snap,
+        mode: Mode,
+    ) -> Option<Entry> {
         self.best_entry_cost(router, origin, target, mode)
             .map(|(_, e)| e)
     }

@@ -53,7 +53,10 @@ impl LngLat {
     /// assert!((d - 111_195.0).abs() < 10.0);
     /// ```
     pub fn distance_m(self, other: LngLat) -> f64 {
-        Haversine.distance(Point::new(self.lng, self.lat), Point::new(other.lng, other.lat))
+        Haversine.distance(
+            Point::new(self.lng, self.lat),
+            Point::new(other.lng, other.lat),
+        )
     }
 }
 
@@ -94,7 +97,10 @@ impl BBox {
     /// Is `p` inside the box grown by `margin_m` metres on every side?
     pub fn contains_with_margin(&self, p: LngLat, margin_m: f64) -> bool {
         let dlat = margin_m / METERS_PER_DEGREE;
-        let coslat = ((self.min.lat + self.max.lat) / 2.0).to_radians().cos().max(0.01);
+        let coslat = ((self.min.lat + self.max.lat) / 2.0)
+            .to_radians()
+            .cos()
+            .max(0.01);
         let dlng = dlat / coslat;
         p.lng >= self.min.lng - dlng
             && p.lng <= self.max.lng + dlng

@@ -228,9 +228,7 @@ impl Network {
         let along = &self.vertex_along_m[start..end];
         let xy = &self.vertex_xy[start..end];
         let at = |d: f64| -> LngLat {
-            let i = along
-                .partition_point(|a| *a <= d)
-                .clamp(1, along.len() - 1);
+            let i = along.partition_point(|a| *a <= d).clamp(1, along.len() - 1);
             let span = along[i] - along[i - 1];
             let t = if span > 0.0 {
                 ((d - along[i - 1]) / span).clamp(0.0, 1.0)
@@ -374,8 +372,8 @@ impl SegmentGrid {
                 }
                 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
                 let cell = r as usize * self.cols + c as usize;
-                let items = &self.items
-                    [self.cell_start[cell] as usize..self.cell_start[cell + 1] as usize];
+                let items =
+                    &self.items[self.cell_start[cell] as usize..self.cell_start[cell + 1] as usize];
                 for &(e, seg) in items {
                     if !usable(e) {
                         continue;

@@ -86,8 +86,11 @@ pub(crate) fn random_graph(rng: &mut Rng, side: u32) -> StreetGraph {
                     let t = k as f64 / 4.0;
                     let bend = (rng.unit() - 0.5) * step * 0.3;
                     shape_points.push(
-                        LngLat::new(a.lng + t * (b.lng - a.lng) + bend, a.lat + t * (b.lat - a.lat) - bend)
-                            .to_e6(),
+                        LngLat::new(
+                            a.lng + t * (b.lng - a.lng) + bend,
+                            a.lat + t * (b.lat - a.lat) - bend,
+                        )
+                        .to_e6(),
                     );
                 }
                 edges.push(Edge {
@@ -95,7 +98,11 @@ pub(crate) fn random_graph(rng: &mut Rng, side: u32) -> StreetGraph {
                     to: NodeId(to),
                     shape: (start, shape_points.len() as u32),
                     access,
-                    class: if steps { RoadClass::Steps } else { RoadClass::Minor },
+                    class: if steps {
+                        RoadClass::Steps
+                    } else {
+                        RoadClass::Minor
+                    },
                     name: None,
                 });
             }
@@ -200,10 +207,10 @@ fn router_matches_naive_dijkstra_on_random_graphs() {
                     .map(|s| (s.node.index(), f64::from(s.cost_cm)))
                     .collect::<Vec<_>>(),
             );
-            for v in 0..n {
+            for (v, want) in expected.iter().enumerate() {
                 let got = router.cost_cm(NodeId(v as u32));
-                if expected[v].is_finite() {
-                    assert_eq!(f64::from(got), expected[v], "seed {seed} {mode} node {v}");
+                if want.is_finite() {
+                    assert_eq!(f64::from(got), *want, "seed {seed} {mode} node {v}");
                 } else {
                     assert_eq!(got, UNREACHED, "seed {seed} {mode} node {v}");
                 }
@@ -243,11 +250,15 @@ fn snapping_matches_brute_force_projection() {
                 }
                 let snap = net.snap(p, mode, 400.0);
                 if best <= 399.0 {
-                    let snap = snap.unwrap_or_else(|| panic!("seed {seed}: no snap, brute force {best}"));
+                    let snap =
+                        snap.unwrap_or_else(|| panic!("seed {seed}: no snap, brute force {best}"));
                     let [x, y] = proj.project(snap.point);
                     let [px, py] = proj.project(p);
                     let d = ((x - px).powi(2) + (y - py).powi(2)).sqrt();
-                    assert!((d - best).abs() < 0.01, "seed {seed} {mode}: {d} vs brute force {best}");
+                    assert!(
+                        (d - best).abs() < 0.01,
+                        "seed {seed} {mode}: {d} vs brute force {best}"
+                    );
                 } else if best > 401.0 {
                     assert!(snap.is_none(), "seed {seed}: snapped beyond the limit");
                 }
@@ -270,10 +281,10 @@ fn reference_nearest(finder: &Finder, origin: LngLat, mode: Mode) -> Vec<Option<
     n += 1;
     cuts[snap.edge.index()].push((snap.offset_m, origin_vertex));
     let mut service_vertex = vec![None; services.len()];
-    for i in 0..services.len() {
+    for (i, vertex) in service_vertex.iter_mut().enumerate() {
         if let Some(s) = finder.service_snap(i, mode) {
             cuts[s.edge.index()].push((s.offset_m, n));
-            service_vertex[i] = Some((n, s.distance_m));
+            *vertex = Some((n, s.distance_m));
             n += 1;
         }
     }
@@ -298,9 +309,7 @@ fn reference_nearest(finder: &Finder, origin: LngLat, mode: Mode) -> Vec<Option<
     let dist = naive_dijkstra(n, &arcs, &[(origin_vertex, 0.0)]);
     service_vertex
         .iter()
-        .map(|sv| {
-            sv.and_then(|(v, d)| dist[v].is_finite().then(|| snap.distance_m + dist[v] + d))
-        })
+        .map(|sv| sv.and_then(|(v, d)| dist[v].is_finite().then(|| snap.distance_m + dist[v] + d)))
         .collect()
 }
 
@@ -330,16 +339,29 @@ fn nearest_matches_reference_on_random_graphs() {
                         (Some(a), Some(b)) => {
                             reachable += 1;
                             // Centimetre rounding per edge, a few dozen edges at most.
-                            assert!((a - b).abs() < 0.5, "seed {seed} {mode} service {}: {a} vs {b}", r.service);
-                            assert!(a + 1e-6 >= r.straight_m * 0.999, "route shorter than straight line");
+                            assert!(
+                                (a - b).abs() < 0.5,
+                                "seed {seed} {mode} service {}: {a} vs {b}",
+                                r.service
+                            );
+                            assert!(
+                                a + 1e-6 >= r.straight_m * 0.999,
+                                "route shorter than straight line"
+                            );
                         }
                         (None, None) => unreachable += 1,
-                        (a, b) => panic!("seed {seed} {mode} service {}: {a:?} vs reference {b:?}", r.service),
+                        (a, b) => panic!(
+                            "seed {seed} {mode} service {}: {a:?} vs reference {b:?}",
+                            r.service
+                        ),
                     }
                 }
                 // Ordered: reachable ascending, then unreachable.
                 let routes: Vec<_> = got.iter().map(|r| r.route_m).collect();
-                let first_none = routes.iter().position(Option::is_none).unwrap_or(routes.len());
+                let first_none = routes
+                    .iter()
+                    .position(Option::is_none)
+                    .unwrap_or(routes.len());
                 assert!(routes[first_none..].iter().all(Option::is_none));
                 assert!(routes[..first_none].windows(2).all(|w| w[0] <= w[1]));
 
@@ -366,5 +388,8 @@ fn nearest_matches_reference_on_random_graphs() {
         }
     }
     println!("{reachable} reachable and {unreachable} unreachable pairs compared");
-    assert!(reachable > 1000 && unreachable > 10, "the random graphs should exercise both cases");
+    assert!(
+        reachable > 1000 && unreachable > 10,
+        "the random graphs should exercise both cases"
+    );
 }

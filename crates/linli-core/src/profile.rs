@@ -65,7 +65,8 @@ impl Mode {
         match self {
             Mode::Walk => 5.0 / 3.6,
             Mode::Ebike => 15.0 / 3.6,
-            Mode::StepFree => 3.6 / 3.6,
+            // 3.6 km/h
+            Mode::StepFree => 1.0,
         }
     }
 
@@ -173,19 +174,17 @@ impl Access {
 /// Anything that answers "what is the value of tag `key`?".
 pub trait Tags {
     /// The value of `key`, if the way has it.
-    fn get(&self, key: &str) -> Option<&str>;
+    fn tag(&self, key: &str) -> Option<&str>;
 }
 
 impl Tags for [(String, String)] {
-    fn get(&self, key: &str) -> Option<&str> {
-        self.iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+    fn tag(&self, key: &str) -> Option<&str> {
+        self.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
     }
 }
 
 impl Tags for [(&str, &str)] {
-    fn get(&self, key: &str) -> Option<&str> {
+    fn tag(&self, key: &str) -> Option<&str> {
         self.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
     }
 }
@@ -199,14 +198,14 @@ const NO: &[&str] = &["no", "private", "use_sidepath"];
 
 /// May this vehicle or person use the way at all, given `access` and the mode's own key?
 fn allowed_by_access(tags: &(impl Tags + ?Sized), key: &str, default: bool) -> bool {
-    let own = tags.get(key);
+    let own = tags.tag(key);
     if is_one_of(own, YES) {
         return true;
     }
     if is_one_of(own, NO) {
         return false;
     }
-    if is_one_of(tags.get("access"), &["no", "private"]) {
+    if is_one_of(tags.tag("access"), &["no", "private"]) {
         return false;
     }
     default
@@ -215,12 +214,12 @@ fn allowed_by_access(tags: &(impl Tags + ?Sized), key: &str, default: bool) -> b
 /// The access of an OpenStreetMap way for every mode, by the rules in the module docs.
 /// Returns [`Access::NONE`] for ways that are not streets.
 pub fn access_from_tags(tags: &(impl Tags + ?Sized)) -> Access {
-    let Some(highway) = tags.get("highway") else {
+    let Some(highway) = tags.tag("highway") else {
         return Access::NONE;
     };
     let walk = walk_allowed(tags, highway);
     let walk_forward = walk;
-    let walk_backward = walk && !is_one_of(tags.get("oneway:foot"), &["yes", "true", "1"]);
+    let walk_backward = walk && !is_one_of(tags.tag("oneway:foot"), &["yes", "true", "1"]);
 
     let step_free = walk && step_free_allowed(tags, highway);
 
@@ -265,14 +264,14 @@ fn walk_allowed(tags: &(impl Tags + ?Sized), highway: &str) -> bool {
     if WALKABLE.contains(&highway) {
         allowed_by_access(tags, "foot", true)
     } else if highway == "motorway" || highway == "motorway_link" {
-        is_one_of(tags.get("foot"), YES)
+        is_one_of(tags.tag("foot"), YES)
     } else {
         false
     }
 }
 
 fn step_free_allowed(tags: &(impl Tags + ?Sized), highway: &str) -> bool {
-    let wheelchair = tags.get("wheelchair");
+    let wheelchair = tags.tag("wheelchair");
     if wheelchair == Some("no") {
         return false;
     }
@@ -280,7 +279,7 @@ fn step_free_allowed(tags: &(impl Tags + ?Sized), highway: &str) -> bool {
         return true;
     }
     if highway == "steps" {
-        return tags.get("ramp") == Some("yes") || tags.get("ramp:wheelchair") == Some("yes");
+        return tags.tag("ramp") == Some("yes") || tags.tag("ramp:wheelchair") == Some("yes");
     }
     if highway == "path" || highway == "track" {
         const ROUGH: &[&str] = &["bad", "very_bad", "horrible", "very_horrible", "impassable"];
@@ -293,7 +292,7 @@ fn step_free_allowed(tags: &(impl Tags + ?Sized), highway: &str) -> bool {
             "dirt",
             "ground",
         ];
-        if is_one_of(tags.get("smoothness"), ROUGH) || is_one_of(tags.get("surface"), LOOSE) {
+        if is_one_of(tags.tag("smoothness"), ROUGH) || is_one_of(tags.tag("surface"), LOOSE) {
             return false;
         }
     }
@@ -322,7 +321,7 @@ fn ebike_allowed(tags: &(impl Tags + ?Sized), highway: &str) -> bool {
     if ROADS.contains(&highway) {
         allowed_by_access(tags, "bicycle", true)
     } else if ONLY_IF_SIGNED.contains(&highway) {
-        is_one_of(tags.get("bicycle"), YES)
+        is_one_of(tags.tag("bicycle"), YES)
     } else {
         false
     }
@@ -330,8 +329,8 @@ fn ebike_allowed(tags: &(impl Tags + ?Sized), highway: &str) -> bool {
 
 /// (forward, backward) for a bicycle on a way it may use.
 fn ebike_directions(tags: &(impl Tags + ?Sized)) -> (bool, bool) {
-    let oneway = tags.get("oneway");
-    let roundabout = is_one_of(tags.get("junction"), &["roundabout", "circular"]);
+    let oneway = tags.tag("oneway");
+    let roundabout = is_one_of(tags.tag("junction"), &["roundabout", "circular"]);
     let mut restriction = if is_one_of(oneway, &["yes", "true", "1"]) {
         Some(true)
     } else if is_one_of(oneway, &["-1", "reverse"]) {
@@ -344,13 +343,13 @@ fn ebike_directions(tags: &(impl Tags + ?Sized)) -> (bool, bool) {
         None
     };
     const OPPOSITE: &[&str] = &["opposite", "opposite_lane", "opposite_track"];
-    let contraflow = tags.get("oneway:bicycle") == Some("no")
-        || is_one_of(tags.get("cycleway"), OPPOSITE)
-        || is_one_of(tags.get("cycleway:left"), OPPOSITE)
-        || is_one_of(tags.get("cycleway:right"), OPPOSITE);
+    let contraflow = tags.tag("oneway:bicycle") == Some("no")
+        || is_one_of(tags.tag("cycleway"), OPPOSITE)
+        || is_one_of(tags.tag("cycleway:left"), OPPOSITE)
+        || is_one_of(tags.tag("cycleway:right"), OPPOSITE);
     if contraflow {
         restriction = None;
-    } else if restriction.is_none() && tags.get("oneway:bicycle") == Some("yes") {
+    } else if restriction.is_none() && tags.tag("oneway:bicycle") == Some("yes") {
         restriction = Some(true);
     }
     match restriction {
@@ -394,7 +393,11 @@ mod tests {
         #[case] stepfree: [bool; 2],
     ) {
         let a = access(tags);
-        assert_eq!([a.forward(Mode::Walk), a.backward(Mode::Walk)], walk, "walk");
+        assert_eq!(
+            [a.forward(Mode::Walk), a.backward(Mode::Walk)],
+            walk,
+            "walk"
+        );
         assert_eq!(
             [a.forward(Mode::Ebike), a.backward(Mode::Ebike)],
             ebike,

@@ -257,7 +257,10 @@ mod tests {
     #[test]
     fn unknown_codes_name_the_vocabulary() {
         let err = "sauna".parse::<Amenity>().unwrap_err().to_string();
-        assert!(err.contains("'sauna'") && err.contains("drinking_water"), "{err}");
+        assert!(
+            err.contains("'sauna'") && err.contains("drinking_water"),
+            "{err}"
+        );
         assert!("hospital".parse::<Kind>().is_err());
         assert_eq!("rest_stop".parse::<Kind>(), Ok(Kind::RestStop));
     }

@@ -1,0 +1,189 @@
+//! `linli`: build Linli bundles and ask them the app's questions from the command line.
+//! Glue only: parse arguments, call `linli_build`, print, exit non-zero with the error chain.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use linli_build::{answer, build, BuildOptions};
+use linli_core::{Bundle, Crs, Finder, Kind, LngLat, Mode};
+
+#[derive(Parser)]
+#[command(
+    name = "linli",
+    version,
+    about = "Build Linli bundles and find the nearest community services"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build a bundle from an OpenStreetMap extract and a services file.
+    Build {
+        /// OpenStreetMap extract, PBF or XML.
+        #[arg(long)]
+        osm: PathBuf,
+        /// Services file, CSV (UTF-8, header row) or GeoJSON.
+        #[arg(long)]
+        services: PathBuf,
+        /// Coordinate system of the services' lng/lat: wgs84, gcj02 (Amap, Tencent) or bd09 (Baidu).
+        #[arg(long, default_value = "wgs84")]
+        services_crs: Crs,
+        /// Area name shown in the app (default: the services file's name).
+        #[arg(long)]
+        name: Option<String>,
+        /// Build date to record, YYYY-MM-DD (default: today, UTC).
+        #[arg(long)]
+        date: Option<String>,
+        /// Leave out invalid service records (each one is reported) instead of failing.
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Where to write the bundle.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// List services nearest to a point by route distance.
+    Nearest {
+        /// A bundle built by `linli build`.
+        #[arg(long)]
+        bundle: PathBuf,
+        /// Latitude of the starting point (WGS-84).
+        #[arg(long, allow_hyphen_values = true)]
+        lat: f64,
+        /// Longitude of the starting point (WGS-84).
+        #[arg(long, allow_hyphen_values = true)]
+        lng: f64,
+        /// Travel mode: walk, ebike or stepfree.
+        #[arg(long, default_value = "walk")]
+        mode: Mode,
+        /// Only this kind: centre, rest_stop or canteen.
+        #[arg(long)]
+        kind: Option<Kind>,
+        /// At most this many results.
+        #[arg(long)]
+        limit: Option<usize>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("linli: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load(path: &PathBuf) -> anyhow::Result<Finder> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let bundle = Bundle::decode(&bytes).with_context(|| format!("{}", path.display()))?;
+    Ok(Finder::new(bundle))
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Build {
+            osm,
+            services,
+            services_crs,
+            name,
+            date,
+            skip_invalid,
+            out,
+        } => {
+            let options = BuildOptions {
+                osm,
+                services,
+                services_crs,
+                name,
+                build_date: date
+                    .unwrap_or_else(|| chrono::Utc::now().format("%Y-%m-%d").to_string()),
+                skip_invalid,
+            };
+            let (bundle, bytes, report) = build(&options)?;
+            std::fs::write(&out, &bytes)
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            let [centres, rest_stops, canteens] = report.services_by_kind;
+            println!("built {} ({})", out.display(), bundle.name);
+            println!(
+                "  osm:        {:?}, {} highway ways, {} used",
+                report.osm_format, report.streets.highway_ways, report.streets.used_ways
+            );
+            if !report.streets.unusable_ways.is_empty() {
+                let list: Vec<String> = report
+                    .streets
+                    .unusable_ways
+                    .iter()
+                    .map(|(k, n)| format!("{k} {n}"))
+                    .collect();
+                println!("  not usable by any mode (left out): {}", list.join(", "));
+            }
+            if report.streets.ways_with_missing_nodes > 0 {
+                println!(
+                    "  {} ways refer to {} nodes missing from the extract; their known parts are kept",
+                    report.streets.ways_with_missing_nodes, report.streets.missing_node_refs
+                );
+            }
+            println!("  nodes:      {}", report.nodes);
+            println!(
+                "  edges:      {} ({} shape points)",
+                report.edges, report.shape_points
+            );
+            println!("  services:   {} ({centres} centres, {rest_stops} rest stops, {canteens} canteens)", centres + rest_stops + canteens);
+            println!("  bytes:      {}", report.bytes);
+            println!("  warnings:   {}", report.warnings.len());
+            for w in &report.warnings {
+                println!("    warning: {w}");
+            }
+            if !report.skipped.is_empty() {
+                println!(
+                    "  skipped:    {} problem(s) in invalid records, left out:",
+                    report.skipped.len()
+                );
+                for p in &report.skipped {
+                    println!("    skipped: {p}");
+                }
+            }
+            Ok(())
+        }
+        Command::Nearest {
+            bundle,
+            lat,
+            lng,
+            mode,
+            kind,
+            limit,
+            json,
+        } => {
+            let finder = load(&bundle)?;
+            let items = answer::nearest(&finder, LngLat::new(lng, lat), mode, kind, limit)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&items)?);
+            } else {
+                for (i, it) in items.iter().enumerate() {
+                    let route = it.route_m.map_or_else(
+                        || "unreachable".to_string(),
+                        |m| format!("{m:.0} m, {:.0} min", it.time_s.unwrap_or(0.0) / 60.0),
+                    );
+                    println!(
+                        "{:>3}. {} [{}] {} (straight {:.0} m)",
+                        i + 1,
+                        it.name,
+                        it.kind,
+                        route,
+                        it.straight_m
+                    );
+                }
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,480 @@
+//! The `linli` binary end to end: building from the fixtures and the real Futian extract,
+//! answering `nearest`, and reporting bad input precisely.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use linli_core::crs::{from_wgs84, Crs};
+use linli_core::Bundle;
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn linli(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_linli"))
+        .args(args)
+        .output()
+        .expect("run linli")
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "linli failed: {}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+fn failed(out: &Output) -> String {
+    assert!(!out.status.success(), "linli should have failed");
+    String::from_utf8_lossy(&out.stderr).to_string()
+}
+
+fn tmp() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temp dir")
+}
+
+fn build(osm: &Path, services: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "build",
+        "--osm",
+        osm.to_str().expect("utf-8 path"),
+        "--services",
+        services.to_str().expect("utf-8 path"),
+        "--date",
+        "2026-11-22",
+        "--out",
+        out.to_str().expect("utf-8 path"),
+    ];
+    args.extend_from_slice(extra);
+    linli(&args)
+}
+
+fn nearest(bundle: &Path, lng: f64, lat: f64, mode: &str) -> Vec<Value> {
+    let out = linli(&[
+        "nearest",
+        "--bundle",
+        bundle.to_str().expect("utf-8 path"),
+        "--lat",
+        &lat.to_string(),
+        "--lng",
+        &lng.to_string(),
+        "--mode",
+        mode,
+        "--json",
+    ]);
+    let v: Value = serde_json::from_str(&ok(&out)).expect("json");
+    v.as_array().expect("array").clone()
+}
+
+fn route_to(items: &[Value], id: &str) -> Option<f64> {
+    let item = items
+        .iter()
+        .find(|i| i["id"] == id)
+        .unwrap_or_else(|| panic!("{id} missing"));
+    item["route_m"].as_f64()
+}
+
+fn tiny_town() -> (tempfile::TempDir, PathBuf) {
+    let dir = tmp();
+    let out = dir.path().join("tiny.linli");
+    ok(&build(
+        &fixture("tiny-town.osm"),
+        &fixture("tiny-town-services.csv"),
+        &out,
+        &[],
+    ));
+    (dir, out)
+}
+
+#[test]
+fn oneway_street_sends_ebikes_round_the_block() {
+    let (_dir, bundle) = tiny_town();
+    let walk =
+        route_to(&nearest(&bundle, 114.0002, 22.4999, "walk"), "oneway-stop").expect("walkable");
+    let ebike =
+        route_to(&nearest(&bundle, 114.0002, 22.4999, "ebike"), "oneway-stop").expect("rideable");
+    assert!((70.0..100.0).contains(&walk), "walk {walk}");
+    assert!(ebike > 300.0 && ebike < 450.0, "ebike {ebike}");
+}
+
+#[test]
+fn stepfree_avoids_the_steps() {
+    let (_dir, bundle) = tiny_town();
+    let walk =
+        route_to(&nearest(&bundle, 114.0052, 22.4999, "walk"), "steps-centre").expect("walkable");
+    let stepfree = route_to(
+        &nearest(&bundle, 114.0052, 22.4999, "stepfree"),
+        "steps-centre",
+    )
+    .expect("reachable by the ramp");
+    assert!(walk < 120.0, "walk {walk}");
+    assert!(stepfree > 300.0, "stepfree {stepfree}");
+}
+
+#[test]
+fn footway_is_for_walking_only() {
+    let (_dir, bundle) = tiny_town();
+    let walk = route_to(
+        &nearest(&bundle, 114.0102, 22.4999, "walk"),
+        "footway-canteen",
+    )
+    .expect("walkable");
+    let ebike = route_to(
+        &nearest(&bundle, 114.0102, 22.4999, "ebike"),
+        "footway-canteen",
+    )
+    .expect("by road");
+    assert!(walk < 120.0, "walk {walk}");
+    assert!(ebike > 350.0, "ebike {ebike}");
+}
+
+#[test]
+fn island_is_unreachable_and_listed_last() {
+    let (_dir, bundle) = tiny_town();
+    for mode in ["walk", "ebike", "stepfree"] {
+        let items = nearest(&bundle, 114.0002, 22.4999, mode);
+        assert_eq!(items.len(), 4);
+        let island = items
+            .iter()
+            .position(|i| i["id"] == "island-canteen")
+            .expect("listed");
+        assert!(items[island]["route_m"].is_null() && items[island]["time_s"].is_null());
+        assert_eq!(items[island]["reachable"], false);
+        assert!(items[island]["straight_m"].as_f64().expect("straight") > 1000.0);
+        let reachable: Vec<_> = items
+            .iter()
+            .take_while(|i| !i["route_m"].is_null())
+            .collect();
+        assert!(
+            items[reachable.len()..]
+                .iter()
+                .all(|i| i["route_m"].is_null()),
+            "{mode}"
+        );
+    }
+}
+
+#[test]
+fn kind_and_limit_filter_the_answer() {
+    let (_dir, bundle) = tiny_town();
+    let out = ok(&linli(&[
+        "nearest",
+        "--bundle",
+        bundle.to_str().expect("path"),
+        "--lat",
+        "22.4999",
+        "--lng",
+        "114.0002",
+        "--kind",
+        "canteen",
+        "--limit",
+        "1",
+        "--json",
+    ]));
+    let v: Vec<Value> = serde_json::from_str(&out).expect("json");
+    assert_eq!(v.len(), 1);
+    assert_eq!(v[0]["kind"], "canteen");
+}
+
+#[test]
+fn futian_pbf_and_xml_build_the_same_bundle() {
+    let dir = tmp();
+    let services = root().join("data/sample/futian-services.csv");
+    let a = dir.path().join("a.linli");
+    let b = dir.path().join("b.linli");
+    let summary = ok(&build(
+        &root().join("data/osm/shenzhen-futian.osm.pbf"),
+        &services,
+        &a,
+        &[],
+    ));
+    ok(&build(
+        &root().join("data/osm/shenzhen-futian.osm"),
+        &services,
+        &b,
+        &[],
+    ));
+    assert_eq!(std::fs::read(&a).expect("a"), std::fs::read(&b).expect("b"));
+    assert!(summary.contains("services:   45"), "{summary}");
+    assert!(summary.contains("warnings:   0"), "{summary}");
+
+    let bundle = Bundle::decode(&std::fs::read(&a).expect("a")).expect("decodes");
+    assert_eq!(bundle.attribution, "© OpenStreetMap contributors");
+    assert!(bundle.graph.nodes.len() > 1000 && bundle.graph.edges.len() > 2000);
+    // Chegongmiao, between the metro station and the Tairan blocks.
+    for mode in ["walk", "ebike", "stepfree"] {
+        let items = nearest(&a, 114.02, 22.535, mode);
+        assert_eq!(items.len(), 45);
+        let routes: Vec<f64> = items.iter().filter_map(|i| i["route_m"].as_f64()).collect();
+        assert!(
+            routes.len() >= 40,
+            "{mode}: most services reachable, got {}",
+            routes.len()
+        );
+        assert!(routes.windows(2).all(|w| w[0] <= w[1]), "{mode}: sorted");
+        for i in &items {
+            if let Some(r) = i["route_m"].as_f64() {
+                let s = i["straight_m"].as_f64().expect("straight");
+                assert!(r + 0.2 >= s, "{mode}: route {r} shorter than straight {s}");
+                // Divided main roads are one-way carriageways, so e-bike detours can be long.
+                assert!(
+                    r < s * 6.0 + 500.0,
+                    "{mode}: route {r} implausibly long for straight {s}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn geojson_and_csv_give_the_same_services() {
+    let dir = tmp();
+    let osm = root().join("data/osm/shenzhen-futian.osm.pbf");
+    let a = dir.path().join("csv.linli");
+    let b = dir.path().join("geojson.linli");
+    ok(&build(
+        &osm,
+        &root().join("data/sample/futian-services.csv"),
+        &a,
+        &["--name", "x"],
+    ));
+    ok(&build(
+        &osm,
+        &root().join("data/sample/futian-services.geojson"),
+        &b,
+        &["--name", "x"],
+    ));
+    let a = Bundle::decode(&std::fs::read(&a).expect("a")).expect("a");
+    let b = Bundle::decode(&std::fs::read(&b).expect("b")).expect("b");
+    assert_eq!(a.services, b.services);
+}
+
+#[test]
+fn gcj02_and_bd09_inputs_land_where_wgs84_does() {
+    let dir = tmp();
+    let osm = root().join("data/osm/shenzhen-futian.osm.pbf");
+    let csv = std::fs::read_to_string(root().join("data/sample/futian-services.csv")).expect("csv");
+    let wgs = dir.path().join("wgs.linli");
+    ok(&build(
+        &osm,
+        &root().join("data/sample/futian-services.csv"),
+        &wgs,
+        &[],
+    ));
+    let wgs = Bundle::decode(&std::fs::read(&wgs).expect("wgs")).expect("wgs");
+    for crs in [Crs::Gcj02, Crs::Bd09] {
+        // Rewrite the lng/lat columns into `crs`.
+        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        let headers = reader.headers().expect("headers").clone();
+        let (ix, iy) = (
+            headers.iter().position(|h| h == "lng").expect("lng"),
+            headers.iter().position(|h| h == "lat").expect("lat"),
+        );
+        let path = dir.path().join(format!("services-{crs}.csv"));
+        let mut writer = csv::Writer::from_path(&path).expect("writer");
+        writer.write_record(&headers).expect("header");
+        for rec in reader.records() {
+            let rec = rec.expect("record");
+            let (x, y) = from_wgs84(
+                crs,
+                rec[ix].parse().expect("lng"),
+                rec[iy].parse().expect("lat"),
+            );
+            let fields: Vec<String> = rec
+                .iter()
+                .enumerate()
+                .map(|(i, f)| match i {
+                    _ if i == ix => format!("{x:.8}"),
+                    _ if i == iy => format!("{y:.8}"),
+                    _ => f.to_string(),
+                })
+                .collect();
+            writer.write_record(&fields).expect("row");
+        }
+        writer.flush().expect("flush");
+        drop(writer);
+        let out = dir.path().join(format!("{crs}.linli"));
+        ok(&build(&osm, &path, &out, &["--services-crs", crs.as_str()]));
+        let converted = Bundle::decode(&std::fs::read(&out).expect("out")).expect("decodes");
+        for (a, b) in wgs.services.iter().zip(&converted.services) {
+            let moved = a.location.distance_m(b.location);
+            assert!(moved < 0.3, "{crs} {}: {moved} m off", a.id);
+            let shift = a.location.distance_m(linli_core::LngLat::new(
+                from_wgs84(crs, a.location.lng, a.location.lat).0,
+                from_wgs84(crs, a.location.lng, a.location.lat).1,
+            ));
+            assert!(
+                shift > 200.0,
+                "the {crs} offset in Shenzhen is hundreds of metres, got {shift}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_bad_row_is_reported_with_row_and_field() {
+    let dir = tmp();
+    let err = failed(&build(
+        &fixture("tiny-town.osm"),
+        &fixture("bad-services.csv"),
+        &dir.path().join("x.linli"),
+        &[],
+    ));
+    for expected in [
+        "bad-services.csv row 3 (id 'bad-kind'), field kind: unknown kind 'hospital': expected centre, rest_stop or canteen",
+        "bad-services.csv row 4 (id 'bad-code'), field services: unknown service code 'sauna'",
+        "bad-services.csv row 5, field id: is required but empty",
+        "bad-services.csv row 6 (id 'no-coords'), field lng: is required but empty",
+        "bad-services.csv row 6 (id 'no-coords'), field lat: is required but empty",
+        "bad-services.csv row 7 (id 'far-away'), field lng/lat: (116.4, 39.9) in wgs84 is outside the street data's area",
+        "bad-services.csv row 8 (id 'bad-hours'), field opening_hours: 'Mo-Fr 8:30-' is not valid opening_hours syntax: at character 12: expected extended time",
+        "bad-services.csv row 9 (id 'ok-1'), field id: duplicate id 'ok-1' (first used in row 2)",
+        "bad-services.csv row 10 (id 'bad-floor'), field floor: 'ground' is not a floor",
+        "bad-services.csv row 11 (id 'swapped'), field lat: 114.0008 is not a latitude (expected -90 to 90); are lng and lat swapped?",
+    ] {
+        assert!(err.contains(expected), "missing «{expected}» in:\n{err}");
+    }
+    assert!(
+        !dir.path().join("x.linli").exists(),
+        "no bundle is written when the build fails"
+    );
+}
+
+#[test]
+fn skip_invalid_builds_and_lists_every_skipped_row() {
+    let dir = tmp();
+    let out = dir.path().join("x.linli");
+    let summary = ok(&build(
+        &fixture("tiny-town.osm"),
+        &fixture("bad-services.csv"),
+        &out,
+        &["--skip-invalid"],
+    ));
+    for row in 3..=11 {
+        assert!(
+            summary.contains(&format!("skipped: bad-services.csv row {row}")),
+            "row {row}:\n{summary}"
+        );
+    }
+    assert!(
+        summary.contains(
+            "warning: bad-services.csv, field colour: unknown column 'colour' is ignored"
+        ),
+        "{summary}"
+    );
+    let bundle = Bundle::decode(&std::fs::read(&out).expect("out")).expect("decodes");
+    assert_eq!(bundle.services.len(), 1);
+    assert_eq!(bundle.services[0].id, "ok-1");
+}
+
+#[test]
+fn structural_problems_are_named() {
+    let dir = tmp();
+    let d = dir.path();
+    let osm = fixture("tiny-town.osm");
+    // Not OSM at all.
+    let html = d.join("page.osm");
+    std::fs::write(&html, "<html><body>Not found</body></html>").expect("write");
+    let err = failed(&build(
+        &html,
+        &fixture("tiny-town-services.csv"),
+        &d.join("x"),
+        &[],
+    ));
+    assert!(
+        err.contains(
+            "page.osm: not an OpenStreetMap file: it is XML or HTML without an <osm> root element"
+        ),
+        "{err}"
+    );
+    let junk = d.join("junk.pbf");
+    std::fs::write(&junk, [0u8, 1, 2, 3, 4, 5, 6, 7, 8, 9]).expect("write");
+    let err = failed(&build(
+        &junk,
+        &fixture("tiny-town-services.csv"),
+        &d.join("x"),
+        &[],
+    ));
+    assert!(err.contains("junk.pbf: not an OpenStreetMap file"), "{err}");
+    // Missing required column.
+    let csv = d.join("nocoords.csv");
+    std::fs::write(&csv, "id,name,kind\na,b,centre\n").expect("write");
+    let err = failed(&build(&osm, &csv, &d.join("x"), &[]));
+    assert!(
+        err.contains("nocoords.csv: missing required column(s) lng, lat"),
+        "{err}"
+    );
+    // Ragged row.
+    let csv = d.join("ragged.csv");
+    std::fs::write(
+        &csv,
+        "id,name,kind,lng,lat\na,b,centre,114.0008,22.4999\nc,d,centre\n",
+    )
+    .expect("write");
+    let err = failed(&build(&osm, &csv, &d.join("x"), &[]));
+    assert!(
+        err.contains("ragged.csv row 3: has 3 fields but the header has 5"),
+        "{err}"
+    );
+    // GeoJSON feature without a point.
+    let gj = d.join("bad.geojson");
+    std::fs::write(
+        &gj,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"LineString","coordinates":[]},"properties":{"id":"x","name":"n","kind":"centre"}}]}"#,
+    )
+    .expect("write");
+    let err = failed(&build(&osm, &gj, &d.join("x"), &[]));
+    assert!(
+        err.contains("bad.geojson feature 1 (id 'x'), field geometry: expected a Point"),
+        "{err}"
+    );
+    // Wrong CRS name.
+    let err = failed(&build(
+        &osm,
+        &fixture("tiny-town-services.csv"),
+        &d.join("x"),
+        &["--services-crs", "utm"],
+    ));
+    assert!(err.contains("unknown coordinate system 'utm'"), "{err}");
+}
+
+#[test]
+fn damaged_bundles_are_reported_not_panicked_on() {
+    let (dir, bundle) = tiny_town();
+    let bytes = std::fs::read(&bundle).expect("bundle");
+    let cut = dir.path().join("cut.linli");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).expect("write");
+    let out = linli(&[
+        "nearest",
+        "--bundle",
+        cut.to_str().expect("path"),
+        "--lat",
+        "22.5",
+        "--lng",
+        "114.0",
+    ]);
+    let err = failed(&out);
+    assert!(err.contains("cut.linli: the bundle is truncated"), "{err}");
+    assert_eq!(out.status.code(), Some(1));
+    let far = linli(&[
+        "nearest",
+        "--bundle",
+        bundle.to_str().expect("path"),
+        "--lat",
+        "39.9",
+        "--lng",
+        "116.4",
+    ]);
+    assert!(failed(&far).contains("no street usable by walk within 1000 m"));
+}
