@@ -7,6 +7,7 @@
 pub mod answer;
 pub mod build;
 pub mod osm;
+pub mod scale;
 pub mod services;
 pub mod streets;
 

@@ -24,6 +24,7 @@ pub mod crs;
 pub mod finder;
 pub mod geom;
 pub mod graph;
+pub mod hours;
 pub mod network;
 pub mod profile;
 pub mod router;

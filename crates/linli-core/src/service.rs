@@ -178,6 +178,11 @@ impl Amenities {
         self.0 |= Self::bit(a);
     }
 
+    /// Adds `a` if absent, removes it if present.
+    pub fn toggle(&mut self, a: Amenity) {
+        self.0 ^= Self::bit(a);
+    }
+
     /// Is `a` in the set?
     pub fn contains(self, a: Amenity) -> bool {
         self.0 & Self::bit(a) != 0

@@ -1,0 +1,247 @@
+//! Larger bundles for benchmarks: a real bundle tiled k × k (with its services), neighbouring
+//! tiles stitched together by short two-way streets between their facing border nodes, and a
+//! generated grid city of any size.
+
+use linli_core::geom::{BBox, LngLat};
+use linli_core::graph::{Edge, NodeId, RoadClass, StreetGraph};
+use linli_core::profile::{Access, Mode};
+use linli_core::Bundle;
+
+/// Nodes within this distance of a tile's east or north border are stitched, micro-degrees
+/// (about 150 m).
+const BORDER_E6: i32 = 1_500;
+
+fn two_way() -> Access {
+    Mode::ALL
+        .into_iter()
+        .fold(Access::NONE, |a, m| a.with(m, true, true))
+}
+
+fn u32_of(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// `base` repeated on a `k × k` grid of tiles. Each tile's services are copied with ids
+/// suffixed `@row,col`. Facing border nodes of neighbouring tiles are joined by two-way
+/// residential streets, so the result is one connected city (where the base is).
+pub fn tile(base: &Bundle, k: u32) -> Bundle {
+    let g = &base.graph;
+    let [min_x, min_y] = base.bbox.min.to_e6();
+    let [max_x, max_y] = base.bbox.max.to_e6();
+    let (w, h) = (max_x - min_x, max_y - min_y);
+    let east: Vec<usize> = (0..g.nodes.len())
+        .filter(|&i| g.nodes[i][0] >= max_x - BORDER_E6)
+        .collect();
+    let west: Vec<usize> = (0..g.nodes.len())
+        .filter(|&i| g.nodes[i][0] <= min_x + BORDER_E6)
+        .collect();
+    let north: Vec<usize> = (0..g.nodes.len())
+        .filter(|&i| g.nodes[i][1] >= max_y - BORDER_E6)
+        .collect();
+    let south: Vec<usize> = (0..g.nodes.len())
+        .filter(|&i| g.nodes[i][1] <= min_y + BORDER_E6)
+        .collect();
+    // Pair each east node with the west node nearest in latitude (and north with south).
+    let pair = |from: &[usize], to: &[usize], axis: usize| -> Vec<(usize, usize)> {
+        from.iter()
+            .filter_map(|&a| {
+                to.iter()
+                    .min_by_key(|&&b| (g.nodes[a][axis] - g.nodes[b][axis]).abs())
+                    .map(|&b| (a, b))
+            })
+            .collect()
+    };
+    let east_west = pair(&east, &west, 1);
+    let north_south = pair(&north, &south, 0);
+
+    let n = g.nodes.len();
+    let mut out = StreetGraph {
+        names: g.names.clone(),
+        ..StreetGraph::default()
+    };
+    let mut services = Vec::new();
+    let tiles = (k * k) as usize;
+    for t in 0..tiles {
+        let (row, col) = (u32_of(t) / k, u32_of(t) % k);
+        let (dx, dy) = (w * col as i32, h * row as i32);
+        let shift = |p: [i32; 2]| [p[0] + dx, p[1] + dy];
+        let base_node = u32_of(t * n);
+        out.nodes.extend(g.nodes.iter().map(|p| shift(*p)));
+        for e in &g.edges {
+            let start = u32_of(out.shape_points.len());
+            out.shape_points.extend(
+                g.shape_points[e.shape.0 as usize..e.shape.1 as usize]
+                    .iter()
+                    .map(|p| shift(*p)),
+            );
+            out.edges.push(Edge {
+                from: NodeId(e.from.0 + base_node),
+                to: NodeId(e.to.0 + base_node),
+                shape: (start, u32_of(out.shape_points.len())),
+                ..*e
+            });
+        }
+        for s in &base.services {
+            let mut s = s.clone();
+            let [x, y] = s.location.to_e6();
+            s.location = LngLat::from_e6([x + dx, y + dy]);
+            s.id = format!("{}@{row},{col}", s.id);
+            services.push(s);
+        }
+    }
+    let link = |out: &mut StreetGraph, a: usize, b: usize| {
+        let s = u32_of(out.shape_points.len());
+        out.edges.push(Edge {
+            from: NodeId(u32_of(a)),
+            to: NodeId(u32_of(b)),
+            shape: (s, s),
+            access: two_way(),
+            class: RoadClass::Minor,
+            name: None,
+        });
+    };
+    for row in 0..k as usize {
+        for col in 0..k as usize {
+            let t = row * k as usize + col;
+            if col + 1 < k as usize {
+                for &(a, b) in &east_west {
+                    link(&mut out, t * n + a, (t + 1) * n + b);
+                }
+            }
+            if row + 1 < k as usize {
+                for &(a, b) in &north_south {
+                    link(&mut out, t * n + a, (t + k as usize) * n + b);
+                }
+            }
+        }
+    }
+    let bbox = BBox::around(out.nodes.iter().map(|p| LngLat::from_e6(*p))).unwrap_or(base.bbox);
+    Bundle {
+        name: format!("{} × {tiles}", base.name),
+        build_date: base.build_date.clone(),
+        attribution: base.attribution.clone(),
+        bbox,
+        services,
+        graph: out,
+    }
+}
+
+/// A generated grid city of `side × side` junctions 100 m apart, all streets two-way for every
+/// mode, with one service every `every` junctions (placed 15 m off the street).
+pub fn grid_city(side: u32, every: u32, template: &linli_core::Service) -> Bundle {
+    let step_lat = 900; // micro-degrees, ~100 m
+    let step_lng = 975; // ~100 m at 22.5° N
+    let mut g = StreetGraph::default();
+    for r in 0..side as i32 {
+        for c in 0..side as i32 {
+            g.nodes
+                .push([113_000_000 + c * step_lng, 22_000_000 + r * step_lat]);
+        }
+    }
+    for r in 0..side {
+        for c in 0..side {
+            let v = r * side + c;
+            let mut add = |w: u32| {
+                g.edges.push(Edge {
+                    from: NodeId(v),
+                    to: NodeId(w),
+                    shape: (0, 0),
+                    access: two_way(),
+                    class: RoadClass::Minor,
+                    name: None,
+                });
+            };
+            if c + 1 < side {
+                add(v + 1);
+            }
+            if r + 1 < side {
+                add(v + side);
+            }
+        }
+    }
+    let services = (0..side * side)
+        .step_by(every.max(1) as usize)
+        .map(|v| {
+            let [x, y] = g.nodes[v as usize];
+            linli_core::Service {
+                id: format!("g{v}"),
+                location: LngLat::from_e6([x + 300, y + 135]),
+                ..template.clone()
+            }
+        })
+        .collect();
+    let bbox = BBox::around(g.nodes.iter().map(|p| LngLat::from_e6(*p))).unwrap_or(BBox {
+        min: LngLat::default(),
+        max: LngLat::default(),
+    });
+    Bundle {
+        name: format!("grid {side}×{side}"),
+        build_date: "2026-01-01".into(),
+        attribution: String::new(),
+        bbox,
+        services,
+        graph: g,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use linli_core::{Finder, Kind};
+
+    fn template() -> linli_core::Service {
+        linli_core::Service {
+            id: String::new(),
+            name: "s".into(),
+            kind: Kind::Centre,
+            location: LngLat::default(),
+            address: String::new(),
+            opening_hours: String::new(),
+            amenities: linli_core::Amenities::EMPTY,
+            phone: String::new(),
+            floor: None,
+            notes: String::new(),
+            price: String::new(),
+        }
+    }
+
+    #[test]
+    fn grid_city_distances_are_manhattan() {
+        let b = grid_city(10, 7, &template());
+        assert_eq!(b.graph.nodes.len(), 100);
+        assert_eq!(b.graph.edges.len(), 2 * 10 * 9);
+        let f = Finder::new(b);
+        let mut r = f.router();
+        let origin = LngLat::from_e6([113_000_000, 22_000_000]);
+        let res = f
+            .nearest(&mut r, origin, Mode::Walk, |_| true)
+            .expect("query");
+        assert!(
+            res.iter().all(|x| x.route_m.is_some()),
+            "one connected city"
+        );
+    }
+
+    #[test]
+    fn tiles_are_stitched_into_one_city() {
+        let one = grid_city(6, 5, &template());
+        let four = tile(&one, 2);
+        assert_eq!(four.graph.nodes.len(), 4 * 36);
+        assert_eq!(four.services.len(), 4 * one.services.len());
+        assert!(four.graph.validate().is_ok());
+        let f = Finder::new(four);
+        let mut r = f.router();
+        let res = f
+            .nearest(
+                &mut r,
+                LngLat::from_e6([113_000_000, 22_000_000]),
+                Mode::Walk,
+                |_| true,
+            )
+            .expect("query");
+        assert!(
+            res.iter().all(|x| x.route_m.is_some()),
+            "every tile reachable"
+        );
+    }
+}
