@@ -6,7 +6,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use linli_build::{build, scale, BuildOptions};
+use linli_build::{build, BuildOptions};
 use linli_core::Crs;
 
 fn brotli_len(bytes: &[u8]) -> usize {
@@ -34,29 +34,16 @@ fn main() {
     println!("Source: shenzhen-futian.osm.pbf, {pbf_len} bytes.\n");
     println!("| bundle | nodes | edges | shape points | services | raw bytes | brotli bytes | brotli bytes/node | brotli bytes/edge |");
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-    // Tiled bundles repeat one tile, which brotli compresses away, so only the real extract
-    // says anything about size.
-    for k in [1u32] {
-        let b = if k == 1 {
-            base.clone()
-        } else {
-            scale::tile(&base, k)
-        };
-        let bytes = b.encode();
-        let br = brotli_len(&bytes);
-        let (n, e) = (b.graph.nodes.len(), b.graph.edges.len());
-        println!(
-            "| Futian{} | {n} | {e} | {} | {} | {} | {br} | {:.1} | {:.1} |",
-            if k == 1 {
-                String::new()
-            } else {
-                format!(" × {}", k * k)
-            },
-            b.graph.shape_points.len(),
-            b.services.len(),
-            bytes.len(),
-            br as f64 / n as f64,
-            br as f64 / e as f64
-        );
-    }
+    // Only the real extract: tiled bundles repeat one tile, which brotli compresses away.
+    let bytes = base.encode();
+    let br = brotli_len(&bytes);
+    let (n, e) = (base.graph.nodes.len(), base.graph.edges.len());
+    println!(
+        "| Futian sample | {n} | {e} | {} | {} | {} | {br} | {:.1} | {:.1} |",
+        base.graph.shape_points.len(),
+        base.services.len(),
+        bytes.len(),
+        br as f64 / n as f64,
+        br as f64 / e as f64
+    );
 }
