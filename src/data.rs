@@ -1,0 +1,220 @@
+//! Loading the bundle: download with progress (gloo-net), decode, and prepare the finder.
+
+use std::sync::{Arc, Mutex};
+
+use gloo_net::http::Request;
+use js_sys::{Reflect, Uint8Array};
+use linli_core::hours::Hours;
+use linli_core::{Bundle, DecodeError, Finder, LngLat, Mode, QueryError, Reach, Route, Router};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use crate::i18n::T;
+
+/// Why the bundle could not be loaded, in a form the user can be told about.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoadError {
+    /// The request failed (offline, blocked, DNS…).
+    Network(String),
+    /// The server answered with an error status.
+    Http(u16),
+    /// The bytes are not a usable bundle.
+    Decode(DecodeError),
+}
+
+impl LoadError {
+    /// The plain-words message.
+    pub fn message(&self) -> T {
+        match self {
+            LoadError::Network(_) => T::ErrNetwork,
+            LoadError::Http(_) => T::ErrHttp,
+            LoadError::Decode(DecodeError::UnsupportedVersion { .. }) => T::ErrVersion,
+            LoadError::Decode(DecodeError::NotABundle) => T::ErrNotBundle,
+            LoadError::Decode(_) => T::ErrCorrupt,
+        }
+    }
+
+    /// The technical detail, shown in small print.
+    pub fn detail(&self) -> String {
+        match self {
+            LoadError::Network(e) => e.clone(),
+            LoadError::Http(status) => format!("HTTP {status}"),
+            LoadError::Decode(e) => e.to_string(),
+        }
+    }
+}
+
+/// How much of the bundle has arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Progress {
+    /// Bytes received (after content decoding).
+    pub loaded: u64,
+    /// Content-Length, when the server sent it uncompressed.
+    pub total: Option<u64>,
+}
+
+/// Timings the browser benchmark reads from `window.__linliTimings`.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Timings {
+    /// Milliseconds to decode the bundle.
+    pub decode_ms: f64,
+    /// Milliseconds to derive the network and snap the services.
+    pub prepare_ms: f64,
+}
+
+/// A loaded bundle, ready for queries.
+#[derive(Debug)]
+pub struct Engine {
+    finder: Finder,
+    router: Mutex<Router>,
+    hours: Vec<Hours>,
+}
+
+impl Engine {
+    /// Prepares the finder and parses every service's hours once.
+    pub fn new(bundle: Bundle) -> Engine {
+        let hours = bundle
+            .services
+            .iter()
+            .map(|s| Hours::parse(&s.opening_hours))
+            .collect();
+        let finder = Finder::new(bundle);
+        let router = Mutex::new(finder.router());
+        Engine {
+            finder,
+            router,
+            hours,
+        }
+    }
+
+    /// The finder.
+    pub fn finder(&self) -> &Finder {
+        &self.finder
+    }
+
+    /// The parsed hours of service `i`.
+    pub fn hours(&self, i: usize) -> &Hours {
+        &self.hours[i]
+    }
+
+    fn with_router<R>(&self, f: impl FnOnce(&mut Router) -> R) -> R {
+        // The app is single-threaded; a poisoned lock only means an earlier query panicked,
+        // and the router's buffers are reset by every run anyway.
+        let mut guard = self
+            .router
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(&mut guard)
+    }
+
+    /// Every service from `origin` in `mode`, nearest first.
+    pub fn nearest(&self, origin: LngLat, mode: Mode) -> Result<Vec<Reach>, QueryError> {
+        self.with_router(|r| self.finder.nearest(r, origin, mode, |_| true))
+    }
+
+    /// One service's distance in `mode`.
+    pub fn reach(&self, origin: LngLat, mode: Mode, service: usize) -> Option<Reach> {
+        let target = self.finder.services().get(service)?.id.clone();
+        self.with_router(|r| self.finder.nearest(r, origin, mode, |s| s.id == target))
+            .ok()?
+            .into_iter()
+            .next()
+    }
+
+    /// The route to one service.
+    pub fn route(&self, origin: LngLat, mode: Mode, service: usize) -> Option<Route> {
+        self.with_router(|r| self.finder.route(r, origin, mode, service))
+            .ok()
+            .flatten()
+    }
+}
+
+fn js_error(e: &JsValue) -> String {
+    e.as_string()
+        .or_else(|| {
+            e.dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+        })
+        .unwrap_or_else(|| format!("{e:?}"))
+}
+
+/// Downloads and decodes the bundle at `url`, reporting progress.
+pub async fn load(
+    url: &str,
+    progress: impl Fn(Progress),
+) -> Result<(Arc<Engine>, Timings), LoadError> {
+    let response = Request::get(url)
+        .send()
+        .await
+        .map_err(|e| LoadError::Network(e.to_string()))?;
+    if !response.ok() {
+        return Err(LoadError::Http(response.status()));
+    }
+    let total = response
+        .headers()
+        .get("content-length")
+        .filter(|_| response.headers().get("content-encoding").is_none())
+        .and_then(|v| v.parse::<u64>().ok());
+    let mut bytes: Vec<u8> = Vec::with_capacity(usize::try_from(total.unwrap_or(0)).unwrap_or(0));
+    progress(Progress { loaded: 0, total });
+    if let Some(body) = response.body() {
+        let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+        loop {
+            let chunk = JsFuture::from(reader.read())
+                .await
+                .map_err(|e| LoadError::Network(js_error(&e)))?;
+            let done = Reflect::get(&chunk, &"done".into())
+                .map(|d| d.is_truthy())
+                .unwrap_or(true);
+            if done {
+                break;
+            }
+            if let Ok(value) = Reflect::get(&chunk, &"value".into()) {
+                let array: Uint8Array = value.unchecked_into();
+                let start = bytes.len();
+                bytes.resize(start + array.length() as usize, 0);
+                array.copy_to(&mut bytes[start..]);
+                progress(Progress {
+                    loaded: bytes.len() as u64,
+                    total,
+                });
+            }
+        }
+    } else {
+        bytes = response
+            .binary()
+            .await
+            .map_err(|e| LoadError::Network(e.to_string()))?;
+    }
+    let t0 = now_ms();
+    let bundle = Bundle::decode(&bytes).map_err(LoadError::Decode)?;
+    let t1 = now_ms();
+    let engine = Engine::new(bundle);
+    let t2 = now_ms();
+    Ok((
+        Arc::new(engine),
+        Timings {
+            decode_ms: t1 - t0,
+            prepare_ms: t2 - t1,
+        },
+    ))
+}
+
+/// `performance.now()` in milliseconds (0 where unavailable).
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// Publishes timings on `window.__linliTimings` for the browser benchmark.
+pub fn publish_timings(timings: Timings, last_query_ms: f64) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let obj = js_sys::Object::new();
+    let _ = Reflect::set(&obj, &"decodeMs".into(), &timings.decode_ms.into());
+    let _ = Reflect::set(&obj, &"prepareMs".into(), &timings.prepare_ms.into());
+    let _ = Reflect::set(&obj, &"lastQueryMs".into(), &last_query_ms.into());
+    let _ = Reflect::set(&window, &"__linliTimings".into(), &obj);
+}

@@ -1,0 +1,205 @@
+//! Numbers and links as the user reads them.
+
+use chrono::{Datelike, NaiveDateTime};
+use linli_core::crs::{from_wgs84, Crs};
+use linli_core::hours::{HoursStatus, OpenState};
+use linli_core::LngLat;
+
+use crate::i18n::{weekday, Lang, T};
+
+/// A distance: "850 米" / "1.2 公里".
+pub fn distance(m: f64, lang: Lang) -> String {
+    if m < 1000.0 {
+        format!("{} {}", (m / 10.0).round() * 10.0, T::Metres.text(lang))
+    } else {
+        format!("{:.1} {}", m / 1000.0, T::Kilometres.text(lang))
+    }
+}
+
+/// Travel minutes, at least 1: "12 分钟".
+pub fn minutes(seconds: f64, lang: Lang) -> String {
+    format!(
+        "{} {}",
+        (seconds / 60.0).ceil().max(1.0),
+        T::Minutes.text(lang)
+    )
+}
+
+/// When the next change happens, relative to now: "18:00", "明天 09:00", "周一 09:00".
+pub fn when(next: NaiveDateTime, now: NaiveDateTime, lang: Lang) -> String {
+    let hm = next.format("%H:%M").to_string();
+    let days = (next.date() - now.date()).num_days();
+    match days {
+        0 => hm,
+        1 => format!("{} {hm}", T::Tomorrow.text(lang)),
+        _ => format!(
+            "{} {hm}",
+            weekday(next.weekday().number_from_monday(), lang)
+        ),
+    }
+}
+
+/// The words of an open state, e.g. "营业中 · 18:00 关门", "即将关门 · 20 分钟后关门".
+pub fn open_status(status: &HoursStatus, now: NaiveDateTime, lang: Lang) -> String {
+    let sep = " · ";
+    match status.state {
+        OpenState::Open if status.always_open() => T::AlwaysOpen.text(lang).to_string(),
+        OpenState::Open => match status.next_change {
+            Some(t) => match lang {
+                Lang::Zh => format!(
+                    "{}{sep}{} {}",
+                    T::StateOpen.text(lang),
+                    when(t, now, lang),
+                    T::Closes.text(lang)
+                ),
+                Lang::En => format!(
+                    "{}{sep}{} {}",
+                    T::StateOpen.text(lang),
+                    T::Closes.text(lang),
+                    when(t, now, lang)
+                ),
+            },
+            None => T::StateOpen.text(lang).to_string(),
+        },
+        OpenState::Closing => {
+            let m = status.minutes_until_change(now).unwrap_or(0);
+            match lang {
+                Lang::Zh => format!("{}{sep}{m} 分钟后关门", T::StateClosing.text(lang)),
+                Lang::En => format!("{}{sep}closes in {m} min", T::StateClosing.text(lang)),
+            }
+        }
+        OpenState::Closed => match status.next_change {
+            Some(t) => match lang {
+                Lang::Zh => format!(
+                    "{}{sep}{} {}",
+                    T::StateClosed.text(lang),
+                    when(t, now, lang),
+                    T::Opens.text(lang)
+                ),
+                Lang::En => format!(
+                    "{}{sep}{} {}",
+                    T::StateClosed.text(lang),
+                    T::Opens.text(lang),
+                    when(t, now, lang)
+                ),
+            },
+            None => T::StateClosed.text(lang).to_string(),
+        },
+        OpenState::Unknown => T::StateUnknown.text(lang).to_string(),
+    }
+}
+
+fn encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Amap's web marker URL; Amap wants GCJ-02 coordinates.
+pub fn amap_url(p: LngLat, name: &str) -> String {
+    let (lng, lat) = from_wgs84(Crs::Gcj02, p.lng, p.lat);
+    format!(
+        "https://uri.amap.com/marker?position={lng:.6},{lat:.6}&name={}&src=linli&coordinate=gaode&callnative=1",
+        encode(name)
+    )
+}
+
+/// A `geo:` URI (RFC 5870, WGS-84) that phones hand to their map app.
+pub fn geo_uri(p: LngLat, name: &str) -> String {
+    format!(
+        "geo:{:.6},{:.6}?q={:.6},{:.6}({})",
+        p.lat,
+        p.lng,
+        p.lat,
+        p.lng,
+        encode(name)
+    )
+}
+
+/// A `tel:` link with spaces and dashes removed.
+pub fn tel_uri(phone: &str) -> String {
+    let digits: String = phone
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect();
+    format!("tel:{digits}")
+}
+
+/// Whole metres for `data-route-m`, rounded like the CLI's JSON (0.1 m, then whole metres).
+pub fn whole_metres(m: f64) -> i64 {
+    #[allow(clippy::cast_possible_truncation)]
+    let whole = ((m * 10.0).round() / 10.0).round() as i64;
+    whole
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").expect("time")
+    }
+
+    #[test]
+    fn distances_and_minutes() {
+        assert_eq!(distance(847.0, Lang::Zh), "850 米");
+        assert_eq!(distance(1234.0, Lang::En), "1.2 km");
+        assert_eq!(minutes(20.0, Lang::Zh), "1 分钟");
+        assert_eq!(minutes(601.0, Lang::En), "11 min");
+    }
+
+    #[test]
+    fn next_change_words() {
+        let now = t("2026-11-24 21:30");
+        assert_eq!(when(t("2026-11-24 22:00"), now, Lang::Zh), "22:00");
+        assert_eq!(when(t("2026-11-25 09:00"), now, Lang::Zh), "明天 09:00");
+        assert_eq!(when(t("2026-11-30 09:00"), now, Lang::En), "Mon 09:00");
+        let closing = HoursStatus {
+            state: OpenState::Closing,
+            next_change: Some(t("2026-11-24 21:50")),
+            comment: None,
+        };
+        assert_eq!(
+            open_status(&closing, now, Lang::Zh),
+            "即将关门 · 20 分钟后关门"
+        );
+        assert_eq!(
+            open_status(&closing, now, Lang::En),
+            "Closing soon · closes in 20 min"
+        );
+    }
+
+    #[test]
+    fn links() {
+        let p = LngLat::new(114.02, 22.535);
+        let amap = amap_url(p, "车公庙 驿站");
+        assert!(
+            amap.starts_with("https://uri.amap.com/marker?position=114.02"),
+            "{amap}"
+        );
+        // GCJ-02 is shifted by hundreds of metres in Shenzhen.
+        assert!(!amap.contains("position=114.020000,22.535000"));
+        assert!(amap.contains("name=%E8%BD%A6"));
+        assert_eq!(
+            geo_uri(p, "x"),
+            "geo:22.535000,114.020000?q=22.535000,114.020000(x)"
+        );
+        assert_eq!(tel_uri("0755-8321 1234"), "tel:075583211234");
+    }
+
+    #[test]
+    fn whole_metres_match_the_cli_rounding() {
+        assert_eq!(whole_metres(132.449), 132);
+        assert_eq!(
+            whole_metres(132.45),
+            133,
+            "132.45 prints as 132.5 in the CLI, 133 whole"
+        );
+    }
+}

@@ -1,0 +1,209 @@
+//! Every string the user sees, in Chinese (default) and English.
+
+use linli_core::{Amenity, Kind, Mode};
+
+/// The interface language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// 简体中文, the default.
+    #[default]
+    Zh,
+    /// English (`lang=en`).
+    En,
+}
+
+impl Lang {
+    /// From a `lang` URL parameter: `en…` is English, anything else Chinese.
+    pub fn from_param(p: Option<&str>) -> Lang {
+        match p {
+            Some(v) if v.to_ascii_lowercase().starts_with("en") => Lang::En,
+            _ => Lang::Zh,
+        }
+    }
+
+    /// The BCP 47 tag for `<html lang>`.
+    pub const fn tag(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+}
+
+macro_rules! texts {
+    ($($key:ident => $zh:literal, $en:literal;)*) => {
+        /// A fixed piece of interface text.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum T { $($key,)* }
+
+        impl T {
+            /// Every key, for completeness tests.
+            #[cfg_attr(not(test), allow(dead_code))]
+            pub const ALL: &'static [T] = &[$(T::$key,)*];
+
+            /// The text in `lang`.
+            pub const fn text(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((T::$key, Lang::Zh) => $zh, (T::$key, Lang::En) => $en,)*
+                }
+            }
+        }
+    };
+}
+
+texts! {
+    AppTitle => "邻里 · 身边的服务", "Linli · services nearby";
+    SampleNotice => "示例数据，非官方名录", "Illustrative sample data, not an official listing";
+    Loading => "正在加载地图数据…", "Loading map data…";
+    LoadFailed => "地图数据加载失败", "The map data could not be loaded";
+    Retry => "重试", "Try again";
+    ErrNetwork => "网络连接失败，请检查网络后重试。", "The network request failed. Check your connection and try again.";
+    ErrHttp => "服务器没有提供数据文件", "The server did not provide the data file";
+    ErrCorrupt => "数据文件已损坏或不完整，无法读取。", "The data file is damaged or incomplete and cannot be read.";
+    ErrVersion => "数据文件的版本与本页面不匹配，请刷新页面。", "The data file's version does not match this page. Please reload.";
+    ErrNotBundle => "下载的文件不是邻里数据文件，无法读取。", "The downloaded file is not a Linli data file and cannot be read.";
+    TechnicalDetail => "技术信息", "Technical detail";
+    UseMyLocation => "使用我的位置", "Use my location";
+    UseMapCentre => "以地图中心为起点", "Start from the map centre";
+    Locating => "正在定位…", "Finding your location…";
+    OriginGps => "起点：我的位置", "Start: my location";
+    OriginMap => "起点：地图上选择的位置", "Start: the point chosen on the map";
+    OriginUrl => "起点：链接中给出的位置", "Start: the point given in the link";
+    OriginCentre => "尚未确定起点，按地图中心排序。点击地图或使用我的位置。", "No starting point yet: ranked from the map centre. Tap the map or use your location.";
+    GeoDenied => "无法使用您的位置：定位权限被拒绝。请点击地图选择起点，或在浏览器设置中允许定位。", "Your location can't be used: permission was denied. Tap the map to choose a starting point, or allow location in your browser settings.";
+    GeoUnavailable => "暂时无法获取您的位置。请点击地图选择起点，或稍后再试。", "Your location is not available right now. Tap the map to choose a starting point, or try again later.";
+    GeoTimeout => "定位超时。请点击地图选择起点，或再试一次。", "Finding your location took too long. Tap the map to choose a starting point, or try again.";
+    GeoUnsupported => "此浏览器不支持定位。请点击地图选择起点。", "This browser cannot share its location. Tap the map to choose a starting point.";
+    GeoOutside => "您的位置不在本地图范围内，已改为按地图中心排序。请点击地图选择起点。", "Your location is outside this map's area, so results are ranked from the map centre. Tap the map to choose a starting point.";
+    NoStreetNearby => "起点附近没有可通行的道路，请在地图上另选起点。", "There is no usable street near the starting point. Choose another point on the map.";
+    ModeLabel => "出行方式", "Travel mode";
+    ModeWalk => "步行", "Walk";
+    ModeEbike => "电动车", "E-bike";
+    ModeStepFree => "无障碍", "Step-free";
+    KindLabel => "类型", "Type";
+    KindAll => "全部", "All";
+    KindCentre => "服务中心", "Service centre";
+    KindRestStop => "骑士驿站", "Rest stop";
+    KindCanteen => "食堂", "Canteen";
+    FiltersLabel => "需要的服务", "Services needed";
+    OpenNow => "正在营业", "Open now";
+    ResultsLabel => "附近的服务点", "Nearby places";
+    NoResults => "没有符合条件的服务点。请减少筛选条件。", "No place matches. Try fewer filters.";
+    Unreachable => "无法到达", "Cannot be reached";
+    UnreachableHint => "按当前出行方式没有可达路线", "No route in this travel mode";
+    StraightLine => "直线", "straight line";
+    Minutes => "分钟", "min";
+    StateOpen => "营业中", "Open";
+    StateClosing => "即将关门", "Closing soon";
+    StateClosed => "已关门", "Closed";
+    StateUnknown => "营业时间未知", "Hours unknown";
+    AlwaysOpen => "24小时营业", "Open 24 hours";
+    Closes => "关门", "closes";
+    Opens => "开门", "opens";
+    Today => "今天", "today";
+    Tomorrow => "明天", "tomorrow";
+    Back => "返回列表", "Back to the list";
+    Address => "地址", "Address";
+    Floor => "楼层", "Floor";
+    StepFreeAccess => "无障碍通行", "Step-free access";
+    StepFreeYes => "有（可无台阶到达）", "Yes (reachable without steps)";
+    StepFreeNo => "未标明无障碍通行", "Step-free access not indicated";
+    Hours => "营业时间", "Opening hours";
+    ClosedAllDay => "休息", "Closed";
+    Services => "服务", "Services";
+    Phone => "电话", "Phone";
+    Price => "价格", "Price";
+    Notes => "说明", "Notes";
+    RouteByMode => "路线距离", "Route distance";
+    OpenInAmap => "在高德地图中打开", "Open in Amap";
+    OpenInMapApp => "在其他地图应用中打开", "Open in another map app";
+    MapLabel => "地图：点击选择起点", "Map: tap to choose the starting point";
+    YouAreHere => "起点", "Starting point";
+    Attribution => "地图数据", "Map data";
+    LanguageSwitch => "English", "中文";
+    Weekday1 => "周一", "Mon";
+    Weekday2 => "周二", "Tue";
+    Weekday3 => "周三", "Wed";
+    Weekday4 => "周四", "Thu";
+    Weekday5 => "周五", "Fri";
+    Weekday6 => "周六", "Sat";
+    Weekday7 => "周日", "Sun";
+    BeijingTime => "北京时间", "Beijing time";
+    Metres => "米", "m";
+    Kilometres => "公里", "km";
+    ShowOnMap => "查看详情和路线", "Details and route";
+}
+
+/// The weekday name, Monday = 1.
+pub fn weekday(n: u32, lang: Lang) -> &'static str {
+    let key = match n {
+        1 => T::Weekday1,
+        2 => T::Weekday2,
+        3 => T::Weekday3,
+        4 => T::Weekday4,
+        5 => T::Weekday5,
+        6 => T::Weekday6,
+        _ => T::Weekday7,
+    };
+    key.text(lang)
+}
+
+/// The name of a travel mode.
+pub fn mode_name(mode: Mode, lang: Lang) -> &'static str {
+    match mode {
+        Mode::Walk => T::ModeWalk,
+        Mode::Ebike => T::ModeEbike,
+        Mode::StepFree => T::ModeStepFree,
+    }
+    .text(lang)
+}
+
+/// The name of a kind of place.
+pub fn kind_name(kind: Kind, lang: Lang) -> &'static str {
+    match kind {
+        Kind::Centre => T::KindCentre,
+        Kind::RestStop => T::KindRestStop,
+        Kind::Canteen => T::KindCanteen,
+    }
+    .text(lang)
+}
+
+/// The label of a service code.
+pub fn amenity_name(a: Amenity, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => a.label_zh(),
+        Lang::En => a.label_en(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn has_cjk(s: &str) -> bool {
+        s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    }
+
+    #[test]
+    fn every_text_exists_in_both_languages() {
+        for t in T::ALL {
+            let (zh, en) = (t.text(Lang::Zh), t.text(Lang::En));
+            assert!(!zh.is_empty() && !en.is_empty(), "{t:?}");
+            // The language switch shows the *other* language's name.
+            if *t != T::LanguageSwitch {
+                assert!(!has_cjk(en), "{t:?} English text has Chinese: {en}");
+            }
+        }
+        for a in Amenity::ALL {
+            assert!(has_cjk(amenity_name(*a, Lang::Zh)) && !has_cjk(amenity_name(*a, Lang::En)));
+        }
+    }
+
+    #[test]
+    fn lang_param() {
+        assert_eq!(Lang::from_param(Some("en")), Lang::En);
+        assert_eq!(Lang::from_param(Some("EN-gb")), Lang::En);
+        assert_eq!(Lang::from_param(Some("zh")), Lang::Zh);
+        assert_eq!(Lang::from_param(None), Lang::Zh);
+    }
+}

@@ -1,0 +1,245 @@
+//! Thin bindings to the parts of Leaflet 1.9 Linli uses (the global `L`, loaded by index.html).
+//!
+//! Own bindings rather than leptos-leaflet's components: the street network is drawn as a few
+//! multi-polylines on one canvas renderer (thousands of segments, one layer each would be slow
+//! on phones), and markers are plain `L.marker`s with HTML icons carrying shape, colour and text.
+
+use js_sys::{Array, Object, Reflect};
+use linli_core::LngLat;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `L.Map`.
+    #[derive(Clone, Debug)]
+    pub type Map;
+    /// Any `L.Layer`.
+    #[derive(Clone, Debug)]
+    pub type Layer;
+
+    #[wasm_bindgen(js_namespace = L, js_name = map)]
+    fn l_map(element: &web_sys::HtmlElement, options: &JsValue) -> Map;
+    #[wasm_bindgen(method, js_name = fitBounds)]
+    fn fit_bounds(this: &Map, bounds: &JsValue, options: &JsValue);
+    #[wasm_bindgen(method, js_name = invalidateSize)]
+    pub fn invalidate_size(this: &Map);
+    #[wasm_bindgen(method, js_name = getCenter)]
+    fn get_center(this: &Map) -> JsValue;
+    #[wasm_bindgen(method, js_name = on)]
+    fn on_event(this: &Map, event: &str, handler: &JsValue);
+    #[wasm_bindgen(method, js_name = remove)]
+    pub fn remove_map(this: &Map);
+    #[wasm_bindgen(method, getter, js_name = attributionControl)]
+    fn attribution_control(this: &Map) -> JsValue;
+
+    #[wasm_bindgen(js_namespace = L, js_name = polyline)]
+    fn l_polyline(latlngs: &JsValue, options: &JsValue) -> Layer;
+    #[wasm_bindgen(js_namespace = L, js_name = marker)]
+    fn l_marker(latlng: &JsValue, options: &JsValue) -> Layer;
+    #[wasm_bindgen(js_namespace = L, js_name = divIcon)]
+    fn l_div_icon(options: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_namespace = L, js_name = canvas)]
+    fn l_canvas(options: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_namespace = L, js_name = tileLayer)]
+    fn l_tile_layer(url: &str, options: &JsValue) -> Layer;
+    #[wasm_bindgen(js_namespace = L, js_name = layerGroup)]
+    fn l_layer_group() -> Layer;
+
+    #[wasm_bindgen(method, js_name = addTo)]
+    fn add_to(this: &Layer, map: &Map) -> Layer;
+    #[wasm_bindgen(method, js_name = addLayer)]
+    fn add_layer(this: &Layer, layer: &Layer);
+    #[wasm_bindgen(method, js_name = clearLayers)]
+    pub fn clear_layers(this: &Layer);
+    #[wasm_bindgen(method, js_name = on)]
+    fn on_layer(this: &Layer, event: &str, handler: &JsValue);
+    #[wasm_bindgen(method, js_name = getBounds)]
+    fn get_bounds(this: &Layer) -> JsValue;
+}
+
+/// Is Leaflet loaded?
+pub fn available() -> bool {
+    web_sys::window()
+        .and_then(|w| Reflect::get(&w, &"L".into()).ok())
+        .is_some_and(|l| !l.is_undefined())
+}
+
+/// A plain JS object from key/value pairs.
+pub fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
+    let o = Object::new();
+    for (k, v) in pairs {
+        let _ = Reflect::set(&o, &(*k).into(), v);
+    }
+    o.into()
+}
+
+fn latlng(p: LngLat) -> JsValue {
+    Array::of2(&p.lat.into(), &p.lng.into()).into()
+}
+
+fn line(points: &[LngLat]) -> JsValue {
+    points.iter().map(|p| latlng(*p)).collect::<Array>().into()
+}
+
+/// Creates a map in `element`.
+pub fn new_map(element: &web_sys::HtmlElement, attribution_prefix: &str) -> Map {
+    let map = l_map(
+        element,
+        &obj(&[
+            ("zoomControl", true.into()),
+            ("zoomSnap", 0.25.into()),
+            ("minZoom", 11.into()),
+            ("maxZoom", 19.into()),
+            ("keyboard", true.into()),
+        ]),
+    );
+    // Leaflet's own prefix links to leaflet.com with a flag; keep only the data attribution.
+    let control = map.attribution_control();
+    if let Ok(set_prefix) = Reflect::get(&control, &"setPrefix".into()) {
+        if let Some(f) = set_prefix.dyn_ref::<js_sys::Function>() {
+            let _ = f.call1(&control, &attribution_prefix.into());
+        }
+    }
+    map
+}
+
+/// Fits the map to a rectangle.
+pub fn fit(map: &Map, min: LngLat, max: LngLat, padding_px: u32) {
+    let bounds = Array::of2(&latlng(min), &latlng(max));
+    map.fit_bounds(
+        &bounds,
+        &obj(&[(
+            "padding",
+            Array::of2(&padding_px.into(), &padding_px.into()).into(),
+        )]),
+    );
+}
+
+/// Fits the map to a layer's bounds.
+pub fn fit_layer(map: &Map, layer: &Layer, padding_px: u32) {
+    map.fit_bounds(
+        &layer.get_bounds(),
+        &obj(&[
+            (
+                "padding",
+                Array::of2(&padding_px.into(), &padding_px.into()).into(),
+            ),
+            ("maxZoom", 17.into()),
+        ]),
+    );
+}
+
+/// The map's centre.
+pub fn center(map: &Map) -> Option<LngLat> {
+    let c = map.get_center();
+    let lat = Reflect::get(&c, &"lat".into()).ok()?.as_f64()?;
+    let lng = Reflect::get(&c, &"lng".into()).ok()?.as_f64()?;
+    Some(LngLat::new(lng, lat))
+}
+
+/// Calls `f` with the position of every click or tap on the map. The handler lives as long as
+/// the map (it is handed to Leaflet and never dropped).
+pub fn on_click(map: &Map, f: impl Fn(LngLat) + 'static) {
+    let handler = Closure::<dyn Fn(JsValue)>::new(move |ev: JsValue| {
+        let Ok(ll) = Reflect::get(&ev, &"latlng".into()) else {
+            return;
+        };
+        let lat = Reflect::get(&ll, &"lat".into())
+            .ok()
+            .and_then(|v| v.as_f64());
+        let lng = Reflect::get(&ll, &"lng".into())
+            .ok()
+            .and_then(|v| v.as_f64());
+        if let (Some(lat), Some(lng)) = (lat, lng) {
+            f(LngLat::new(lng, lat));
+        }
+    });
+    map.on_event("click", handler.as_ref());
+    handler.forget();
+}
+
+/// Calls `f` after every pan or zoom. The handler lives as long as the map.
+pub fn on_move_end(map: &Map, f: impl Fn() + 'static) {
+    let handler = Closure::<dyn Fn(JsValue)>::new(move |_| f());
+    map.on_event("moveend", handler.as_ref());
+    handler.forget();
+}
+
+/// A canvas renderer, shared by the bulk layers.
+pub fn canvas_renderer() -> JsValue {
+    l_canvas(&obj(&[("padding", 0.5.into())]))
+}
+
+/// A multi-polyline (many lines, one layer) drawn with `renderer`.
+pub fn multi_polyline(
+    lines: &[Vec<LngLat>],
+    style: &[(&str, JsValue)],
+    renderer: &JsValue,
+) -> Layer {
+    let all: Array = lines.iter().map(|l| line(l)).collect();
+    let mut options: Vec<(&str, JsValue)> = style.to_vec();
+    options.push(("renderer", renderer.clone()));
+    options.push(("interactive", false.into()));
+    l_polyline(&all.into(), &obj(&options))
+}
+
+/// A polyline on the default (SVG) renderer, so it is a DOM element with `class_name`.
+pub fn svg_polyline(points: &[LngLat], style: &[(&str, JsValue)]) -> Layer {
+    let mut options: Vec<(&str, JsValue)> = style.to_vec();
+    options.push(("interactive", false.into()));
+    l_polyline(&line(points), &obj(&options))
+}
+
+/// A marker with an HTML icon; `title` is its tooltip and accessible name.
+pub fn html_marker(p: LngLat, html: &str, class_name: &str, size_px: u32, title: &str) -> Layer {
+    let icon = l_div_icon(&obj(&[
+        ("html", html.into()),
+        ("className", class_name.into()),
+        (
+            "iconSize",
+            Array::of2(&size_px.into(), &size_px.into()).into(),
+        ),
+    ]));
+    l_marker(
+        &latlng(p),
+        &obj(&[
+            ("icon", icon),
+            ("title", title.into()),
+            ("alt", title.into()),
+            ("keyboard", true.into()),
+            ("riseOnHover", true.into()),
+        ]),
+    )
+}
+
+/// Calls `f` when the layer is clicked (or activated with Enter on a focused marker).
+pub fn on_layer_click(layer: &Layer, f: impl Fn() + 'static) {
+    let handler = Closure::<dyn Fn(JsValue)>::new(move |_| f());
+    layer.on_layer("click", handler.as_ref());
+    handler.forget();
+}
+
+/// A raster tile layer.
+pub fn tiles(url: &str, attribution: &str) -> Layer {
+    l_tile_layer(
+        url,
+        &obj(&[("attribution", attribution.into()), ("maxZoom", 19.into())]),
+    )
+}
+
+/// An empty group to put layers in.
+pub fn group() -> Layer {
+    l_layer_group()
+}
+
+impl Layer {
+    /// Adds this layer to the map.
+    pub fn show_on(&self, map: &Map) {
+        self.add_to(map);
+    }
+
+    /// Adds `layer` to this group.
+    pub fn push(&self, layer: &Layer) {
+        self.add_layer(layer);
+    }
+}
