@@ -42,6 +42,13 @@ fn read_config() -> Config {
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
+    // The static boot message in index.html has done its job.
+    if let Some(boot) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("boot"))
+    {
+        boot.remove();
+    }
     let config = read_config();
     let state = AppState::new(&config);
     provide_context(state);
@@ -86,7 +93,7 @@ pub fn App() -> impl IntoView {
         <div class="app">
             <Header />
             <main class="layout">
-                <section class="panel" aria-label=move || T::ResultsLabel.text(lang.get())>
+                <div class="panel">
                     <LoadScreen />
                     <Show when=ready>
                         {move || match state.selected.get() {
@@ -103,7 +110,7 @@ pub fn App() -> impl IntoView {
                             }.into_any(),
                         }}
                     </Show>
-                </section>
+                </div>
                 <MapView rows=rows query_point=point />
             </main>
         </div>

@@ -60,6 +60,8 @@ pub struct Timings {
     pub decode_ms: f64,
     /// Milliseconds to derive the network and snap the services.
     pub prepare_ms: f64,
+    /// Milliseconds to parse every service's opening hours.
+    pub hours_ms: f64,
 }
 
 /// A loaded bundle, ready for queries.
@@ -71,20 +73,25 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Prepares the finder and parses every service's hours once.
-    pub fn new(bundle: Bundle) -> Engine {
+    /// Prepares the finder and parses every service's hours once; also returns the
+    /// milliseconds the finder and the hours took.
+    pub fn new(bundle: Bundle) -> (Engine, f64, f64) {
+        let t0 = now_ms();
         let hours = bundle
             .services
             .iter()
             .map(|s| Hours::parse(&s.opening_hours))
             .collect();
+        let t1 = now_ms();
         let finder = Finder::new(bundle);
         let router = Mutex::new(finder.router());
-        Engine {
+        let t2 = now_ms();
+        let engine = Engine {
             finder,
             router,
             hours,
-        }
+        };
+        (engine, t2 - t1, t1 - t0)
     }
 
     /// The finder.
@@ -186,18 +193,33 @@ pub async fn load(
             .await
             .map_err(|e| LoadError::Network(e.to_string()))?;
     }
+    // Decoding and preparing are the heavy steps: give the browser a turn before each, so no
+    // single task blocks input (and paint) for long.
+    next_task().await;
     let t0 = now_ms();
     let bundle = Bundle::decode(&bytes).map_err(LoadError::Decode)?;
     let t1 = now_ms();
-    let engine = Engine::new(bundle);
-    let t2 = now_ms();
+    next_task().await;
+    let (engine, prepare_ms, hours_ms) = Engine::new(bundle);
+    next_task().await;
     Ok((
         Arc::new(engine),
         Timings {
             decode_ms: t1 - t0,
-            prepare_ms: t2 - t1,
+            prepare_ms,
+            hours_ms,
         },
     ))
+}
+
+/// Resolves in a new macrotask (`setTimeout(0)`), letting the browser paint and handle input.
+pub async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
 }
 
 /// `performance.now()` in milliseconds (0 where unavailable).
@@ -215,6 +237,7 @@ pub fn publish_timings(timings: Timings, last_query_ms: f64) {
     let obj = js_sys::Object::new();
     let _ = Reflect::set(&obj, &"decodeMs".into(), &timings.decode_ms.into());
     let _ = Reflect::set(&obj, &"prepareMs".into(), &timings.prepare_ms.into());
+    let _ = Reflect::set(&obj, &"hoursMs".into(), &timings.hours_ms.into());
     let _ = Reflect::set(&obj, &"lastQueryMs".into(), &last_query_ms.into());
     let _ = Reflect::set(&window, &"__linliTimings".into(), &obj);
 }

@@ -60,7 +60,7 @@ texts! {
     ErrNetwork => "网络连接失败，请检查网络后重试。", "The network request failed. Check your connection and try again.";
     ErrHttp => "服务器没有提供数据文件", "The server did not provide the data file";
     ErrCorrupt => "数据文件已损坏或不完整，无法读取。", "The data file is damaged or incomplete and cannot be read.";
-    ErrVersion => "数据文件的版本与本页面不匹配，请刷新页面。", "The data file's version does not match this page. Please reload.";
+    ErrVersion => "数据文件的格式版本与本页面不匹配，无法读取。请刷新页面；如仍不行，文件可能已损坏。", "The data file's format version does not match this page, so it cannot be read. Reload the page; if that does not help, the file may be damaged.";
     ErrNotBundle => "下载的文件不是邻里数据文件，无法读取。", "The downloaded file is not a Linli data file and cannot be read.";
     TechnicalDetail => "技术信息", "Technical detail";
     UseMyLocation => "使用我的位置", "Use my location";

@@ -190,8 +190,19 @@ pub fn svg_polyline(points: &[LngLat], style: &[(&str, JsValue)]) -> Layer {
     l_polyline(&line(points), &obj(&options))
 }
 
-/// A marker with an HTML icon; `title` is its tooltip and accessible name.
-pub fn html_marker(p: LngLat, html: &str, class_name: &str, size_px: u32, title: &str) -> Layer {
+/// A marker with an HTML icon; `title` is its tooltip. Markers are tappable but not keyboard
+/// targets: every marker's action (open that place) is also a full-size button in the results
+/// list, which keyboard and screen-reader users reach in order (WCAG 2.5.8 "equivalent"), and
+/// dozens of overlapping pins would make a poor tab sequence. `interactive: false` makes it a
+/// plain picture.
+pub fn html_marker(
+    p: LngLat,
+    html: &str,
+    class_name: &str,
+    size_px: u32,
+    title: &str,
+    interactive: bool,
+) -> Layer {
     let icon = l_div_icon(&obj(&[
         ("html", html.into()),
         ("className", class_name.into()),
@@ -206,7 +217,8 @@ pub fn html_marker(p: LngLat, html: &str, class_name: &str, size_px: u32, title:
             ("icon", icon),
             ("title", title.into()),
             ("alt", title.into()),
-            ("keyboard", true.into()),
+            ("keyboard", false.into()),
+            ("interactive", interactive.into()),
             ("riseOnHover", true.into()),
         ]),
     )

@@ -76,6 +76,48 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// Creates the map, draws the streets and fits the area.
+fn create_map(el: &web_sys::HtmlElement, state: crate::state::AppState) -> Layers {
+    let lang = state.lang;
+    let attribution = state
+        .engine
+        .with_untracked(|e| e.as_ref().map(|e| e.finder().bundle().attribution.clone()))
+        .unwrap_or_default();
+    let map = leaflet::new_map(
+        el,
+        &format!(
+            "{}: {}",
+            T::Attribution.text(lang.get_untracked()),
+            escape(&attribution)
+        ),
+    );
+    if let Some((url, tiles_attribution)) = state.tiles.get_value() {
+        leaflet::tiles(&url, &escape(&tiles_attribution)).show_on(&map);
+    }
+    draw_streets(&map, state);
+    if let Some(bbox) = state
+        .engine
+        .with_untracked(|e| e.as_ref().map(|e| e.finder().bundle().bbox))
+    {
+        leaflet::fit(&map, bbox.min, bbox.max, 8);
+    }
+    let (markers, origin, route) = (leaflet::group(), leaflet::group(), leaflet::group());
+    route.show_on(&map);
+    markers.show_on(&map);
+    origin.show_on(&map);
+    leaflet::on_click(&map, move |p| state.set_origin(p, OriginSource::Map));
+    let m = map.clone();
+    let update = move || state.map_centre.set(leaflet::center(&m));
+    update();
+    leaflet::on_move_end(&map, update);
+    Layers {
+        map,
+        markers,
+        origin,
+        route,
+    }
+}
+
 /// The map with its layers.
 #[component]
 pub fn MapView(rows: Memo<Vec<Row>>, query_point: Memo<Option<LngLat>>) -> impl IntoView {
@@ -85,52 +127,25 @@ pub fn MapView(rows: Memo<Vec<Row>>, query_point: Memo<Option<LngLat>>) -> impl 
     // A local signal (Leaflet objects are not Send), so the effects below re-run once it is set.
     let layers: RwSignal<Option<Layers>, LocalStorage> = RwSignal::new_local(None);
 
-    // Create the map once both the element and the bundle exist.
+    // Create the map once both the element and the bundle exist, in a task of its own after
+    // the list has rendered (drawing thousands of street segments should not delay it).
+    let scheduled = StoredValue::new(false);
     Effect::new(move |_| {
         let ready = state.engine.with(Option::is_some);
-        let Some(el) = node.get() else { return };
-        if !ready || layers.with_untracked(Option::is_some) || !leaflet::available() {
+        if !ready || node.get().is_none() || scheduled.get_value() {
             return;
         }
-        let attribution = state
-            .engine
-            .with_untracked(|e| e.as_ref().map(|e| e.finder().bundle().attribution.clone()))
-            .unwrap_or_default();
-        let map = leaflet::new_map(
-            &el,
-            &format!(
-                "{}: {}",
-                T::Attribution.text(lang.get_untracked()),
-                escape(&attribution)
-            ),
+        scheduled.set_value(true);
+        set_timeout(
+            move || {
+                if let Some(el) = node.get_untracked() {
+                    if leaflet::available() {
+                        layers.set(Some(create_map(&el, state)));
+                    }
+                }
+            },
+            std::time::Duration::ZERO,
         );
-        if let Some((url, tiles_attribution)) = state.tiles.get_value() {
-            leaflet::tiles(&url, &escape(&tiles_attribution)).show_on(&map);
-        }
-        draw_streets(&map, state);
-        if let Some(bbox) = state
-            .engine
-            .with_untracked(|e| e.as_ref().map(|e| e.finder().bundle().bbox))
-        {
-            leaflet::fit(&map, bbox.min, bbox.max, 8);
-        }
-        let (markers, origin, route) = (leaflet::group(), leaflet::group(), leaflet::group());
-        route.show_on(&map);
-        markers.show_on(&map);
-        origin.show_on(&map);
-        leaflet::on_click(&map, move |p| state.set_origin(p, OriginSource::Map));
-        {
-            let m = map.clone();
-            let update = move || state.map_centre.set(leaflet::center(&m));
-            update();
-            leaflet::on_move_end(&map, update);
-        }
-        layers.set(Some(Layers {
-            map,
-            markers,
-            origin,
-            route,
-        }));
     });
 
     // Markers for the places in the list: shape and colour per kind, name as title.
@@ -157,8 +172,9 @@ pub fn MapView(rows: Memo<Vec<Row>>, query_point: Memo<Option<LngLat>>) -> impl 
                 s.location,
                 &html,
                 "linli-marker",
-                if chosen { 28 } else { 20 },
+                if chosen { 30 } else { 24 },
                 &title,
+                true,
             );
             let service = row.service;
             leaflet::on_layer_click(&marker, move || state.selected.set(Some(service)));
@@ -180,6 +196,7 @@ pub fn MapView(rows: Memo<Vec<Row>>, query_point: Memo<Option<LngLat>>) -> impl 
                 "linli-origin",
                 22,
                 T::YouAreHere.text(l),
+                false,
             );
             ls.origin.push(&marker);
         }

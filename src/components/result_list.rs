@@ -48,8 +48,7 @@ pub fn ResultCard(row: Row) -> impl IntoView {
             data-kind=s.kind.code()
             data-services=services_attr
         >
-            <button class="result-main" on:click=move |_| state.selected.set(Some(service))
-                aria-label=format!("{}，{}", s.name, T::ShowOnMap.text(lang))>
+            <button class="result-main" on:click=move |_| state.selected.set(Some(service))>
                 <span class="result-head">
                     <span class="result-name">{s.name.clone()}</span>
                     <span class="kind-label">
@@ -74,6 +73,7 @@ pub fn ResultCard(row: Row) -> impl IntoView {
                     </span>
                 </span>
                 <OpenBadge status=row.status.clone() now=now lang=lang />
+                <span class="visually-hidden">{T::ShowOnMap.text(lang)}</span>
                 <span class="amenities">
                     {keys.into_iter().map(|a| view! {
                         <span class="amenity"><span aria-hidden="true">{amenity_icon(a)}" "</span>{amenity_name(a, lang)}</span>

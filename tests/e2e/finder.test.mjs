@@ -1,0 +1,427 @@
+// End-to-end tests of the finder page in Chromium, against the built app in dist/.
+// The expected answers come from the `linli` CLI on the same bundle: a result on
+// the command line must be the result on the page.
+//
+//   npm run test:e2e      (needs dist/ from scripts/build-web.sh and target/*/linli)
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { createRequire } from 'node:module';
+import {
+  WAIT_MS,
+  acceptedRouteM,
+  cliNearest,
+  cliTop,
+  eventually,
+  eventuallyEqual,
+  launchBrowser,
+  newPage,
+  readResults,
+  samplePlaces,
+  screenshot,
+  shownAsCli,
+  startDistServer,
+  waitForResults,
+} from './lib.mjs';
+
+const require = createRequire(import.meta.url);
+
+/** Chegongmiao (车公庙), inside the sample area. */
+const CGM = { lat: 22.535, lng: 114.02 };
+const CGM_QUERY = `?lat=${CGM.lat}&lng=${CGM.lng}`;
+const MODES = ['walk', 'ebike', 'stepfree'];
+const CJK = /[\u4e00-\u9fff]/;
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startDistServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** The app's URL with a query string such as '?lang=en'. */
+const appUrl = (query = '') => new URL(query, server.url).href;
+
+/** A page showing results from Chegongmiao, given by the URL. */
+async function pageAtChegongmiao(options) {
+  const page = await newPage(browser, options);
+  await page.goto(appUrl(CGM_QUERY));
+  await waitForResults(page);
+  return page;
+}
+
+/** data-route-m of the result for place `id`: null when empty, '(not shown)' when there is no such result. */
+const routeOf = (page, id) =>
+  page.evaluate((id) => {
+    const el = document.querySelector(`[data-testid=result][data-service-id="${CSS.escape(id)}"]`);
+    return el ? el.getAttribute('data-route-m') || null : '(not shown)';
+  }, id);
+
+test('a. located by GPS at Chegongmiao, the first results equal the CLI (walk)', async () => {
+  const page = await newPage(browser, {
+    permissions: ['geolocation'],
+    geolocation: { latitude: CGM.lat, longitude: CGM.lng },
+  });
+  try {
+    await page.goto(appUrl());
+    await page.click('[data-testid=locate]');
+    await page.locator('[data-testid=origin-status][data-origin=gps]').waitFor({ state: 'attached' });
+    await waitForResults(page);
+
+    const cli = await cliNearest({ ...CGM, mode: 'walk' });
+    await eventuallyEqual(() => shownAsCli(page, cli, 5), cliTop(cli, 5), 'first 5 results (id, route m) differ from the CLI');
+
+    const first = page.locator('[data-testid=result]').first();
+    assert.equal(await first.getAttribute('data-service-id'), cli[0].id);
+    assert.ok(
+      acceptedRouteM(cli[0].route_m).includes(await first.getAttribute('data-route-m')),
+      `first result's data-route-m should be ${String(Math.round(cli[0].route_m))} (CLI ${cli[0].route_m} m)`,
+    );
+  } finally {
+    await page.context().close();
+  }
+});
+
+test('b. each travel mode ranks as the CLI does, and walk and e-bike differ somewhere', async () => {
+  const page = await pageAtChegongmiao();
+  try {
+    const byMode = {};
+    for (const mode of MODES) {
+      byMode[mode] = await cliNearest({ ...CGM, mode });
+      await page.click(`[data-testid=mode-${mode}]`);
+      await eventuallyEqual(
+        () => shownAsCli(page, byMode[mode], 5),
+        cliTop(byMode[mode], 5),
+        `mode ${mode}: first 5 results differ from the CLI`,
+      );
+    }
+
+    // A place whose route differs between walking and e-biking (the sample has
+    // one-way streets and walking-only paths). Prefer one reachable in both modes.
+    const walkById = new Map(byMode.walk.map((it) => [it.id, it]));
+    const differing = byMode.ebike
+      .map((ebike) => ({ ebike, walk: walkById.get(ebike.id) }))
+      .filter(({ ebike, walk }) => acceptedRouteM(ebike.route_m)[0] !== acceptedRouteM(walk.route_m)[0])
+      .sort((a, b) => (a.ebike.route_m == null) - (b.ebike.route_m == null));
+    assert.ok(differing.length > 0, 'the CLI gives the same route length in walk and ebike modes for every place');
+    const { walk, ebike } = differing[0];
+
+    for (const [mode, item] of [['walk', walk], ['ebike', ebike]]) {
+      await page.click(`[data-testid=mode-${mode}]`);
+      await eventually(
+        async () => acceptedRouteM(item.route_m).includes(await routeOf(page, item.id)),
+        async () =>
+          `mode ${mode}: ${item.id} shows data-route-m=${JSON.stringify(await routeOf(page, item.id))}, ` +
+          `CLI route_m=${item.route_m}`,
+      );
+    }
+  } finally {
+    await page.context().close();
+  }
+});
+
+test('c. selecting a result opens its detail and draws the route on the map', async () => {
+  const page = await pageAtChegongmiao();
+  try {
+    const cli = await cliNearest({ ...CGM, mode: 'walk' });
+    const place = samplePlaces().get(cli[0].id);
+
+    await page.locator('[data-testid=result]').first().click();
+    const detail = page.locator('[data-testid=service-detail]');
+    await detail.waitFor({ state: 'visible' });
+    assert.ok((await detail.innerText()).includes(cli[0].name), `the detail should name ${cli[0].name}`);
+
+    const route = page.locator('[data-testid=map] path.linli-route');
+    await eventually(
+      async () => ((await route.count()) > 0 ? Boolean(await route.first().getAttribute('d')) : false),
+      async () => `no path.linli-route with a non-empty d in the map (found ${await route.count()} such paths)`,
+    );
+
+    const amap = await detail.locator('[data-testid=amap-link]').getAttribute('href');
+    assert.ok(amap?.startsWith('https://uri.amap.com/marker?position='), `amap-link href: ${amap}`);
+    const geo = await detail.locator('[data-testid=geo-link]').getAttribute('href');
+    assert.ok(geo?.startsWith('geo:'), `geo-link href: ${geo}`);
+    if (place.phone) {
+      const tel = await detail.locator('[data-testid=detail-phone]').getAttribute('href');
+      assert.ok(tel?.startsWith('tel:'), `detail-phone href: ${tel}`);
+    }
+
+    await page.click('[data-testid=detail-close]');
+    await detail.waitFor({ state: 'hidden' });
+  } finally {
+    await page.context().close();
+  }
+});
+
+test('d. the kind filter shows only canteens, ranked as the CLI does, and "all" restores every place', async () => {
+  const page = await pageAtChegongmiao();
+  try {
+    const canteens = await cliNearest({ ...CGM, mode: 'walk', kind: 'canteen' });
+    const all = await cliNearest({ ...CGM, mode: 'walk' });
+
+    await page.click('[data-testid=kind-canteen]');
+    await eventuallyEqual(() => shownAsCli(page, canteens), cliTop(canteens), 'canteen results differ from CLI --kind canteen');
+    const kinds = (await readResults(page)).map((r) => r.kind);
+    assert.ok(kinds.every((k) => k === 'canteen'), `data-kind of the results: ${kinds.join(', ')}`);
+
+    await page.click('[data-testid=kind-all]');
+    await eventuallyEqual(async () => (await readResults(page)).length, all.length, 'number of results with kind-all');
+  } finally {
+    await page.context().close();
+  }
+});
+
+test('e. the microwave filter keeps exactly the places that have one', async () => {
+  const page = await pageAtChegongmiao();
+  try {
+    const places = samplePlaces();
+    const all = await cliNearest({ ...CGM, mode: 'walk' });
+    const expected = all.filter((it) => places.get(it.id).services.includes('microwave')).map((it) => it.id);
+    assert.ok(expected.length > 0 && expected.length < all.length, 'the sample should have some places with a microwave');
+
+    const toggle = page.locator('[data-testid=filter-microwave]');
+    await toggle.click();
+    await eventuallyEqual(() => toggle.getAttribute('aria-pressed'), 'true', 'aria-pressed of filter-microwave');
+
+    await eventuallyEqual(
+      async () => (await readResults(page)).length,
+      expected.length,
+      'number of results with the microwave filter (CLI results whose place has microwave)',
+    );
+    const shown = await readResults(page);
+    const without = shown.filter((r) => !r.services.includes('microwave')).map((r) => r.id);
+    assert.deepEqual(without, [], 'results without microwave in data-services');
+    assert.deepEqual(
+      shown.map((r) => r.id),
+      expected,
+      'the places with a microwave, nearest first as the CLI ranks them',
+    );
+  } finally {
+    await page.context().close();
+  }
+});
+
+test('f. "open now" at 11:30 on a Tuesday keeps only open places', async () => {
+  const page = await newPage(browser);
+  try {
+    // Tuesday 24 November 2026, 11:30 in Beijing; set before the app reads the clock.
+    await page.clock.setFixedTime(new Date('2026-11-24T03:30:00Z'));
+    await page.goto(appUrl(CGM_QUERY));
+    await waitForResults(page);
+    const before = (await readResults(page)).length;
+
+    await page.click('[data-testid=open-now]');
+    await eventually(
+      async () => {
+        const shown = await readResults(page);
+        return shown.length < before && shown.every((r) => r.openState === 'open' || r.openState === 'closing');
+      },
+      async () => {
+        const shown = await readResults(page);
+        return (
+          `with open-now on: ${shown.length} results (before: ${before}); ` +
+          `states: ${shown.map((r) => `${r.id}=${r.openState}`).join(', ')}`
+        );
+      },
+    );
+    assert.ok((await readResults(page)).length > 0, 'some sample places are open on Tuesday at 11:30');
+  } finally {
+    await page.context().close();
+  }
+});
+
+test('g. when geolocation is denied, the user is told to choose on the map, and a map click sets the origin', async () => {
+  const page = await newPage(browser); // no geolocation permission: Chromium denies it
+  try {
+    await page.goto(appUrl());
+    await page.click('[data-testid=locate]');
+    const error = page.locator('[data-testid=location-error]');
+    await error.waitFor({ state: 'visible' });
+    const text = await error.innerText();
+    assert.ok(text.includes('地图'), `location-error should mention choosing on the map (地图): "${text}"`);
+
+    await page.locator('[data-testid=map]').click(); // at the map's centre
+    await page.locator('[data-testid=origin-status][data-origin=map]').waitFor({ state: 'attached' });
+    await waitForResults(page);
+    const first = (await readResults(page))[0];
+    assert.match(first.routeM ?? '', /^\d+$/, `first result's data-route-m after a map click: ${first.routeM}`);
+  } finally {
+    await page.context().close();
+  }
+});
+
+test('h. without a starting point, places are ranked from the map centre', async () => {
+  const page = await newPage(browser);
+  try {
+    await page.goto(appUrl());
+    await waitForResults(page);
+    const origin = await page.locator('[data-testid=origin-status]').getAttribute('data-origin');
+    assert.equal(origin, 'centre', 'data-origin of origin-status');
+  } finally {
+    await page.context().close();
+  }
+});
+
+test('i. a missing data bundle shows a load error with a retry button', async () => {
+  const page = await newPage(browser);
+  try {
+    await page.goto(appUrl('?data=data/missing.linli'));
+    const error = page.locator('[data-testid=load-error]');
+    await error.waitFor({ state: 'visible' });
+    await error.locator('[data-testid=retry]').waitFor({ state: 'visible' });
+  } finally {
+    await page.context().close();
+  }
+});
+
+test('i. a corrupt data bundle is explained in plain words, and retry loads the real one', async () => {
+  const page = await newPage(browser);
+  try {
+    const corrupt = '**/data/futian.linli';
+    await page.route(corrupt, (route) =>
+      route.fulfill({
+        status: 200,
+        contentType: 'application/octet-stream',
+        // A real signature and format version 1, then damage: the checksum cannot match.
+        body: Buffer.concat([Buffer.from('LINLI\0BN\x01\x00', 'latin1'), Buffer.from('garbage, not a bundle'.repeat(8))]),
+      }),
+    );
+    await page.goto(appUrl(CGM_QUERY));
+    const error = page.locator('[data-testid=load-error]');
+    await error.waitFor({ state: 'visible' });
+    const text = await error.innerText();
+    assert.ok(/损坏/.test(text), `load-error should say the data is damaged (损坏): "${text}"`);
+
+    await page.unroute(corrupt);
+    await error.locator('[data-testid=retry]').click();
+    await waitForResults(page);
+  } finally {
+    await page.context().close();
+  }
+});
+
+test('j. ?lang=en shows the controls in English', async () => {
+  const page = await newPage(browser);
+  try {
+    await page.goto(appUrl('?lang=en'));
+    await waitForResults(page);
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    const walk = await page.locator('[data-testid=mode-walk]').innerText();
+    assert.ok(walk.includes('Walk'), `mode-walk text: "${walk}"`);
+    const controls = await page.locator('[data-testid=controls]').innerText();
+    const chinese = controls.split('\n').filter((line) => CJK.test(line));
+    assert.deepEqual(chinese, [], 'lines of the controls with Chinese characters');
+  } finally {
+    await page.context().close();
+  }
+});
+
+const LAYOUTS = [
+  { name: 'phone', options: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }, noSideScroll: true },
+  { name: 'desktop', options: { viewport: { width: 1366, height: 900 } }, noSideScroll: false },
+  { name: 'embed-320', options: { viewport: { width: 320, height: 640 } }, noSideScroll: true },
+];
+
+/**
+ * Buttons, links and inputs in the controls and the results smaller than 44×44 CSS
+ * px. An input counts with its labels, since a click on the label works it too.
+ * Elements that are not rendered (display: none, detached) are left out.
+ */
+async function smallTargets(page) {
+  return page.evaluate(() => {
+    const selector = 'button, a[href], input, select, textarea, [role=button]';
+    const scopes = document.querySelectorAll('[data-testid=controls], [data-testid=result]');
+    const targets = new Set(
+      [...scopes].flatMap((scope) => [scope, ...scope.querySelectorAll(selector)].filter((el) => el.matches(selector))),
+    );
+    const describe = (el) =>
+      el.getAttribute('data-testid') ??
+      `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} "${(el.innerText || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 30)}"`;
+    const small = [];
+    for (const el of targets) {
+      if (el.getClientRects().length === 0) continue;
+      const rects = [el, ...(el.labels ?? [])].map((e) => e.getBoundingClientRect()).filter((r) => r.width > 0);
+      const left = Math.min(...rects.map((r) => r.left));
+      const right = Math.max(...rects.map((r) => r.right));
+      const top = Math.min(...rects.map((r) => r.top));
+      const bottom = Math.max(...rects.map((r) => r.bottom));
+      const [w, h] = [right - left, bottom - top];
+      // Half a pixel of slack for sub-pixel layout.
+      if (w < 43.5 || h < 43.5) small.push(`${describe(el)} ${w.toFixed(1)}×${h.toFixed(1)}`);
+    }
+    return small;
+  });
+}
+
+for (const layout of LAYOUTS) {
+  test(`k. ${layout.name} layout (${layout.options.viewport.width}×${layout.options.viewport.height}): screenshot, no side scroll, 44 px targets`, async (t) => {
+    const page = await pageAtChegongmiao(layout.options);
+    try {
+      t.diagnostic(`screenshot: ${await screenshot(page, layout.name)}`);
+      if (layout.noSideScroll) {
+        const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+          scrollWidth: document.documentElement.scrollWidth,
+          innerWidth: window.innerWidth,
+        }));
+        assert.ok(scrollWidth <= innerWidth, `horizontal scroll: scrollWidth ${scrollWidth} > innerWidth ${innerWidth}`);
+      }
+      const small = await smallTargets(page);
+      assert.deepEqual(small, [], `controls smaller than 44×44 CSS px:\n  ${small.join('\n  ')}`);
+    } finally {
+      await page.context().close();
+    }
+  });
+}
+
+/** axe-core on the page as it is: the violations as readable lines. */
+async function axeViolations(page) {
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const { violations } = await page.evaluate(() => window.axe.run());
+  return violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).join('\n    ')}`,
+  );
+}
+
+test('l. axe-core finds no accessibility violations on the phone, with results and with the detail open', async () => {
+  // bypassCSP: axe is injected as an inline script, which the app's CSP may forbid.
+  const page = await pageAtChegongmiao({ ...LAYOUTS[0].options, bypassCSP: true });
+  try {
+    const withResults = await axeViolations(page);
+    await page.locator('[data-testid=result]').first().click();
+    await page.locator('[data-testid=service-detail]').waitFor({ state: 'visible' });
+    const withDetail = await axeViolations(page);
+    assert.deepEqual(
+      { withResults, withDetail },
+      { withResults: [], withDetail: [] },
+      `axe violations:\nwith results:\n  ${withResults.join('\n  ') || 'none'}\nwith the detail open:\n  ${withDetail.join('\n  ') || 'none'}`,
+    );
+  } finally {
+    await page.context().close();
+  }
+});
+
+test('m. a normal load logs no console errors and throws no page errors', async (t) => {
+  const page = await newPage(browser);
+  const errors = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`console.error: ${msg.text()} (${msg.location().url})`);
+  });
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+  try {
+    await page.goto(appUrl(CGM_QUERY));
+    await waitForResults(page);
+    await page.waitForLoadState('networkidle', { timeout: WAIT_MS });
+    if (page.externalRequests.length > 0) {
+      t.diagnostic(`requests to other hosts (answered offline): ${[...new Set(page.externalRequests.map((u) => new URL(u).host))].join(', ')}`);
+    }
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.context().close();
+  }
+});
