@@ -2,7 +2,7 @@
 
 use chrono::{Datelike, NaiveDateTime};
 use linli_core::crs::{from_wgs84, Crs};
-use linli_core::hours::{HoursStatus, OpenState};
+use linli_core::hours::{DayNote, HoursStatus, OpenState};
 use linli_core::LngLat;
 
 use crate::i18n::{weekday, Lang, T};
@@ -25,22 +25,57 @@ pub fn minutes(seconds: f64, lang: Lang) -> String {
     )
 }
 
-/// When the next change happens, relative to now: "18:00", "明天 09:00", "周一 09:00".
+/// When the next change happens, relative to now: "18:00", "明天 09:00", "周一 09:00", and a
+/// date a week or more ahead: "10月8日 09:00" / "8 Oct 09:00".
 pub fn when(next: NaiveDateTime, now: NaiveDateTime, lang: Lang) -> String {
     let hm = next.format("%H:%M").to_string();
     let days = (next.date() - now.date()).num_days();
     match days {
         0 => hm,
         1 => format!("{} {hm}", T::Tomorrow.text(lang)),
-        _ => format!(
+        2..=6 => format!(
             "{} {hm}",
             weekday(next.weekday().number_from_monday(), lang)
         ),
+        _ => match lang {
+            Lang::Zh => format!("{}月{}日 {hm}", next.month(), next.day()),
+            Lang::En => format!("{} {hm}", next.format("%-d %b")),
+        },
     }
 }
 
-/// The words of an open state, e.g. "营业中 · 18:00 关门", "即将关门 · 20 分钟后关门".
+/// A day's note in the interface language.
+pub fn day_note(note: DayNote, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => note.text_zh(),
+        Lang::En => note.text_en(),
+    }
+}
+
+/// The words of an open state, e.g. "营业中 · 18:00 关门", "即将关门 · 20 分钟后关门",
+/// "节假日休息（国庆节）· 10月8日 09:00 开门", "营业中（调休上班（国庆节））· 18:00 关门".
 pub fn open_status(status: &HoursStatus, now: NaiveDateTime, lang: Lang) -> String {
+    let main = open_status_main(status, now, lang);
+    // The unknown-calendar note is said once above the list, not on every line.
+    match status.note.filter(|n| *n != DayNote::CalendarUnknown) {
+        Some(note) => {
+            let (head, rest) = main.split_once(" · ").unwrap_or((main.as_str(), ""));
+            let note = day_note(note, lang);
+            let head = match lang {
+                Lang::Zh => format!("{head}（{note}）"),
+                Lang::En => format!("{head} ({note})"),
+            };
+            if rest.is_empty() {
+                head
+            } else {
+                format!("{head} · {rest}")
+            }
+        }
+        None => main,
+    }
+}
+
+fn open_status_main(status: &HoursStatus, now: NaiveDateTime, lang: Lang) -> String {
     let sep = " · ";
     match status.state {
         OpenState::Open if status.always_open() => T::AlwaysOpen.text(lang).to_string(),
@@ -68,23 +103,30 @@ pub fn open_status(status: &HoursStatus, now: NaiveDateTime, lang: Lang) -> Stri
                 Lang::En => format!("{}{sep}closes in {m} min", T::StateClosing.text(lang)),
             }
         }
-        OpenState::Closed => match status.next_change {
-            Some(t) => match lang {
-                Lang::Zh => format!(
-                    "{}{sep}{} {}",
-                    T::StateClosed.text(lang),
-                    when(t, now, lang),
-                    T::Opens.text(lang)
-                ),
-                Lang::En => format!(
-                    "{}{sep}{} {}",
-                    T::StateClosed.text(lang),
-                    T::Opens.text(lang),
-                    when(t, now, lang)
-                ),
-            },
-            None => T::StateClosed.text(lang).to_string(),
-        },
+        OpenState::Closed | OpenState::Holiday => {
+            let word = if status.state == OpenState::Holiday {
+                T::StateHoliday
+            } else {
+                T::StateClosed
+            };
+            match status.next_change {
+                Some(t) => match lang {
+                    Lang::Zh => format!(
+                        "{}{sep}{} {}",
+                        word.text(lang),
+                        when(t, now, lang),
+                        T::Opens.text(lang)
+                    ),
+                    Lang::En => format!(
+                        "{}{sep}{} {}",
+                        word.text(lang),
+                        T::Opens.text(lang),
+                        when(t, now, lang)
+                    ),
+                },
+                None => word.text(lang).to_string(),
+            }
+        }
         OpenState::Unknown => T::StateUnknown.text(lang).to_string(),
     }
 }
@@ -164,6 +206,7 @@ mod tests {
             state: OpenState::Closing,
             next_change: Some(t("2026-11-24 21:50")),
             comment: None,
+            note: None,
         };
         assert_eq!(
             open_status(&closing, now, Lang::Zh),
@@ -172,6 +215,36 @@ mod tests {
         assert_eq!(
             open_status(&closing, now, Lang::En),
             "Closing soon · closes in 20 min"
+        );
+    }
+
+    #[test]
+    fn holidays_and_make_up_days_are_named() {
+        use linli_core::holidays::Festival;
+        let now = t("2026-10-01 10:00");
+        let holiday = HoursStatus {
+            state: OpenState::Holiday,
+            next_change: Some(t("2026-10-08 09:00")),
+            comment: None,
+            note: Some(DayNote::Holiday(Festival::NationalDay)),
+        };
+        assert_eq!(
+            open_status(&holiday, now, Lang::Zh),
+            "节假日休息（国庆节） · 10月8日 09:00 开门"
+        );
+        assert_eq!(
+            open_status(&holiday, now, Lang::En),
+            "Closed for the holiday (National Day) · opens 8 Oct 09:00"
+        );
+        let make_up = HoursStatus {
+            state: OpenState::Open,
+            next_change: Some(t("2026-09-20 12:00")),
+            comment: None,
+            note: Some(DayNote::MakeUpWorkday(Festival::NationalDay)),
+        };
+        assert_eq!(
+            open_status(&make_up, t("2026-09-20 10:00"), Lang::Zh),
+            "营业中（调休上班（国庆节）） · 12:00 关门"
         );
     }
 

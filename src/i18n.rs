@@ -97,6 +97,8 @@ texts! {
     StateClosing => "即将关门", "Closing soon";
     StateClosed => "已关门", "Closed";
     StateUnknown => "营业时间未知", "Hours unknown";
+    StateHoliday => "节假日休息", "Closed for the holiday";
+    CalendarUnknown => "本年的节假日安排未知：按平日规则显示营业时间。", "This year's public holidays are not known: hours follow the ordinary weekly rules.";
     AlwaysOpen => "24小时营业", "Open 24 hours";
     Closes => "关门", "closes";
     Opens => "开门", "opens";

@@ -14,6 +14,7 @@ pub fn OpenBadge(status: HoursStatus, now: NaiveDateTime, lang: Lang) -> impl In
         OpenState::Open => "●",
         OpenState::Closing => "◐",
         OpenState::Closed => "○",
+        OpenState::Holiday => "⊘",
         OpenState::Unknown => "?",
     };
     let text = open_status(&status, now, lang);

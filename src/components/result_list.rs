@@ -93,6 +93,9 @@ pub fn ResultList(rows: Memo<Vec<Row>>) -> impl IntoView {
     view! {
         <section class="results" aria-label=move || T::ResultsLabel.text(lang.get())>
             <h2 class="visually-hidden">{move || T::ResultsLabel.text(lang.get())}</h2>
+            {move || (!linli_core::hours::calendar_known(state.now.get().date())).then(|| view! {
+                <p class="notice" data-testid="calendar-unknown">{T::CalendarUnknown.text(lang.get())}</p>
+            })}
             {move || {
                 // Re-render when the language or the clock changes too.
                 let _ = (lang.get(), state.now.get());

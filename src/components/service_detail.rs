@@ -2,12 +2,12 @@
 
 use chrono::{Datelike, Duration};
 use leptos::prelude::*;
-use linli_core::hours::minute_label;
+use linli_core::hours::{calendar_known, minute_label, DayNote};
 use linli_core::{Amenity, Kind, Mode};
 
 use crate::components::open_badge::OpenBadge;
 use crate::components::symbols::{amenity_icon, kind_class};
-use crate::format::{amap_url, distance, geo_uri, minutes, tel_uri};
+use crate::format::{amap_url, day_note, distance, geo_uri, minutes, tel_uri};
 use crate::i18n::{amenity_name, kind_name, mode_name, weekday, Lang, T};
 use crate::state::use_app;
 
@@ -97,13 +97,20 @@ pub fn ServiceDetail(service: usize) -> impl IntoView {
                         .join(", ")
                 };
                 let is_today = day == today;
+                let note = DayNote::for_date(day)
+                    .filter(|n| *n != DayNote::CalendarUnknown)
+                    .map(|n| day_note(n, l));
                 view! {
                     <tr class:today=is_today aria-current=is_today.then_some("date")>
                         <th scope="row">
                             {weekday(day.weekday().number_from_monday(), l)}
+                            " "{day.format("%-m/%-d").to_string()}
                             {is_today.then(|| format!(" ({})", T::Today.text(l)))}
                         </th>
-                        <td>{text}</td>
+                        <td>
+                            {text}
+                            {note.map(|n| view! { <span class="day-note" data-testid="day-note">" · "{n}</span> })}
+                        </td>
                     </tr>
                 }
             })
@@ -151,6 +158,9 @@ pub fn ServiceDetail(service: usize) -> impl IntoView {
             <table class="modes"><tbody>{per_mode}</tbody></table>
             <h3>{move || format!("{} ({})", T::Hours.text(lang.get()), T::BeijingTime.text(lang.get()))}</h3>
             <table class="week" data-testid="week-hours"><tbody>{week}</tbody></table>
+            {move || (!calendar_known(state.now.get().date())).then(|| view! {
+                <p class="small" data-testid="calendar-unknown">{T::CalendarUnknown.text(lang.get())}</p>
+            })}
             {(!s.opening_hours.is_empty()).then(|| view! { <p class="small mono">{s.opening_hours.clone()}</p> })}
             <h3>{move || T::Services.text(lang.get())}</h3>
             <ul class="amenities full">

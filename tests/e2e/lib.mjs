@@ -158,6 +158,16 @@ export async function cliNearest({ lat, lng, mode = 'walk', kind }) {
 }
 
 /**
+ * The CLI's opening-hours answer at a Beijing time ("YYYY-MM-DDTHH:MM"): `linli hours --json`
+ * on dist/data/futian.linli, an array of {id, name, state, next_change, note}.
+ */
+export async function cliHours(at) {
+  const args = ['hours', '--bundle', 'dist/data/futian.linli', '--at', at, '--json'];
+  const { stdout } = await promisify(execFile)(linliBinary(), args, { cwd: repoRoot });
+  return JSON.parse(stdout);
+}
+
+/**
  * The route metres the page may show for a CLI `route_m` (null when unreachable).
  * The CLI rounds to 0.1 m: a value ending in .5 came from anything in
  * [x.45, x.55), so the page, rounding the exact length, may show x or x+1.

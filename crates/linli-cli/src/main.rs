@@ -70,6 +70,21 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Whether each service is open at a time (Beijing time, whatever this machine's zone).
+    Hours {
+        /// A bundle built by `linli build`.
+        #[arg(long)]
+        bundle: PathBuf,
+        /// The instant, Beijing time: YYYY-MM-DDTHH:MM.
+        #[arg(long)]
+        at: String,
+        /// Only this service.
+        #[arg(long)]
+        id: Option<String>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -180,6 +195,32 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                         it.kind,
                         route,
                         it.straight_m
+                    );
+                }
+            }
+            Ok(())
+        }
+        Command::Hours {
+            bundle,
+            at,
+            id,
+            json,
+        } => {
+            let finder = load(&bundle)?;
+            let at = answer::parse_beijing_time(&at)?;
+            let items = answer::hours(&finder, at, id.as_deref())?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&items)?);
+            } else {
+                for it in &items {
+                    println!(
+                        "{} [{}] {} {}",
+                        it.name,
+                        it.state.as_str(),
+                        it.next_change
+                            .as_deref()
+                            .map_or_else(String::new, |t| format!("until {t}")),
+                        it.note.as_deref().unwrap_or("")
                     );
                 }
             }

@@ -531,6 +531,17 @@ fn validate(
             }
         }
         let opening_hours = get("opening_hours").to_string();
+        for span in linli_core::hours::suspicious_spans(&opening_hours) {
+            out.warnings.push(Problem {
+                file: file.to_string(),
+                place: rec.place,
+                id: (!id.is_empty()).then(|| id.clone()),
+                field: Some("opening_hours".into()),
+                message: format!(
+                    "'{opening_hours}' has the time span {span}, which starts where it ends (zero length); is a time mistyped?"
+                ),
+            });
+        }
         if !opening_hours.is_empty() {
             if let Err(e) = opening_hours_syntax::parse(&opening_hours) {
                 let reason = hours_reason(&e.to_string());

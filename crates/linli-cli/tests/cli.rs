@@ -478,3 +478,169 @@ fn damaged_bundles_are_reported_not_panicked_on() {
     ]);
     assert!(failed(&far).contains("no street usable by walk within 1000 m"));
 }
+
+fn sample_bundle() -> (tempfile::TempDir, PathBuf) {
+    let dir = tmp();
+    let out = dir.path().join("futian.linli");
+    ok(&build(
+        &root().join("data/osm/shenzhen-futian.osm.pbf"),
+        &root().join("data/sample/futian-services.csv"),
+        &out,
+        &[],
+    ));
+    (dir, out)
+}
+
+fn hours_at(bundle: &Path, at: &str) -> Vec<Value> {
+    let out = linli(&[
+        "hours",
+        "--bundle",
+        bundle.to_str().expect("path"),
+        "--at",
+        at,
+        "--json",
+    ]);
+    serde_json::from_str(&ok(&out)).expect("json")
+}
+
+fn state_of<'a>(items: &'a [Value], id: &str) -> (&'a str, Option<&'a str>, Option<&'a str>) {
+    let it = items
+        .iter()
+        .find(|i| i["id"] == id)
+        .unwrap_or_else(|| panic!("{id} missing"));
+    (
+        it["state"].as_str().expect("state"),
+        it["next_change"].as_str(),
+        it["note"].as_str(),
+    )
+}
+
+#[test]
+fn hours_on_national_day_2026() {
+    let (_dir, bundle) = sample_bundle();
+    let items = hours_at(&bundle, "2026-10-01T10:00");
+    assert_eq!(items.len(), 45);
+    // An office with "PH off": closed for the holiday, opens again after it.
+    assert_eq!(
+        state_of(&items, "xmh-centre"),
+        ("holiday", Some("2026-10-08T09:00"), Some("National Day"))
+    );
+    // No PH rule: the weekday rules apply.
+    assert_eq!(state_of(&items, "shatou-centre").0, "open");
+    assert_eq!(
+        state_of(&items, "shatou-centre").1,
+        Some("2026-10-01T21:00")
+    );
+    // 24/7 never changes.
+    assert_eq!(
+        state_of(&items, "cgm-rest-1"),
+        ("open", None, Some("National Day"))
+    );
+    // No hours: unknown, never open or closed.
+    assert_eq!(state_of(&items, "shazui-rest").0, "unknown");
+}
+
+#[test]
+fn hours_on_a_make_up_sunday_and_across_midnight() {
+    let (_dir, bundle) = sample_bundle();
+    // Sunday 2026-09-20 is a make-up working day for National Day: weekday hours.
+    let items = hours_at(&bundle, "2026-09-20T10:00");
+    let (state, next, note) = state_of(&items, "xmh-centre");
+    assert_eq!((state, next), ("open", Some("2026-09-20T12:00")));
+    assert!(
+        note.is_some_and(|n| n.contains("make-up working day")),
+        "{note:?}"
+    );
+    // A station open 18:00–02:00, at 23:50 on New Year's Eve.
+    let items = hours_at(&bundle, "2025-12-31T23:50");
+    assert_eq!(
+        state_of(&items, "jingtian-rest"),
+        ("open", Some("2026-01-01T02:00"), None)
+    );
+    // Closing soon at 21:45 for a station that closes at 22:00.
+    let items = hours_at(&bundle, "2026-11-24T21:45");
+    assert_eq!(state_of(&items, "cgm-rest-2").0, "closing");
+    // Spring Festival 2026 for a canteen with "PH off".
+    let items = hours_at(&bundle, "2026-02-17T11:30");
+    assert_eq!(state_of(&items, "zhuyuan-canteen").0, "holiday");
+    assert_eq!(
+        state_of(&items, "zhuyuan-canteen").2,
+        Some("Spring Festival")
+    );
+}
+
+#[test]
+fn hours_does_not_depend_on_the_machine_time_zone() {
+    let (_dir, bundle) = sample_bundle();
+    let run = |tz: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_linli"))
+            .env("TZ", tz)
+            .args([
+                "hours",
+                "--bundle",
+                bundle.to_str().expect("path"),
+                "--at",
+                "2026-10-01T10:00",
+                "--json",
+            ])
+            .output()
+            .expect("run");
+        ok(&out)
+    };
+    assert_eq!(run("America/New_York"), run("Asia/Shanghai"));
+    assert_eq!(run("UTC"), run("Pacific/Kiritimati"));
+}
+
+#[test]
+fn hours_arguments_are_checked() {
+    let (_dir, bundle) = sample_bundle();
+    let b = bundle.to_str().expect("path");
+    let err = failed(&linli(&["hours", "--bundle", b, "--at", "tomorrow"]));
+    assert!(
+        err.contains("--at 'tomorrow' is not a time in the form YYYY-MM-DDTHH:MM"),
+        "{err}"
+    );
+    let err = failed(&linli(&[
+        "hours",
+        "--bundle",
+        b,
+        "--at",
+        "2026-10-01T10:00",
+        "--id",
+        "nope",
+    ]));
+    assert!(err.contains("there is no service with id 'nope'"), "{err}");
+    let one = ok(&linli(&[
+        "hours",
+        "--bundle",
+        b,
+        "--at",
+        "2026-10-01T10:00",
+        "--id",
+        "cgm-rest-2",
+        "--json",
+    ]));
+    let v: Vec<Value> = serde_json::from_str(&one).expect("json");
+    assert_eq!(v.len(), 1);
+}
+
+#[test]
+fn zero_length_spans_are_warned_about() {
+    let dir = tmp();
+    let csv = dir.path().join("s.csv");
+    std::fs::write(
+        &csv,
+        "id,name,kind,lng,lat,opening_hours\na,b,centre,114.0008,22.4999,Mo-Fr 09:00-09:00\n",
+    )
+    .expect("write");
+    let summary = ok(&build(
+        &fixture("tiny-town.osm"),
+        &csv,
+        &dir.path().join("x.linli"),
+        &[],
+    ));
+    assert!(
+        summary.contains("warning: s.csv row 2 (id 'a'), field opening_hours: 'Mo-Fr 09:00-09:00' has the time span 09:00-09:00, which starts where it ends"),
+        "{summary}"
+    );
+}

@@ -1,17 +1,35 @@
-//! "Is it open now?": OpenStreetMap `opening_hours` evaluated at an instant in Beijing time.
+//! "Is it open now?": OpenStreetMap `opening_hours` evaluated at an instant in Beijing time,
+//! with China's public holidays and make-up working days.
 //!
 //! The caller passes the instant; nothing here reads a clock. Hours are always read as China
 //! Standard Time (UTC+8, no daylight saving), whatever the device's time zone: use
 //! [`beijing_time`] to turn a Unix timestamp into the local time the rules are written in.
+//!
+//! - `PH` in a rule means China's public holidays ([`crate::holidays`]), e.g. `PH off` or
+//!   `PH 09:00-12:00`.
+//! - On a make-up working day (调休上班) the rules of the previous ordinary working day apply
+//!   ([`crate::holidays::rules_day`]): an office with `Mo-Fr 09:00-18:00` opens on that Sunday.
+//! - In years whose holidays Linli does not know, `PH` never matches and the status carries
+//!   [`DayNote::CalendarUnknown`].
+//!
+//! Parsing and evaluation use the `opening-hours` crate without its world holiday database.
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime};
-use opening_hours::{OpeningHours, RuleKind};
+use std::sync::{Arc, OnceLock};
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use compact_calendar::CompactCalendar;
+use opening_hours::{Context, ContextHolidays, OpeningHours, RuleKind};
 use serde::Serialize;
+
+use crate::holidays::{day_kind, public_holidays, rules_day, year_known, DayKind, Festival};
 
 /// "Closing soon" starts this many minutes before closing.
 pub const CLOSING_SOON_MINUTES: i64 = 30;
 /// China Standard Time is UTC+8 all year.
 pub const BEIJING_OFFSET_SECONDS: i64 = 8 * 3600;
+/// How far ahead the next change is looked for (five weeks: enough for monthly rules such as
+/// `Mo[1]`); beyond it the state counts as permanent.
+pub const HORIZON_DAYS: i64 = 35;
 
 /// The local time in Beijing at a Unix instant in milliseconds, or `None` if out of range.
 ///
@@ -25,27 +43,30 @@ pub fn beijing_time(unix_ms: i64) -> Option<NaiveDateTime> {
     DateTime::from_timestamp_millis(unix_ms + BEIJING_OFFSET_SECONDS * 1000).map(|t| t.naive_utc())
 }
 
-/// Open or not, in the words the app and the CLI use.
+/// Open or not, in the words the app (`data-state`) and the CLI use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum OpenState {
-    /// Open, and not closing within [`CLOSING_SOON_MINUTES`].
+    /// Open, and not closing within [`CLOSING_SOON_MINUTES`] (24/7 included).
     Open,
     /// Open, closing within [`CLOSING_SOON_MINUTES`].
     Closing,
     /// Closed.
     Closed,
+    /// Closed all day for a public holiday.
+    Holiday,
     /// No hours, or the rules say "unknown" now: never shown as open or closed.
     Unknown,
 }
 
 impl OpenState {
-    /// `open`, `closing`, `closed` or `unknown`.
+    /// `open`, `closing`, `closed`, `holiday` or `unknown`.
     pub const fn as_str(self) -> &'static str {
         match self {
             OpenState::Open => "open",
             OpenState::Closing => "closing",
             OpenState::Closed => "closed",
+            OpenState::Holiday => "holiday",
             OpenState::Unknown => "unknown",
         }
     }
@@ -56,15 +77,59 @@ impl OpenState {
     }
 }
 
+/// Something about the day worth saying next to the state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum DayNote {
+    /// Today is this public holiday.
+    Holiday(Festival),
+    /// Today is a make-up working day (调休上班); weekday hours apply.
+    MakeUpWorkday(Festival),
+    /// Linli does not know this year's holidays.
+    CalendarUnknown,
+}
+
+impl DayNote {
+    /// The note for a date, if any.
+    pub fn for_date(date: NaiveDate) -> Option<DayNote> {
+        match day_kind(date) {
+            DayKind::Normal => None,
+            DayKind::Holiday(f) => Some(DayNote::Holiday(f)),
+            DayKind::MakeUpWorkday(f) => Some(DayNote::MakeUpWorkday(f)),
+            DayKind::Unknown => Some(DayNote::CalendarUnknown),
+        }
+    }
+
+    /// In Chinese.
+    pub fn text_zh(self) -> String {
+        match self {
+            DayNote::Holiday(f) => f.name_zh().to_string(),
+            DayNote::MakeUpWorkday(f) => format!("调休上班（{}）", f.name_zh()),
+            DayNote::CalendarUnknown => "本年节假日安排未知".to_string(),
+        }
+    }
+
+    /// In English.
+    pub fn text_en(self) -> String {
+        match self {
+            DayNote::Holiday(f) => f.name_en().to_string(),
+            DayNote::MakeUpWorkday(f) => format!("make-up working day ({})", f.name_en()),
+            DayNote::CalendarUnknown => "this year's public holidays are unknown".to_string(),
+        }
+    }
+}
+
 /// The state at an instant and when it next changes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HoursStatus {
     /// The state.
     pub state: OpenState,
-    /// When the state next changes (Beijing time); `None` when it never does (e.g. 24/7).
+    /// When the state next changes (Beijing time); `None` when it does not within
+    /// [`HORIZON_DAYS`] (e.g. 24/7).
     pub next_change: Option<NaiveDateTime>,
     /// The rule's comment, e.g. "by appointment".
     pub comment: Option<String>,
+    /// A holiday, make-up working day or unknown calendar, when it matters to the state.
+    pub note: Option<DayNote>,
 }
 
 impl HoursStatus {
@@ -89,6 +154,33 @@ pub struct Span {
     pub end_minute: u16,
 }
 
+/// A stretch of time with one state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Segment {
+    start: NaiveDateTime,
+    end: NaiveDateTime,
+    kind: RuleKind,
+    comment: Arc<str>,
+}
+
+/// China's public holidays as the `opening-hours` crate wants them, built once.
+fn china_context() -> Context {
+    static HOLIDAYS: OnceLock<Arc<CompactCalendar>> = OnceLock::new();
+    let public = HOLIDAYS
+        .get_or_init(|| {
+            let mut calendar = CompactCalendar::default();
+            for date in public_holidays() {
+                calendar.insert(date);
+            }
+            Arc::new(calendar)
+        })
+        .clone();
+    Context::default().with_holidays(ContextHolidays::new(
+        public,
+        Arc::new(CompactCalendar::default()),
+    ))
+}
+
 /// A service's parsed hours.
 #[derive(Debug, Clone)]
 pub struct Hours {
@@ -100,13 +192,14 @@ impl Hours {
     /// unknown (bundles only hold valid strings: the builder rejects the others).
     pub fn parse(raw: &str) -> Hours {
         let raw = raw.trim();
-        Hours {
-            rules: if raw.is_empty() {
-                None
-            } else {
-                raw.parse::<OpeningHours>().ok()
-            },
-        }
+        let rules = if raw.is_empty() {
+            None
+        } else {
+            raw.parse::<OpeningHours>()
+                .ok()
+                .map(|oh| oh.with_context(china_context()))
+        };
+        Hours { rules }
     }
 
     /// Are there rules at all?
@@ -114,35 +207,100 @@ impl Hours {
         self.rules.is_some()
     }
 
+    /// The states of one day, 00:00–24:00, with make-up working days evaluated by the rules of
+    /// the day they stand in for.
+    fn day_segments(&self, rules: &OpeningHours, date: NaiveDate) -> Vec<Segment> {
+        let source = rules_day(date);
+        let shift = date - source;
+        let start = source.and_time(NaiveTime::MIN);
+        rules
+            .iter_range(start, start + Duration::days(1))
+            .map(|r| Segment {
+                start: r.range.start + shift,
+                end: r.range.end + shift,
+                kind: r.kind,
+                comment: r.comment,
+            })
+            .collect()
+    }
+
     /// The state at `at` (Beijing time) and its next change.
     pub fn status(&self, at: NaiveDateTime) -> HoursStatus {
+        let today = at.date();
+        let day_note = DayNote::for_date(today);
         let Some(rules) = &self.rules else {
             return HoursStatus {
                 state: OpenState::Unknown,
                 next_change: None,
                 comment: None,
+                note: None,
             };
         };
-        let (kind, comment) = rules.state(at);
-        let next_change = rules.next_change(at);
-        let comment = (!comment.is_empty()).then(|| comment.to_string());
-        let state = match kind {
+        let segments = self.day_segments(rules, today);
+        let Some(current) = segments
+            .iter()
+            .find(|s| s.start <= at && at < s.end)
+            .cloned()
+        else {
+            return HoursStatus {
+                state: OpenState::Unknown,
+                next_change: None,
+                comment: None,
+                note: day_note,
+            };
+        };
+        // Follow the current state across midnights until it changes.
+        let mut end = current.end;
+        let mut next_change = None;
+        let mut day = today;
+        'days: for _ in 0..HORIZON_DAYS {
+            let later: Vec<Segment> = if day == today {
+                segments
+                    .iter()
+                    .filter(|s| s.start >= end)
+                    .cloned()
+                    .collect()
+            } else {
+                self.day_segments(rules, day)
+            };
+            for s in later {
+                if s.kind == current.kind && s.comment == current.comment {
+                    end = s.end;
+                } else {
+                    next_change = Some(s.start);
+                    break 'days;
+                }
+            }
+            day = day.succ_opt().unwrap_or(day);
+        }
+        let comment = (!current.comment.is_empty()).then(|| current.comment.to_string());
+        let (state, note) = match current.kind {
             RuleKind::Open => {
                 let soon =
                     next_change.is_some_and(|t| t - at <= Duration::minutes(CLOSING_SOON_MINUTES));
-                if soon {
+                let state = if soon {
                     OpenState::Closing
                 } else {
                     OpenState::Open
+                };
+                (state, day_note)
+            }
+            RuleKind::Closed => {
+                let open_today = segments.iter().any(|s| s.kind == RuleKind::Open);
+                match day_note {
+                    Some(DayNote::Holiday(f)) if !open_today => {
+                        (OpenState::Holiday, Some(DayNote::Holiday(f)))
+                    }
+                    note => (OpenState::Closed, note),
                 }
             }
-            RuleKind::Closed => OpenState::Closed,
-            RuleKind::Unknown => OpenState::Unknown,
+            RuleKind::Unknown => (OpenState::Unknown, day_note),
         };
         HoursStatus {
             state,
             next_change,
             comment,
+            note,
         }
     }
 
@@ -152,26 +310,67 @@ impl Hours {
             return Vec::new();
         };
         let start = date.and_time(NaiveTime::MIN);
-        let end = start + Duration::days(1);
         let minute = |t: NaiveDateTime| -> u16 {
             let m = (t - start).num_minutes().clamp(0, 1440);
             u16::try_from(m).unwrap_or(1440)
         };
-        rules
-            .iter_range(start, end)
-            .filter(|r| r.kind == RuleKind::Open)
-            .map(|r| Span {
-                start_minute: minute(r.range.start),
-                end_minute: minute(r.range.end),
-            })
-            .filter(|s| s.end_minute > s.start_minute)
-            .collect()
+        let mut spans: Vec<Span> = Vec::new();
+        for s in self.day_segments(rules, date) {
+            if s.kind != RuleKind::Open {
+                continue;
+            }
+            let span = Span {
+                start_minute: minute(s.start),
+                end_minute: minute(s.end),
+            };
+            // Adjacent open ranges (e.g. differing comments) read as one span.
+            match spans.last_mut() {
+                Some(last) if last.end_minute == span.start_minute => {
+                    last.end_minute = span.end_minute
+                }
+                _ if span.end_minute > span.start_minute => spans.push(span),
+                _ => {}
+            }
+        }
+        spans
     }
+}
+
+/// Is the holiday calendar of the year of `date` known?
+pub fn calendar_known(date: NaiveDate) -> bool {
+    year_known(date.year())
 }
 
 /// "HH:MM" for a minute of the day (1440 is "24:00").
 pub fn minute_label(m: u16) -> String {
     format!("{:02}:{:02}", m / 60, m % 60)
+}
+
+/// Spans that parse but are probably mistakes: a time range that starts where it ends
+/// (`09:00-09:00`). Returns the offending ranges as written.
+pub fn suspicious_spans(raw: &str) -> Vec<String> {
+    let bytes = raw.as_bytes();
+    let mut found = Vec::new();
+    let is_time = |i: usize| -> bool {
+        i + 5 <= bytes.len()
+            && bytes[i].is_ascii_digit()
+            && bytes[i + 1].is_ascii_digit()
+            && bytes[i + 2] == b':'
+            && bytes[i + 3].is_ascii_digit()
+            && bytes[i + 4].is_ascii_digit()
+    };
+    let mut i = 0;
+    while i + 11 <= bytes.len() {
+        let preceded_by_digit = i > 0 && bytes[i - 1].is_ascii_digit();
+        if !preceded_by_digit && is_time(i) && bytes[i + 5] == b'-' && is_time(i + 6) {
+            let followed_by_digit = bytes.get(i + 11).is_some_and(u8::is_ascii_digit);
+            if !followed_by_digit && bytes[i..i + 5] == bytes[i + 6..i + 11] {
+                found.push(raw[i..i + 11].to_string());
+            }
+        }
+        i += 1;
+    }
+    found
 }
 
 #[cfg(test)]
@@ -183,48 +382,168 @@ mod tests {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").expect("test time")
     }
 
+    const OFFICE: &str = "Mo-Fr 09:00-12:00,14:00-18:00; Sa 09:00-12:00; PH off";
+
     #[rstest]
     #[case::office_morning(
-        "Mo-Fr 09:00-12:00,14:00-18:00",
+        OFFICE,
         "2026-11-24 10:00",
         OpenState::Open,
-        Some("2026-11-24 12:00")
+        Some("2026-11-24 12:00"),
+        None
     )]
     #[case::office_lunch_break(
-        "Mo-Fr 09:00-12:00,14:00-18:00",
+        OFFICE,
         "2026-11-24 12:30",
         OpenState::Closed,
-        Some("2026-11-24 14:00")
+        Some("2026-11-24 14:00"),
+        None
     )]
     #[case::closing_soon(
-        "Mo-Fr 09:00-12:00,14:00-18:00",
+        OFFICE,
         "2026-11-24 17:40",
         OpenState::Closing,
-        Some("2026-11-24 18:00")
+        Some("2026-11-24 18:00"),
+        None
     )]
-    #[case::weekend_closed(
-        "Mo-Fr 09:00-18:00",
-        "2026-11-28 10:00",
+    #[case::saturday_morning_only(
+        OFFICE,
+        "2026-11-28 13:00",
         OpenState::Closed,
-        Some("2026-11-30 09:00")
+        Some("2026-11-30 09:00"),
+        None
     )]
-    #[case::always("24/7", "2026-11-24 03:00", OpenState::Open, None)]
-    #[case::across_midnight(
-        "Mo-Su 18:00-02:00",
-        "2026-11-24 01:00",
+    #[case::spring_festival_2026(
+        OFFICE,
+        "2026-02-17 10:00",
+        OpenState::Holiday,
+        Some("2026-02-24 09:00"),
+        Some(DayNote::Holiday(Festival::SpringFestival))
+    )]
+    #[case::national_day_2026(
+        OFFICE,
+        "2026-10-01 10:00",
+        OpenState::Holiday,
+        Some("2026-10-08 09:00"),
+        Some(DayNote::Holiday(Festival::NationalDay))
+    )]
+    #[case::national_day_2025(
+        OFFICE,
+        "2025-10-03 15:00",
+        OpenState::Holiday,
+        Some("2025-10-09 09:00"),
+        Some(DayNote::Holiday(Festival::NationalDay))
+    )]
+    #[case::make_up_sunday_2026(
+        OFFICE,
+        "2026-09-20 10:00",
         OpenState::Open,
-        Some("2026-11-24 02:00")
+        Some("2026-09-20 12:00"),
+        Some(DayNote::MakeUpWorkday(Festival::NationalDay))
     )]
-    #[case::empty("", "2026-11-24 10:00", OpenState::Unknown, None)]
+    #[case::make_up_saturday_afternoon(
+        OFFICE,
+        "2026-10-10 15:00",
+        OpenState::Open,
+        Some("2026-10-10 18:00"),
+        Some(DayNote::MakeUpWorkday(Festival::NationalDay))
+    )]
+    #[case::ph_morning_hours(
+        "Mo-Su 08:00-20:00; PH 09:00-12:00",
+        "2026-10-02 10:00",
+        OpenState::Open,
+        Some("2026-10-02 12:00"),
+        Some(DayNote::Holiday(Festival::NationalDay))
+    )]
+    #[case::ph_afternoon_closed_but_opened_today(
+        "Mo-Su 08:00-20:00; PH 09:00-12:00",
+        "2026-10-02 13:00",
+        OpenState::Closed,
+        Some("2026-10-03 09:00"),
+        Some(DayNote::Holiday(Festival::NationalDay))
+    )]
+    #[case::holidays_ignored_without_ph(
+        "Mo-Su 09:00-22:00",
+        "2026-10-01 21:45",
+        OpenState::Closing,
+        Some("2026-10-01 22:00"),
+        Some(DayNote::Holiday(Festival::NationalDay))
+    )]
+    #[case::always(
+        "24/7",
+        "2026-10-01 03:00",
+        OpenState::Open,
+        None,
+        Some(DayNote::Holiday(Festival::NationalDay))
+    )]
+    #[case::across_midnight_new_years_eve(
+        "Mo-Su 18:00-02:00",
+        "2025-12-31 23:30",
+        OpenState::Open,
+        Some("2026-01-01 02:00"),
+        None
+    )]
+    #[case::after_midnight_on_new_years_day(
+        "Mo-Su 18:00-02:00",
+        "2026-01-01 01:45",
+        OpenState::Closing,
+        Some("2026-01-01 02:00"),
+        Some(DayNote::Holiday(Festival::NewYear))
+    )]
+    #[case::several_spans(
+        "Mo-Sa 10:30-13:00,16:30-18:30; Su off",
+        "2026-11-24 14:00",
+        OpenState::Closed,
+        Some("2026-11-24 16:30"),
+        None
+    )]
+    #[case::comment_kept(
+        r#"Mo-Fr 09:00-17:00 "appointments by phone""#,
+        "2026-11-24 10:00",
+        OpenState::Open,
+        Some("2026-11-24 17:00"),
+        None
+    )]
+    #[case::week_of_month(
+        "Mo[1] 09:00-12:00",
+        "2026-11-02 10:00",
+        OpenState::Open,
+        Some("2026-11-02 12:00"),
+        None
+    )]
+    #[case::week_of_month_other_monday(
+        "Mo[1] 09:00-12:00",
+        "2026-11-09 10:00",
+        OpenState::Closed,
+        Some("2026-12-07 09:00"),
+        None
+    )]
+    #[case::unknown_year_falls_back(
+        OFFICE,
+        "2027-10-01 10:00",
+        OpenState::Open,
+        Some("2027-10-01 12:00"),
+        Some(DayNote::CalendarUnknown)
+    )]
+    #[case::empty("", "2026-11-24 10:00", OpenState::Unknown, None, None)]
     fn states(
         #[case] hours: &str,
         #[case] time: &str,
         #[case] state: OpenState,
         #[case] next: Option<&str>,
+        #[case] note: Option<DayNote>,
     ) {
         let s = Hours::parse(hours).status(at(time));
-        assert_eq!(s.state, state);
-        assert_eq!(s.next_change, next.map(at));
+        assert_eq!(s.state, state, "state");
+        assert_eq!(s.next_change, next.map(at), "next change");
+        assert_eq!(s.note, note, "note");
+    }
+
+    #[test]
+    fn comments_are_returned() {
+        let s = Hours::parse(r#"Mo-Fr 09:00-17:00 "appointments by phone""#)
+            .status(at("2026-11-24 10:00"));
+        assert_eq!(s.comment.as_deref(), Some("appointments by phone"));
     }
 
     #[test]
@@ -235,28 +554,43 @@ mod tests {
     }
 
     #[test]
-    fn day_spans_list_the_openings() {
-        let h = Hours::parse("Mo-Fr 09:00-12:00,14:00-18:00; Sa 09:00-12:00");
-        let tuesday = NaiveDate::from_ymd_opt(2026, 11, 24).expect("date");
-        let spans = h.day_spans(tuesday);
-        assert_eq!(
-            spans
+    fn day_spans_list_the_openings_with_holidays_and_make_up_days() {
+        let h = Hours::parse(OFFICE);
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("date");
+        let labels = |date| {
+            h.day_spans(date)
                 .iter()
-                .map(|s| (minute_label(s.start_minute), minute_label(s.end_minute)))
-                .collect::<Vec<_>>(),
-            [
-                ("09:00".into(), "12:00".into()),
-                ("14:00".into(), "18:00".into())
-            ]
-        );
-        let sunday = NaiveDate::from_ymd_opt(2026, 11, 29).expect("date");
-        assert!(h.day_spans(sunday).is_empty());
+                .map(|s| {
+                    format!(
+                        "{}-{}",
+                        minute_label(s.start_minute),
+                        minute_label(s.end_minute)
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(labels(d(2026, 11, 24)), ["09:00-12:00", "14:00-18:00"]);
+        assert_eq!(labels(d(2026, 11, 28)), ["09:00-12:00"]);
+        assert!(labels(d(2026, 11, 29)).is_empty());
+        assert!(labels(d(2026, 10, 1)).is_empty(), "PH off");
         assert_eq!(
-            Hours::parse("24/7").day_spans(sunday),
+            labels(d(2026, 9, 20)),
+            ["09:00-12:00", "14:00-18:00"],
+            "make-up Sunday"
+        );
+        assert_eq!(
+            Hours::parse("24/7").day_spans(d(2026, 11, 29)),
             [Span {
                 start_minute: 0,
                 end_minute: 1440
             }]
         );
+    }
+
+    #[test]
+    fn zero_length_spans_are_suspicious() {
+        assert_eq!(suspicious_spans("Mo-Fr 09:00-09:00"), ["09:00-09:00"]);
+        assert!(suspicious_spans("Mo-Fr 09:00-18:00; Sa 10:00-12:00").is_empty());
+        assert!(suspicious_spans("24/7").is_empty());
     }
 }

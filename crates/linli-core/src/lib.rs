@@ -24,6 +24,8 @@ pub mod crs;
 pub mod finder;
 pub mod geom;
 pub mod graph;
+pub mod holidays;
+mod holidays_cn;
 pub mod hours;
 pub mod network;
 pub mod profile;
