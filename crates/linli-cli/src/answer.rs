@@ -135,3 +135,190 @@ pub fn hours(
         })
         .collect())
 }
+
+/// `linli coverage --json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CoverageSummary {
+    /// The kind covered.
+    pub kind: Kind,
+    /// The mode.
+    pub mode: Mode,
+    /// The Beijing time services had to be open at, if any.
+    pub at: Option<String>,
+    /// How many services were counted.
+    pub services: usize,
+    /// Total length of the streets usable in this mode, metres.
+    pub street_m: f64,
+    /// Share (0–1) of that length within 5 minutes of the nearest service.
+    pub share_5: f64,
+    /// … within 10 minutes.
+    pub share_10: f64,
+    /// … within 15 minutes.
+    pub share_15: f64,
+    /// Length from which no service can be reached, metres.
+    pub unreachable_m: f64,
+    /// The longest minutes to the nearest service from any reachable point of a street.
+    pub max_minutes: Option<f64>,
+    /// The worst-served streets.
+    pub worst: Vec<WorstItem>,
+}
+
+/// One of the worst-served streets.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WorstItem {
+    /// Street name (null if unnamed).
+    pub street: Option<String>,
+    /// Minutes to the nearest service from its worst point (null: none reachable).
+    pub minutes: Option<f64>,
+    /// Longitude of the segment's middle.
+    pub lng: f64,
+    /// Latitude of the segment's middle.
+    pub lat: f64,
+}
+
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+/// The services of `kind`, optionally only those open at `at` (Beijing time).
+pub fn services_of(finder: &Finder, kind: Kind, at: Option<chrono::NaiveDateTime>) -> Vec<usize> {
+    finder
+        .services()
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.kind == kind)
+        .filter(|(_, s)| {
+            at.is_none_or(|t| {
+                linli_core::hours::Hours::parse(&s.opening_hours)
+                    .status(t)
+                    .state
+                    .is_open()
+            })
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Coverage of `kind` in `mode`, summarised; also returns the full result for GeoJSON.
+pub fn coverage(
+    finder: &Finder,
+    kind: Kind,
+    mode: Mode,
+    at: Option<chrono::NaiveDateTime>,
+) -> (CoverageSummary, linli_core::circle::Coverage) {
+    let services = services_of(finder, kind, at);
+    let mut router = finder.router();
+    let cov =
+        linli_core::circle::coverage(finder, &mut router, mode, &services, &[5.0, 10.0, 15.0]);
+    let worst = cov
+        .worst_served(finder.network(), 10)
+        .into_iter()
+        .map(|w| WorstItem {
+            street: w.street,
+            minutes: w.minutes.map(tenth),
+            lng: w.point.lng,
+            lat: w.point.lat,
+        })
+        .collect();
+    let summary = CoverageSummary {
+        kind,
+        mode,
+        at: at.map(|t| t.format("%Y-%m-%dT%H:%M").to_string()),
+        services: services.len(),
+        street_m: tenth(cov.street_m),
+        share_5: round4(cov.share(0)),
+        share_10: round4(cov.share(1)),
+        share_15: round4(cov.share(2)),
+        unreachable_m: tenth(cov.unreachable_m),
+        max_minutes: cov.max_minutes.map(tenth),
+        worst,
+    };
+    (summary, cov)
+}
+
+fn line_json(points: &[LngLat]) -> serde_json::Value {
+    serde_json::Value::Array(
+        points
+            .iter()
+            .map(|p| serde_json::json!([p.lng, p.lat]))
+            .collect(),
+    )
+}
+
+/// Every usable street with its minutes to the nearest service, as GeoJSON for GIS tools.
+pub fn coverage_geojson(finder: &Finder, cov: &linli_core::circle::Coverage) -> serde_json::Value {
+    let net = finder.network();
+    let features: Vec<serde_json::Value> = cov
+        .edges
+        .iter()
+        .map(|e| {
+            let points: Vec<LngLat> = net.graph().edge_lnglats(e.edge).collect();
+            serde_json::json!({
+                "type": "Feature",
+                "geometry": { "type": "LineString", "coordinates": line_json(&points) },
+                "properties": {
+                    "street": net.graph().edge_name(e.edge),
+                    "length_m": tenth(e.length_m),
+                    "minutes": e.mid_minutes.map(tenth),
+                    "min_minutes": e.min_minutes.map(tenth),
+                    "max_minutes": e.max_minutes.map(tenth),
+                    "nearest_service_id": e.nearest.map(|i| finder.services()[i].id.clone()),
+                }
+            })
+        })
+        .collect();
+    serde_json::json!({ "type": "FeatureCollection", "features": features })
+}
+
+/// `linli isochrone`: street parts by band, and the places reachable within each limit.
+pub fn isochrone_geojson(
+    finder: &Finder,
+    origin: LngLat,
+    mode: Mode,
+    limits: &[f64],
+) -> Result<(serde_json::Value, serde_json::Value), QueryError> {
+    let mut router = finder.router();
+    let iso = linli_core::circle::isochrone(finder, &mut router, origin, mode, limits)?;
+    let net = finder.network();
+    let features: Vec<serde_json::Value> = iso
+        .parts
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "type": "Feature",
+                "geometry": { "type": "LineString", "coordinates": line_json(&iso.part_line(net, p)) },
+                "properties": {
+                    "minutes": iso.limits_minutes[p.band],
+                    "street": net.graph().edge_name(p.edge),
+                }
+            })
+        })
+        .collect();
+    let reaches = finder.nearest(&mut router, origin, mode, |_| true)?;
+    let bands: Vec<serde_json::Value> = iso
+        .limits_minutes
+        .iter()
+        .enumerate()
+        .map(|(b, limit)| {
+            let within = |k: Kind| {
+                reaches
+                    .iter()
+                    .filter(|r| r.time_s.is_some_and(|t| t <= limit * 60.0))
+                    .filter(|r| finder.services()[r.service].kind == k)
+                    .count()
+            };
+            let street_m: f64 = (0..=b).map(|i| iso.band_length_m(i)).sum();
+            serde_json::json!({
+                "minutes": limit,
+                "street_m": tenth(street_m),
+                "centre": within(Kind::Centre),
+                "rest_stop": within(Kind::RestStop),
+                "canteen": within(Kind::Canteen),
+            })
+        })
+        .collect();
+    Ok((
+        serde_json::json!({ "type": "FeatureCollection", "features": features }),
+        serde_json::json!({ "mode": mode, "bands": bands }),
+    ))
+}

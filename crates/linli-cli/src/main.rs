@@ -70,6 +70,48 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// How far every street is from the nearest service of a kind (for planners).
+    Coverage {
+        /// A bundle built by `linli build`.
+        #[arg(long)]
+        bundle: PathBuf,
+        /// The kind: centre, rest_stop or canteen.
+        #[arg(long)]
+        kind: Kind,
+        /// Travel mode: walk, ebike or stepfree.
+        #[arg(long, default_value = "walk")]
+        mode: Mode,
+        /// Count only services open at this time (Beijing): YYYY-MM-DDTHH:MM.
+        #[arg(long)]
+        at: Option<String>,
+        /// Also write every street with its minutes and nearest service id as GeoJSON.
+        #[arg(long)]
+        geojson: Option<PathBuf>,
+        /// Print JSON instead of a text summary.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The streets reachable from a point within some minutes, as GeoJSON.
+    Isochrone {
+        /// A bundle built by `linli build`.
+        #[arg(long)]
+        bundle: PathBuf,
+        /// Latitude of the starting point (WGS-84).
+        #[arg(long, allow_hyphen_values = true)]
+        lat: f64,
+        /// Longitude of the starting point (WGS-84).
+        #[arg(long, allow_hyphen_values = true)]
+        lng: f64,
+        /// Travel mode: walk, ebike or stepfree.
+        #[arg(long, default_value = "walk")]
+        mode: Mode,
+        /// The limits in minutes, comma-separated.
+        #[arg(long, default_value = "5,10,15", value_delimiter = ',')]
+        minutes: Vec<f64>,
+        /// Where to write the GeoJSON.
+        #[arg(long)]
+        geojson: PathBuf,
+    },
     /// Whether each service is open at a time (Beijing time, whatever this machine's zone).
     Hours {
         /// A bundle built by `linli build`.
@@ -198,6 +240,56 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     );
                 }
             }
+            Ok(())
+        }
+        Command::Coverage {
+            bundle,
+            kind,
+            mode,
+            at,
+            geojson,
+            json,
+        } => {
+            let finder = load(&bundle)?;
+            let at = at.as_deref().map(answer::parse_beijing_time).transpose()?;
+            let (summary, cov) = answer::coverage(&finder, kind, mode, at);
+            if let Some(path) = geojson {
+                let doc = answer::coverage_geojson(&finder, &cov);
+                std::fs::write(&path, serde_json::to_string(&doc)?)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+            }
+            if json {
+                println!("{}", serde_json::to_string_pretty(&summary)?);
+            } else {
+                println!(
+                    "{} services of kind {kind} ({mode}): {:.0} m of streets; within 5 min {:.1} %, 10 min {:.1} %, 15 min {:.1} %; longest {} min",
+                    summary.services,
+                    summary.street_m,
+                    summary.share_5 * 100.0,
+                    summary.share_10 * 100.0,
+                    summary.share_15 * 100.0,
+                    summary.max_minutes.map_or_else(|| "-".to_string(), |m| format!("{m:.1}"))
+                );
+            }
+            Ok(())
+        }
+        Command::Isochrone {
+            bundle,
+            lat,
+            lng,
+            mode,
+            minutes,
+            geojson,
+        } => {
+            if minutes.is_empty() || minutes.iter().any(|m| !m.is_finite() || *m <= 0.0) {
+                anyhow::bail!("--minutes must be positive numbers, e.g. 5,10,15");
+            }
+            let finder = load(&bundle)?;
+            let (doc, summary) =
+                answer::isochrone_geojson(&finder, LngLat::new(lng, lat), mode, &minutes)?;
+            std::fs::write(&geojson, serde_json::to_string(&doc)?)
+                .with_context(|| format!("cannot write {}", geojson.display()))?;
+            println!("{}", serde_json::to_string_pretty(&summary)?);
             Ok(())
         }
         Command::Hours {

@@ -644,3 +644,124 @@ fn zero_length_spans_are_warned_about() {
         "{summary}"
     );
 }
+
+#[test]
+fn coverage_summary_and_geojson() {
+    let (dir, bundle) = sample_bundle();
+    let b = bundle.to_str().expect("path");
+    let gj = dir.path().join("cov.geojson");
+    let out = ok(&linli(&[
+        "coverage",
+        "--bundle",
+        b,
+        "--kind",
+        "rest_stop",
+        "--mode",
+        "walk",
+        "--json",
+        "--geojson",
+        gj.to_str().expect("path"),
+    ]));
+    let v: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["services"], 15);
+    let (s5, s10, s15) = (
+        v["share_5"].as_f64().expect("share"),
+        v["share_10"].as_f64().expect("share"),
+        v["share_15"].as_f64().expect("share"),
+    );
+    assert!(0.0 < s5 && s5 <= s10 && s10 <= s15 && s15 <= 1.0, "{v}");
+    assert!(v["street_m"].as_f64().expect("m") > 100_000.0);
+    assert!(v["max_minutes"].as_f64().expect("max") > 15.0);
+    assert!(!v["worst"].as_array().expect("worst").is_empty());
+    // The GeoJSON: one LineString per usable street, with minutes and the nearest service.
+    let doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(&gj).expect("geojson")).expect("json");
+    let features = doc["features"].as_array().expect("features");
+    assert!(features.len() > 2000);
+    let total: f64 = features
+        .iter()
+        .map(|f| f["properties"]["length_m"].as_f64().expect("len"))
+        .sum();
+    assert!(
+        (total - v["street_m"].as_f64().expect("m")).abs() < 50.0,
+        "{total}"
+    );
+    let ids: std::collections::HashSet<&str> = features
+        .iter()
+        .filter_map(|f| f["properties"]["nearest_service_id"].as_str())
+        .collect();
+    assert!(
+        ids.iter().all(|id| id.contains("rest")),
+        "only rest stops are nearest: {ids:?}"
+    );
+    // Only services open at 22:30 count: fewer services, worse coverage.
+    let late: Value = serde_json::from_str(&ok(&linli(&[
+        "coverage",
+        "--bundle",
+        b,
+        "--kind",
+        "rest_stop",
+        "--at",
+        "2026-11-24T22:30",
+        "--json",
+    ])))
+    .expect("json");
+    assert!(late["services"].as_u64().expect("n") < 15);
+    assert!(late["share_10"].as_f64().expect("share") < s10);
+}
+
+#[test]
+fn isochrone_geojson_bands_grow() {
+    let (dir, bundle) = sample_bundle();
+    let gj = dir.path().join("iso.geojson");
+    let out = ok(&linli(&[
+        "isochrone",
+        "--bundle",
+        bundle.to_str().expect("path"),
+        "--lat",
+        "22.535",
+        "--lng",
+        "114.02",
+        "--mode",
+        "walk",
+        "--minutes",
+        "5,10,15",
+        "--geojson",
+        gj.to_str().expect("path"),
+    ]));
+    let v: Value = serde_json::from_str(&out).expect("json");
+    let bands = v["bands"].as_array().expect("bands");
+    let lengths: Vec<f64> = bands
+        .iter()
+        .map(|b| b["street_m"].as_f64().expect("m"))
+        .collect();
+    assert!(
+        lengths[0] > 0.0 && lengths[0] < lengths[1] && lengths[1] < lengths[2],
+        "{lengths:?}"
+    );
+    // 5 minutes at 5 km/h is 417 m: the nearest rest stop (about 130 m away) is inside.
+    assert!(bands[0]["rest_stop"].as_u64().expect("n") >= 1);
+    let doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(&gj).expect("geojson")).expect("json");
+    let minutes: std::collections::BTreeSet<u64> = doc["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .map(|f| f["properties"]["minutes"].as_f64().expect("minutes") as u64)
+        .collect();
+    assert_eq!(minutes.into_iter().collect::<Vec<_>>(), [5, 10, 15]);
+    let err = failed(&linli(&[
+        "isochrone",
+        "--bundle",
+        bundle.to_str().expect("path"),
+        "--lat",
+        "22.535",
+        "--lng",
+        "114.02",
+        "--minutes",
+        "0",
+        "--geojson",
+        gj.to_str().expect("path"),
+    ]));
+    assert!(err.contains("--minutes must be positive"), "{err}");
+}

@@ -20,6 +20,7 @@
 //! ```
 
 pub mod bundle;
+pub mod circle;
 pub mod crs;
 pub mod finder;
 pub mod geom;

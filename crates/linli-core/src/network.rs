@@ -64,6 +64,8 @@ pub struct Network {
     /// Distance of each polyline vertex from its edge's first node, metres (great-circle).
     vertex_along_m: Vec<f64>,
     adjacency: [Adjacency; 3],
+    /// The same arcs reversed (head = where the arc came from), for searches towards targets.
+    reverse: [Adjacency; 3],
     grid: SegmentGrid,
     bbox: Option<BBox>,
 }
@@ -96,6 +98,7 @@ impl Network {
         let mut net = Network {
             grid: SegmentGrid::default(),
             adjacency: Default::default(),
+            reverse: Default::default(),
             graph,
             proj,
             vertex_start,
@@ -103,7 +106,8 @@ impl Network {
             vertex_along_m,
             bbox,
         };
-        net.adjacency = Mode::ALL.map(|m| net.build_adjacency(m));
+        net.adjacency = Mode::ALL.map(|m| net.build_adjacency(m, false));
+        net.reverse = Mode::ALL.map(|m| net.build_adjacency(m, true));
         net.grid = SegmentGrid::build(&net);
         net
     }
@@ -123,6 +127,12 @@ impl Network {
         &self.adjacency[mode.index()]
     }
 
+    /// The adjacency of one mode with every arc reversed: searching it from a set of places
+    /// gives the distance from each node *to* the nearest of them.
+    pub fn reverse_adjacency(&self, mode: Mode) -> &Adjacency {
+        &self.reverse[mode.index()]
+    }
+
     /// Number of junction nodes.
     pub fn node_count(&self) -> usize {
         self.graph.nodes.len()
@@ -139,14 +149,23 @@ impl Network {
         meters_to_cm(self.edge_length_m(e))
     }
 
-    fn build_adjacency(&self, mode: Mode) -> Adjacency {
+    fn build_adjacency(&self, mode: Mode, reversed: bool) -> Adjacency {
         let n = self.graph.nodes.len();
+        // Reversed, an edge travelled forward becomes an arc from its last node to its first.
+        let fwd = |e: &crate::graph::Edge| -> (bool, bool) {
+            if reversed {
+                (e.access.backward(mode), e.access.forward(mode))
+            } else {
+                (e.access.forward(mode), e.access.backward(mode))
+            }
+        };
         let mut degree = vec![0u32; n + 1];
         for e in &self.graph.edges {
-            if e.access.forward(mode) {
+            let (f, b) = fwd(e);
+            if f {
                 degree[e.from.index()] += 1;
             }
-            if e.access.backward(mode) {
+            if b {
                 degree[e.to.index()] += 1;
             }
         }
@@ -169,7 +188,8 @@ impl Network {
         for (i, e) in self.graph.edges.iter().enumerate() {
             let id = EdgeId(index_u32(i));
             let cost_cm = self.edge_cost_cm(id);
-            if e.access.forward(mode) {
+            let (f, b) = fwd(e);
+            if f {
                 let slot = &mut fill[e.from.index()];
                 arcs[*slot as usize] = Arc {
                     head: e.to,
@@ -178,7 +198,7 @@ impl Network {
                 };
                 *slot += 1;
             }
-            if e.access.backward(mode) {
+            if b {
                 let slot = &mut fill[e.to.index()];
                 arcs[*slot as usize] = Arc {
                     head: e.from,

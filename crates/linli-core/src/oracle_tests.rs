@@ -393,3 +393,198 @@ fn nearest_matches_reference_on_random_graphs() {
         "the random graphs should exercise both cases"
     );
 }
+
+/// The street graph split at the given (edge, offset) points, as an arc list for
+/// `naive_dijkstra`; returns the vertex of each cut point.
+fn split_at(
+    finder: &Finder,
+    mode: Mode,
+    cuts: &[(EdgeId, f64)],
+) -> (usize, Vec<(usize, usize, f64)>, Vec<usize>) {
+    let net = finder.network();
+    let g = net.graph();
+    let mut n = g.nodes.len();
+    let mut per_edge: Vec<Vec<(f64, usize)>> = vec![Vec::new(); g.edges.len()];
+    let mut vertex = Vec::new();
+    for &(e, off) in cuts {
+        per_edge[e.index()].push((off, n));
+        vertex.push(n);
+        n += 1;
+    }
+    let mut arcs = Vec::new();
+    for (i, e) in g.edges.iter().enumerate() {
+        let len = net.edge_length_m(EdgeId(i as u32));
+        let mut points = vec![(0.0, e.from.index())];
+        let mut c = per_edge[i].clone();
+        c.sort_by(|a, b| a.0.total_cmp(&b.0));
+        points.extend(c);
+        points.push((len, e.to.index()));
+        for w in points.windows(2) {
+            let ((oa, va), (ob, vb)) = (w[0], w[1]);
+            if e.access.forward(mode) {
+                arcs.push((va, vb, ob - oa));
+            }
+            if e.access.backward(mode) {
+                arcs.push((vb, va, ob - oa));
+            }
+        }
+    }
+    (n, arcs, vertex)
+}
+
+fn random_point_on_edge(
+    finder: &Finder,
+    rng: &mut Rng,
+    mode: Mode,
+) -> Option<(EdgeId, f64, LngLat)> {
+    let net = finder.network();
+    let edges = &net.graph().edges;
+    for _ in 0..50 {
+        let e = EdgeId(rng.below(edges.len() as u64) as u32);
+        if edges[e.index()].access.any(mode) {
+            let len = net.edge_length_m(e);
+            let off = rng.unit() * len;
+            let p = *net.edge_slice(e, off, off).first()?;
+            return Some((e, off, p));
+        }
+    }
+    None
+}
+
+#[test]
+fn coverage_matches_one_search_per_service() {
+    use crate::circle::{coverage, search_to_services};
+    for seed in 0..12u64 {
+        println!("seed {seed}");
+        let mut rng = Rng::new(5000 + seed);
+        let finder = Finder::new(random_bundle(&mut rng, 9, 12));
+        let mut multi = finder.router();
+        let mut single = finder.router();
+        let services: Vec<usize> = (0..finder.services().len())
+            .filter(|i| i % 2 == 0)
+            .collect();
+        for mode in Mode::ALL {
+            search_to_services(&finder, &mut multi, mode, &services);
+            let n = finder.network().node_count();
+            let mut best = vec![UNREACHED; n];
+            for &s in &services {
+                search_to_services(&finder, &mut single, mode, &[s]);
+                for (v, b) in best.iter_mut().enumerate() {
+                    *b = (*b).min(single.cost_cm(NodeId(v as u32)));
+                }
+            }
+            for (v, b) in best.iter().enumerate() {
+                assert_eq!(
+                    multi.cost_cm(NodeId(v as u32)),
+                    *b,
+                    "seed {seed} {mode} node {v}"
+                );
+            }
+            // Points on streets: minutes to the nearest service equal the naive reference.
+            let cov = coverage(&finder, &mut multi, mode, &services, &[5.0, 10.0, 15.0]);
+            assert!(cov.within_m.windows(2).all(|w| w[0] <= w[1] + 1e-9));
+            assert!(cov.within_m[2] <= cov.street_m + 1e-6);
+            let snaps: Vec<_> = services
+                .iter()
+                .filter_map(|&s| finder.service_snap(s, mode).map(|sn| (s, sn)))
+                .collect();
+            for _ in 0..15 {
+                let Some((e, off, p)) = random_point_on_edge(&finder, &mut rng, mode) else {
+                    continue;
+                };
+                let mut cuts = vec![(e, off)];
+                cuts.extend(snaps.iter().map(|(_, sn)| (sn.edge, sn.offset_m)));
+                let (nv, arcs, vertex) = split_at(&finder, mode, &cuts);
+                let dist = naive_dijkstra(nv, &arcs, &[(vertex[0], 0.0)]);
+                let reference = snaps
+                    .iter()
+                    .enumerate()
+                    .map(|(k, (_, sn))| dist[vertex[k + 1]] + sn.distance_m)
+                    .fold(f64::INFINITY, f64::min);
+                let got = crate::circle::minutes_at(&finder, &multi, mode, &services, p);
+                match got {
+                    Some((minutes, _)) => {
+                        let metres = minutes * 60.0 * mode.speed_mps();
+                        assert!(
+                            reference.is_finite(),
+                            "seed {seed} {mode}: reachable by coverage only"
+                        );
+                        // The point is re-snapped (it may land on a neighbouring edge at a
+                        // junction); centimetre rounding per edge.
+                        assert!(
+                            (metres - reference).abs() < 0.6,
+                            "seed {seed} {mode}: {metres} vs {reference}"
+                        );
+                    }
+                    None => assert!(
+                        !reference.is_finite(),
+                        "seed {seed} {mode}: reference {reference}, coverage none"
+                    ),
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn isochrone_matches_one_to_one_queries() {
+    use crate::circle::isochrone;
+    let limits = [2.0, 4.0, 6.0];
+    let mut inside = 0;
+    let mut outside = 0;
+    for seed in 0..12u64 {
+        println!("seed {seed}");
+        let mut rng = Rng::new(7000 + seed);
+        let finder = Finder::new(random_bundle(&mut rng, 10, 3));
+        let mut router = finder.router();
+        let bbox = finder.bundle().bbox;
+        let origin = LngLat::new(
+            bbox.min.lng + rng.unit() * (bbox.max.lng - bbox.min.lng),
+            bbox.min.lat + rng.unit() * (bbox.max.lat - bbox.min.lat),
+        );
+        for mode in Mode::ALL {
+            let iso = isochrone(&finder, &mut router, origin, mode, &limits).expect("origin snaps");
+            let snap = finder.snap_origin(origin, mode).expect("snaps");
+            let speed = mode.speed_mps() * 60.0;
+            for _ in 0..40 {
+                let Some((e, off, _)) = random_point_on_edge(&finder, &mut rng, mode) else {
+                    continue;
+                };
+                let (nv, arcs, vertex) =
+                    split_at(&finder, mode, &[(snap.edge, snap.offset_m), (e, off)]);
+                let reference =
+                    naive_dijkstra(nv, &arcs, &[(vertex[0], snap.distance_m)])[vertex[1]];
+                let band = iso
+                    .parts
+                    .iter()
+                    .find(|p| p.edge == e && p.from_m - 1e-6 <= off && off <= p.to_m + 1e-6)
+                    .map(|p| p.band);
+                let tol = 0.6;
+                match band {
+                    Some(b) => {
+                        inside += 1;
+                        assert!(
+                            reference <= limits[b] * speed + tol,
+                            "seed {seed} {mode}: band {b} but {reference} m"
+                        );
+                        if b > 0 {
+                            assert!(
+                                reference >= limits[b - 1] * speed - tol,
+                                "seed {seed} {mode}: band {b} but {reference} m"
+                            );
+                        }
+                    }
+                    None => {
+                        outside += 1;
+                        assert!(
+                            reference >= limits[2] * speed - tol,
+                            "seed {seed} {mode}: outside but {reference} m"
+                        );
+                    }
+                }
+            }
+        }
+    }
+    println!("{inside} points inside, {outside} outside");
+    assert!(inside > 100 && outside > 100, "both cases exercised");
+}
