@@ -215,6 +215,86 @@ async function chromiumVersion() {
   }
 }
 
+// ---------------------------------------------------------------- 5. service circle
+
+/** Median of `key` in window.__linliTimings over clicks that make the app recompute it. */
+async function sampleTiming(page, key, clicks) {
+  const values = [];
+  for (const testid of clicks) {
+    await page.click(`[data-testid=${testid}]`);
+    await page.waitForTimeout(150);
+    const v = await page.evaluate((k) => window.__linliTimings?.[k], key);
+    if (typeof v === 'number') values.push(v);
+  }
+  return values;
+}
+
+/** Main-thread task time of one pan (panBy without animation, then two frames), via CDP. */
+async function panCosts(page, cdp, pans) {
+  const costs = [];
+  for (let i = 0; i < pans; i++) {
+    const before = (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
+    await page.evaluate(
+      (dx) =>
+        new Promise((resolve) => {
+          window.__linliMap.panBy([dx, dx / 3], { animate: false });
+          requestAnimationFrame(() => requestAnimationFrame(resolve));
+        }),
+      i % 2 ? -160 : 160,
+    );
+    const after = (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
+    costs.push((after - before) * 1000);
+  }
+  return costs;
+}
+
+async function circleSection(url) {
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  const rows = [];
+  const panRows = [];
+  try {
+    for (const rate of CPU_RATES) {
+      const context = await browser.newContext(PHONE);
+      const page = await context.newPage();
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+      await cdp.send('Performance.enable');
+      await page.goto(url);
+      await page.waitForSelector('[data-testid=result]', { timeout: WAIT_MS });
+      const label = rate === 1 ? 'no throttling' : `${rate}× slowdown`;
+      const iso = await sampleTiming(page, 'isochroneMs', ['circle-toggle', 'mode-ebike', 'mode-stepfree', 'mode-walk', 'mode-ebike', 'mode-walk']);
+      await page.click('[data-testid=circle-toggle]');
+      await page.waitForTimeout(300);
+      const panPlain = await panCosts(page, cdp, 9);
+      const cov = await sampleTiming(page, 'coverageMs', [
+        'coverage-toggle', 'coverage-kind-rest_stop', 'coverage-kind-canteen', 'coverage-kind-centre', 'coverage-kind-rest_stop', 'coverage-kind-centre',
+      ]);
+      await page.waitForTimeout(300);
+      const panCoverage = await panCosts(page, cdp, 9);
+      rows.push([label, ms(median(iso)), ms(median(cov))]);
+      panRows.push([label, ms(median(panPlain)), ms(median(panCoverage))]);
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+  }
+  return [
+    '## Service circle in the browser',
+    '',
+    `Phone emulation, URL \`${QUERY}\`; the app's own timings (\`isochroneMs\`: 5, 10 and 15 minutes from the starting point; ` +
+      `\`coverageMs\`: every street by minutes to the nearest place of a kind, with the 5/10/15-minute shares and band ` +
+      `parts), median of the recomputations made by switching mode or kind.`,
+    '',
+    table(['CPU', 'isochrone', 'coverage (all of Futian)'], rows),
+    '',
+    'Redraw per pan: main-thread task time (CDP `Performance.getMetrics` TaskDuration) for one `panBy` without ' +
+      'animation plus the next two frames, median of 9 pans; the street network and markers are always drawn, the ' +
+      'coverage layer adds four multi-polylines on one canvas renderer.',
+    '',
+    table(['CPU', 'pan, coverage off', 'pan, coverage on'], panRows),
+  ].join('\n');
+}
+
 async function section(title, fn) {
   try {
     return await fn();
@@ -245,6 +325,7 @@ try {
     header,
     await section('Download sizes', sizesSection),
     ...(await section('Time to the first result', () => loadSections(url)).then((s) => (Array.isArray(s) ? s : [s]))),
+    await section('Service circle in the browser', () => circleSection(url)),
     await section('Lighthouse (mobile)', () => lighthouseSection(url)),
   ];
 } finally {

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::circle_panel::CirclePanel;
 use crate::components::header::Header;
 use crate::components::load_screen::LoadScreen;
 use crate::components::locate_button::LocateButton;
@@ -11,7 +12,7 @@ use crate::components::result_list::ResultList;
 use crate::components::service_detail::ServiceDetail;
 use crate::config::Config;
 use crate::i18n::T;
-use crate::state::{query_point, ranked, rows, AppState, Load};
+use crate::state::{circle, coverage, query_point, ranked, rows, AppState, Load};
 
 fn read_config() -> Config {
     let search = web_sys::window()
@@ -78,6 +79,8 @@ pub fn App() -> impl IntoView {
     let point = query_point(state);
     let ranked = ranked(state, point);
     let rows = rows(state, ranked);
+    let circle = circle(state, point);
+    let coverage = coverage(state);
     let lang = state.lang;
     let query_error = move || {
         ranked.with(|r| match r {
@@ -105,13 +108,14 @@ pub fn App() -> impl IntoView {
                                     <KindPicker />
                                     <ServiceFilters />
                                 </div>
+                                <CirclePanel circle=circle coverage=coverage query_point=point />
                                 {query_error}
                                 <ResultList rows=rows />
                             }.into_any(),
                         }}
                     </Show>
                 </div>
-                <MapView rows=rows query_point=point />
+                <MapView rows=rows query_point=point circle=circle coverage=coverage />
             </main>
         </div>
     }

@@ -128,6 +128,34 @@ impl Engine {
             .next()
     }
 
+    /// The streets reachable within `limits` minutes.
+    pub fn isochrone(
+        &self,
+        origin: LngLat,
+        mode: Mode,
+        limits: &[f64],
+    ) -> Result<linli_core::circle::Isochrone, QueryError> {
+        self.with_router(|r| linli_core::circle::isochrone(&self.finder, r, origin, mode, limits))
+    }
+
+    /// Every street by minutes to the nearest of `services`.
+    pub fn coverage(
+        &self,
+        mode: Mode,
+        services: &[usize],
+        limits: &[f64],
+    ) -> linli_core::circle::Coverage {
+        self.with_router(|r| linli_core::circle::coverage(&self.finder, r, mode, services, limits))
+    }
+
+    /// Minutes from a street point to the nearest of `services`, and which one.
+    pub fn minutes_at(&self, mode: Mode, services: &[usize], at: LngLat) -> Option<(f64, usize)> {
+        self.with_router(|r| {
+            linli_core::circle::search_to_services(&self.finder, r, mode, services);
+            linli_core::circle::minutes_at(&self.finder, r, mode, services, at)
+        })
+    }
+
     /// The route to one service.
     pub fn route(&self, origin: LngLat, mode: Mode, service: usize) -> Option<Route> {
         self.with_router(|r| self.finder.route(r, origin, mode, service))
@@ -229,15 +257,26 @@ pub fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-/// Publishes timings on `window.__linliTimings` for the browser benchmark.
-pub fn publish_timings(timings: Timings, last_query_ms: f64) {
+/// Sets `window.__linliTimings[key] = ms` for the browser benchmark.
+pub fn publish_timing(key: &str, ms: f64) {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let obj = js_sys::Object::new();
-    let _ = Reflect::set(&obj, &"decodeMs".into(), &timings.decode_ms.into());
-    let _ = Reflect::set(&obj, &"prepareMs".into(), &timings.prepare_ms.into());
-    let _ = Reflect::set(&obj, &"hoursMs".into(), &timings.hours_ms.into());
-    let _ = Reflect::set(&obj, &"lastQueryMs".into(), &last_query_ms.into());
-    let _ = Reflect::set(&window, &"__linliTimings".into(), &obj);
+    let existing = Reflect::get(&window, &"__linliTimings".into())
+        .ok()
+        .filter(JsValue::is_object);
+    let obj = existing.unwrap_or_else(|| {
+        let o: JsValue = js_sys::Object::new().into();
+        let _ = Reflect::set(&window, &"__linliTimings".into(), &o);
+        o
+    });
+    let _ = Reflect::set(&obj, &key.into(), &ms.into());
+}
+
+/// Publishes the load timings and the last query's time.
+pub fn publish_timings(timings: Timings, last_query_ms: f64) {
+    publish_timing("decodeMs", timings.decode_ms);
+    publish_timing("prepareMs", timings.prepare_ms);
+    publish_timing("hoursMs", timings.hours_ms);
+    publish_timing("lastQueryMs", last_query_ms);
 }

@@ -134,6 +134,17 @@ texts! {
     Metres => "米", "m";
     Kilometres => "公里", "km";
     ShowOnMap => "查看详情和路线", "Details and route";
+    CircleLabel => "服务圈", "Service circle";
+    CircleToggle => "我的15分钟服务圈", "My 15-minute circle";
+    CoverageToggle => "覆盖分析：哪里缺服务", "Coverage: where are the gaps";
+    CoverageKindLabel => "分析哪类服务点", "Which kind of place";
+    CoverageOpenAt => "只计算此时营业的（北京时间）", "Count only places open at (Beijing time)";
+    WorstLabel => "离服务最远的街道", "Worst-served streets";
+    UnnamedStreet => "无名道路", "unnamed street";
+    TapStreetHint => "点击地图上的街道，查看离它最近的服务点。", "Tap a street on the map to see its nearest place.";
+    NoneReachable => "从这里无法到达此类服务点", "No place of this kind can be reached from here";
+    BandBeyond => "超过15分钟或无法到达", "over 15 min or unreachable";
+    LegendLabel => "图例", "Legend";
 }
 
 /// The weekday name, Monday = 1.

@@ -23,6 +23,8 @@ extern "C" {
     fn fit_bounds(this: &Map, bounds: &JsValue, options: &JsValue);
     #[wasm_bindgen(method, js_name = invalidateSize)]
     pub fn invalidate_size(this: &Map);
+    #[wasm_bindgen(method, js_name = setView)]
+    fn set_view_raw(this: &Map, center: &JsValue, zoom: f64);
     #[wasm_bindgen(method, js_name = getCenter)]
     fn get_center(this: &Map) -> JsValue;
     #[wasm_bindgen(method, js_name = on)]
@@ -127,6 +129,11 @@ pub fn fit_layer(map: &Map, layer: &Layer, padding_px: u32) {
             ("maxZoom", 17.into()),
         ]),
     );
+}
+
+/// Centres the map on `p` at `zoom`.
+pub fn set_view(map: &Map, p: LngLat, zoom: f64) {
+    map.set_view_raw(&latlng(p), zoom);
 }
 
 /// The map's centre.

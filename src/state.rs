@@ -68,6 +68,10 @@ pub enum Load {
     Ready,
 }
 
+/// A tapped street point and, if any place of the kind can be reached from it, the minutes to
+/// the nearest one and its index.
+pub type CoverageTap = (LngLat, Option<(f64, usize)>);
+
 /// One line of the results list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
@@ -108,6 +112,18 @@ pub struct AppState {
     pub locating: RwSignal<Locating>,
     /// The map's centre, kept up to date by the map.
     pub map_centre: RwSignal<Option<LngLat>>,
+    /// "My circle": show the streets within 5, 10, 15 minutes of the starting point.
+    pub circle_on: RwSignal<bool>,
+    /// The coverage view: streets coloured by minutes to the nearest service.
+    pub coverage_on: RwSignal<bool>,
+    /// The kind whose coverage is shown.
+    pub coverage_kind: RwSignal<Kind>,
+    /// Count only services open at this Beijing time (None: all services).
+    pub coverage_at: RwSignal<Option<NaiveDateTime>>,
+    /// What a tap on a street in the coverage view found.
+    pub coverage_tap: RwSignal<Option<CoverageTap>>,
+    /// Ask the map to show this place.
+    pub fly_to: RwSignal<Option<LngLat>>,
     /// Optional raster tiles from the host page.
     pub tiles: StoredValue<Option<(String, String)>>,
     /// The bundle URL.
@@ -141,6 +157,12 @@ impl AppState {
             now: RwSignal::new(beijing_now()),
             locating: RwSignal::new(Locating::Idle),
             map_centre: RwSignal::new(None),
+            circle_on: RwSignal::new(false),
+            coverage_on: RwSignal::new(false),
+            coverage_kind: RwSignal::new(config.kind.unwrap_or(Kind::Centre)),
+            coverage_at: RwSignal::new(None),
+            coverage_tap: RwSignal::new(None),
+            fly_to: RwSignal::new(None),
             tiles: StoredValue::new(
                 config
                     .tiles
@@ -251,5 +273,47 @@ pub fn rows(
                 })
                 .collect()
         })
+    })
+}
+
+/// The limits of the service circle, minutes.
+pub const CIRCLE_MINUTES: [f64; 3] = [5.0, 10.0, 15.0];
+
+/// The isochrone from the query point, while "my circle" is on.
+pub fn circle(
+    state: AppState,
+    point: Memo<Option<LngLat>>,
+) -> Memo<Option<Arc<linli_core::circle::Isochrone>>> {
+    Memo::new(move |_| {
+        if !state.circle_on.get() {
+            return None;
+        }
+        let engine = state.engine.get()?;
+        let p = point.get()?;
+        let t0 = now_ms();
+        let iso = engine
+            .isochrone(p, state.mode.get(), &CIRCLE_MINUTES)
+            .ok()?;
+        crate::data::publish_timing("isochroneMs", now_ms() - t0);
+        Some(Arc::new(iso))
+    })
+}
+
+/// The coverage of the chosen kind, while the coverage view is on.
+pub fn coverage(state: AppState) -> Memo<Option<Arc<linli_core::circle::Coverage>>> {
+    Memo::new(move |_| {
+        if !state.coverage_on.get() {
+            return None;
+        }
+        let engine = state.engine.get()?;
+        let services = linli_core::circle::services_of(
+            engine.finder(),
+            state.coverage_kind.get(),
+            state.coverage_at.get(),
+        );
+        let t0 = now_ms();
+        let cov = engine.coverage(state.mode.get(), &services, &CIRCLE_MINUTES);
+        crate::data::publish_timing("coverageMs", now_ms() - t0);
+        Some(Arc::new(cov))
     })
 }

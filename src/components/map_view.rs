@@ -6,6 +6,11 @@ use leptos::prelude::*;
 use linli_core::{LngLat, RoadClass};
 use wasm_bindgen::JsValue;
 
+use std::sync::Arc;
+
+use linli_core::circle::{Coverage, Isochrone};
+
+use crate::components::circle_panel::band_style;
 use crate::components::symbols::kind_class;
 use crate::i18n::{kind_name, T};
 use crate::leaflet::{self, Layer, Map};
@@ -18,6 +23,10 @@ struct Layers {
     markers: Layer,
     origin: Layer,
     route: Layer,
+    /// The service circle's bands and the coverage colouring, on one canvas renderer.
+    circle: Layer,
+    coverage: Layer,
+    overlay_renderer: JsValue,
 }
 
 /// How each road class is drawn: (group, colour, weight, dash pattern).
@@ -102,10 +111,32 @@ fn create_map(el: &web_sys::HtmlElement, state: crate::state::AppState) -> Layer
         leaflet::fit(&map, bbox.min, bbox.max, 8);
     }
     let (markers, origin, route) = (leaflet::group(), leaflet::group(), leaflet::group());
+    let (circle, coverage) = (leaflet::group(), leaflet::group());
+    coverage.show_on(&map);
+    circle.show_on(&map);
     route.show_on(&map);
     markers.show_on(&map);
     origin.show_on(&map);
-    leaflet::on_click(&map, move |p| state.set_origin(p, OriginSource::Map));
+    // A tap chooses the starting point, or, in the coverage view, asks which place is nearest.
+    leaflet::on_click(&map, move |p| {
+        if state.coverage_on.get_untracked() {
+            let found = state.engine.get_untracked().and_then(|e| {
+                let services = linli_core::circle::services_of(
+                    e.finder(),
+                    state.coverage_kind.get_untracked(),
+                    state.coverage_at.get_untracked(),
+                );
+                e.minutes_at(state.mode.get_untracked(), &services, p)
+            });
+            state.coverage_tap.set(Some((p, found)));
+        } else {
+            state.set_origin(p, OriginSource::Map);
+        }
+    });
+    // The benchmark script pans the map through this handle.
+    if let Some(w) = web_sys::window() {
+        let _ = js_sys::Reflect::set(&w, &"__linliMap".into(), &map);
+    }
     let m = map.clone();
     let update = move || state.map_centre.set(leaflet::center(&m));
     update();
@@ -115,12 +146,58 @@ fn create_map(el: &web_sys::HtmlElement, state: crate::state::AppState) -> Layer
         markers,
         origin,
         route,
+        circle,
+        coverage,
+        overlay_renderer: leaflet::canvas_renderer(),
+    }
+}
+
+/// Draws band parts (edge, from, to, band) as one multi-polyline per band, widest band first.
+fn draw_bands(
+    group: &Layer,
+    renderer: &JsValue,
+    net: &linli_core::Network,
+    parts: impl Iterator<Item = (linli_core::EdgeId, f64, f64, usize)>,
+) {
+    let mut lines: [Vec<Vec<LngLat>>; 4] = Default::default();
+    for (edge, from, to, band) in parts {
+        lines[band.min(3)].push(net.edge_slice(edge, from, to));
+    }
+    for band in (0..4).rev() {
+        if lines[band].is_empty() {
+            continue;
+        }
+        let (colour, weight, dash) = band_style(band);
+        let layer = leaflet::multi_polyline(
+            &lines[band],
+            &[
+                ("color", colour.into()),
+                ("weight", weight.into()),
+                ("opacity", 0.85.into()),
+                ("lineCap", "round".into()),
+                (
+                    "dashArray",
+                    if dash.is_empty() {
+                        JsValue::NULL
+                    } else {
+                        dash.into()
+                    },
+                ),
+            ],
+            renderer,
+        );
+        group.push(&layer);
     }
 }
 
 /// The map with its layers.
 #[component]
-pub fn MapView(rows: Memo<Vec<Row>>, query_point: Memo<Option<LngLat>>) -> impl IntoView {
+pub fn MapView(
+    rows: Memo<Vec<Row>>,
+    query_point: Memo<Option<LngLat>>,
+    circle: Memo<Option<Arc<Isochrone>>>,
+    coverage: Memo<Option<Arc<Coverage>>>,
+) -> impl IntoView {
     let state = use_app();
     let lang = state.lang;
     let node = NodeRef::<leptos::html::Div>::new();
@@ -233,6 +310,49 @@ pub fn MapView(rows: Memo<Vec<Row>>, query_point: Memo<Option<LngLat>>) -> impl 
             ls.route.push(&casing);
             ls.route.push(&line);
             leaflet::fit_layer(&ls.map, &line, 40);
+        }
+    });
+
+    // The service circle.
+    Effect::new(move |_| {
+        let iso = circle.get();
+        let Some(ls) = layers.get() else { return };
+        ls.circle.clear_layers();
+        let (Some(iso), Some(engine)) = (iso, state.engine.get_untracked()) else {
+            return;
+        };
+        let net = engine.finder().network();
+        draw_bands(
+            &ls.circle,
+            &ls.overlay_renderer,
+            net,
+            iso.parts.iter().map(|p| (p.edge, p.from_m, p.to_m, p.band)),
+        );
+    });
+
+    // The coverage colouring.
+    Effect::new(move |_| {
+        let cov = coverage.get();
+        let Some(ls) = layers.get() else { return };
+        ls.coverage.clear_layers();
+        let (Some(cov), Some(engine)) = (cov, state.engine.get_untracked()) else {
+            return;
+        };
+        let net = engine.finder().network();
+        draw_bands(
+            &ls.coverage,
+            &ls.overlay_renderer,
+            net,
+            cov.parts.iter().map(|p| (p.edge, p.from_m, p.to_m, p.band)),
+        );
+    });
+
+    // Show a place asked for (a worst-served street).
+    Effect::new(move |_| {
+        let target = state.fly_to.get();
+        let Some(ls) = layers.get() else { return };
+        if let Some(p) = target {
+            leaflet::set_view(&ls.map, p, 17.0);
         }
     });
 

@@ -1,5 +1,6 @@
 //! The widgets on screen, one per file, named for what the user sees.
 
+pub mod circle_panel;
 pub mod header;
 pub mod load_screen;
 pub mod locate_button;

@@ -167,6 +167,23 @@ export async function cliHours(at) {
   return JSON.parse(stdout);
 }
 
+/** `linli coverage --json` on dist/data/futian.linli. */
+export async function cliCoverage({ kind, mode = 'walk', at }) {
+  const args = ['coverage', '--bundle', 'dist/data/futian.linli', '--kind', kind, '--mode', mode, '--json'];
+  if (at) args.push('--at', at);
+  const { stdout } = await promisify(execFile)(linliBinary(), args, { cwd: repoRoot });
+  return JSON.parse(stdout);
+}
+
+/** `linli isochrone` summary (stdout) on dist/data/futian.linli; the GeoJSON goes to a temp file. */
+export async function cliIsochrone({ lat, lng, mode = 'walk' }) {
+  const out = path.join(outputDir, `iso-${mode}.geojson`);
+  mkdirSync(outputDir, { recursive: true });
+  const args = ['isochrone', '--bundle', 'dist/data/futian.linli', '--lat', String(lat), '--lng', String(lng), '--mode', mode, '--minutes', '5,10,15', '--geojson', out];
+  const { stdout } = await promisify(execFile)(linliBinary(), args, { cwd: repoRoot });
+  return JSON.parse(stdout);
+}
+
 /**
  * The route metres the page may show for a CLI `route_m` (null when unreachable).
  * The CLI rounds to 0.1 m: a value ending in .5 came from anything in

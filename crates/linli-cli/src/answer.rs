@@ -180,25 +180,6 @@ fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
-/// The services of `kind`, optionally only those open at `at` (Beijing time).
-pub fn services_of(finder: &Finder, kind: Kind, at: Option<chrono::NaiveDateTime>) -> Vec<usize> {
-    finder
-        .services()
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.kind == kind)
-        .filter(|(_, s)| {
-            at.is_none_or(|t| {
-                linli_core::hours::Hours::parse(&s.opening_hours)
-                    .status(t)
-                    .state
-                    .is_open()
-            })
-        })
-        .map(|(i, _)| i)
-        .collect()
-}
-
 /// Coverage of `kind` in `mode`, summarised; also returns the full result for GeoJSON.
 pub fn coverage(
     finder: &Finder,
@@ -206,7 +187,7 @@ pub fn coverage(
     mode: Mode,
     at: Option<chrono::NaiveDateTime>,
 ) -> (CoverageSummary, linli_core::circle::Coverage) {
-    let services = services_of(finder, kind, at);
+    let services = linli_core::circle::services_of(finder, kind, at);
     let mut router = finder.router();
     let cov =
         linli_core::circle::coverage(finder, &mut router, mode, &services, &[5.0, 10.0, 15.0]);

@@ -141,6 +141,20 @@ pub struct EdgeCoverage {
     pub nearest: Option<usize>,
 }
 
+/// A part of an edge in one coverage band: band `i` is "within limit `i`", and
+/// `limits.len()` is "beyond the last limit, or no service reachable".
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BandPart {
+    /// The edge.
+    pub edge: EdgeId,
+    /// Start offset, metres.
+    pub from_m: f64,
+    /// End offset, metres.
+    pub to_m: f64,
+    /// The band.
+    pub band: usize,
+}
+
 /// Streets by minutes to the nearest service.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Coverage {
@@ -158,6 +172,8 @@ pub struct Coverage {
     pub max_minutes: Option<f64>,
     /// Every usable edge.
     pub edges: Vec<EdgeCoverage>,
+    /// Every usable edge cut into band parts, for drawing.
+    pub parts: Vec<BandPart>,
 }
 
 impl Coverage {
@@ -173,6 +189,29 @@ impl Coverage {
 
 fn minutes(m: f64, mode: Mode) -> f64 {
     m / mode.speed_mps() / 60.0
+}
+
+/// The services of `kind`, or only those open at `at` (Beijing time) when given.
+pub fn services_of(
+    finder: &Finder,
+    kind: crate::Kind,
+    at: Option<chrono::NaiveDateTime>,
+) -> Vec<usize> {
+    finder
+        .services()
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.kind == kind)
+        .filter(|(_, s)| {
+            at.is_none_or(|t| {
+                crate::hours::Hours::parse(&s.opening_hours)
+                    .status(t)
+                    .state
+                    .is_open()
+            })
+        })
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// The distance from every node to the nearest of `services` in `mode`: one search on the
@@ -313,6 +352,7 @@ pub fn coverage(
         unreachable_m: 0.0,
         max_minutes: None,
         edges: Vec::new(),
+        parts: Vec::new(),
     };
     for (i, edge) in net.graph().edges.iter().enumerate() {
         if !edge.access.any(mode) {
@@ -322,11 +362,28 @@ pub fn coverage(
         let len = net.edge_length_m(e);
         let pieces = coverage_pieces(finder, router, mode, e, &by_edge[i]);
         out.street_m += len;
+        let mut inner: Vec<(f64, f64)> = Vec::new();
         for (k, limit) in limits_minutes.iter().enumerate() {
             let limit_m = limit * speed_m_per_min;
-            out.within_m[k] += measure(&union(
-                pieces.iter().filter_map(|p| p.within(limit_m)).collect(),
-            ));
+            let reach = union(pieces.iter().filter_map(|p| p.within(limit_m)).collect());
+            out.within_m[k] += measure(&reach);
+            for (a, b) in difference(&reach, &inner) {
+                out.parts.push(BandPart {
+                    edge: e,
+                    from_m: a,
+                    to_m: b,
+                    band: k,
+                });
+            }
+            inner = reach;
+        }
+        for (a, b) in difference(&[(0.0, len)], &inner) {
+            out.parts.push(BandPart {
+                edge: e,
+                from_m: a,
+                to_m: b,
+                band: limits_minutes.len(),
+            });
         }
         let (best, worst, uncovered) = envelope(&pieces, len);
         out.unreachable_m += uncovered;

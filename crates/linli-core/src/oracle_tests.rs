@@ -484,6 +484,24 @@ fn coverage_matches_one_search_per_service() {
             let cov = coverage(&finder, &mut multi, mode, &services, &[5.0, 10.0, 15.0]);
             assert!(cov.within_m.windows(2).all(|w| w[0] <= w[1] + 1e-9));
             assert!(cov.within_m[2] <= cov.street_m + 1e-6);
+            // The drawn band parts add up to the measured lengths, and cover every street.
+            for k in 0..3 {
+                let drawn: f64 = cov
+                    .parts
+                    .iter()
+                    .filter(|p| p.band <= k)
+                    .map(|p| p.to_m - p.from_m)
+                    .sum();
+                assert!(
+                    (drawn - cov.within_m[k]).abs() < 1e-6,
+                    "seed {seed} {mode} band {k}"
+                );
+            }
+            let all: f64 = cov.parts.iter().map(|p| p.to_m - p.from_m).sum();
+            assert!(
+                (all - cov.street_m).abs() < 1e-6,
+                "seed {seed} {mode}: parts cover the streets"
+            );
             let snaps: Vec<_> = services
                 .iter()
                 .filter_map(|&s| finder.service_snap(s, mode).map(|sn| (s, sn)))

@@ -1,0 +1,275 @@
+//! The service circle: "my circle" (what is within 5, 10, 15 minutes of the starting point)
+//! and the coverage view (every street by minutes to the nearest place of a kind, the worst
+//! served streets, and what a tapped street is nearest to). Legends pair colour with line
+//! style and words.
+
+use std::sync::Arc;
+
+use chrono::NaiveDateTime;
+use leptos::prelude::*;
+use linli_core::circle::{Coverage, Isochrone};
+use linli_core::{Kind, LngLat};
+
+use crate::components::symbols::kind_class;
+use crate::i18n::{kind_name, mode_name, Lang, T};
+use crate::state::{use_app, CIRCLE_MINUTES};
+
+/// Line style of band `i` (0..=3): colour, weight, dash pattern. Shared with the map.
+pub const fn band_style(i: usize) -> (&'static str, f64, &'static str) {
+    match i {
+        0 => ("#1a7f37", 6.0, ""),
+        1 => ("#4e9a06", 5.0, "10 5"),
+        2 => ("#b8860b", 4.0, "4 4"),
+        _ => ("#c0392b", 3.0, "1 5"),
+    }
+}
+
+fn band_label(i: usize, lang: Lang) -> String {
+    match (CIRCLE_MINUTES.get(i), lang) {
+        (Some(m), Lang::Zh) => format!("{m:.0}分钟内"),
+        (Some(m), Lang::En) => format!("within {m:.0} min"),
+        (None, _) => T::BandBeyond.text(lang).to_string(),
+    }
+}
+
+/// A legend: a line sample in each band's style, with words.
+#[component]
+fn Legend(bands: usize) -> impl IntoView {
+    let lang = use_app().lang;
+    view! {
+        <ul class="legend" aria-label=move || T::LegendLabel.text(lang.get())>
+            {(0..bands).map(|i| {
+                let (colour, weight, dash) = band_style(i);
+                view! {
+                    <li>
+                        <svg width="36" height="12" aria-hidden="true">
+                            <line x1="2" y1="6" x2="34" y2="6" stroke=colour stroke-width=weight
+                                stroke-dasharray=dash stroke-linecap="round" />
+                        </svg>
+                        {move || band_label(i, lang.get())}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}
+
+fn circle_summary(iso: &Isochrone, counts: &[[usize; 3]], band: usize, lang: Lang) -> String {
+    let [c, r, k] = counts[band];
+    let minutes = iso.limits_minutes[band];
+    let mode = mode_name(iso.mode, lang);
+    match lang {
+        Lang::Zh => format!("{mode}{minutes:.0}分钟内：{c}个服务中心、{r}个骑士驿站、{k}个食堂"),
+        Lang::En => {
+            let plural = |n: usize, one: &str, many: &str| {
+                format!("{n} {}", if n == 1 { one } else { many })
+            };
+            format!(
+                "Within {minutes:.0} minutes ({}): {}, {}, {}",
+                mode.to_lowercase(),
+                plural(c, "centre", "centres"),
+                plural(r, "rest stop", "rest stops"),
+                plural(k, "canteen", "canteens")
+            )
+        }
+    }
+}
+
+fn coverage_summary(cov: &Coverage, kind: Kind, lang: Lang) -> String {
+    let pct = |i: usize| cov.share(i) * 100.0;
+    let max = cov
+        .max_minutes
+        .map_or_else(|| "–".to_string(), |m| format!("{m:.0}"));
+    match lang {
+        Lang::Zh => format!(
+            "{}：{:.1}% 的街道在5分钟内，{:.1}% 在10分钟内，{:.1}% 在15分钟内；最远处 {} 分钟。",
+            kind_name(kind, lang),
+            pct(0),
+            pct(1),
+            pct(2),
+            max
+        ),
+        Lang::En => format!(
+            "{}: {:.1}% of street length within 5 minutes, {:.1}% within 10, {:.1}% within 15; the farthest point is {} minutes away.",
+            kind_name(kind, lang),
+            pct(0),
+            pct(1),
+            pct(2),
+            max
+        ),
+    }
+}
+
+fn parse_local(v: &str) -> Option<NaiveDateTime> {
+    NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M").ok()
+}
+
+/// The service-circle section of the panel.
+#[component]
+pub fn CirclePanel(
+    circle: Memo<Option<Arc<Isochrone>>>,
+    coverage: Memo<Option<Arc<Coverage>>>,
+    query_point: Memo<Option<LngLat>>,
+) -> impl IntoView {
+    let state = use_app();
+    let lang = state.lang;
+    // Places within each band, counted from the same ranking as the list.
+    let counts = move || -> Vec<[usize; 3]> {
+        let (Some(engine), Some(p)) = (state.engine.get(), query_point.get()) else {
+            return Vec::new();
+        };
+        let Ok(reaches) = engine.nearest(p, state.mode.get()) else {
+            return Vec::new();
+        };
+        CIRCLE_MINUTES
+            .iter()
+            .map(|limit| {
+                let mut c = [0; 3];
+                for r in reaches
+                    .iter()
+                    .filter(|r| r.time_s.is_some_and(|t| t <= limit * 60.0))
+                {
+                    let k = engine.finder().services()[r.service].kind;
+                    c[Kind::ALL.iter().position(|x| *x == k).unwrap_or(0)] += 1;
+                }
+                c
+            })
+            .collect()
+    };
+    let circle_view = move || {
+        let iso = circle.get()?;
+        let l = lang.get();
+        let counts = counts();
+        Some(view! {
+            <div class="circle-info">
+                <Legend bands=3 />
+                <ul class="circle-summary" data-testid="circle-summary" aria-live="polite">
+                    {(0..iso.limits_minutes.len()).filter(|b| *b < counts.len()).map(|b| view! {
+                        <li data-band=b.to_string() data-minutes=format!("{}", iso.limits_minutes[b])
+                            data-centre=counts[b][0].to_string() data-rest_stop=counts[b][1].to_string()
+                            data-canteen=counts[b][2].to_string() data-street-m=format!("{:.1}", (0..=b).map(|i| iso.band_length_m(i)).sum::<f64>())>
+                            {circle_summary(&iso, &counts, b, l)}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </div>
+        })
+    };
+    let coverage_view = move || {
+        let cov = coverage.get()?;
+        let l = lang.get();
+        let kind = state.coverage_kind.get();
+        let engine = state.engine.get()?;
+        let worst = cov.worst_served(engine.finder().network(), 5);
+        let tap = state.coverage_tap.get().map(|(_, found)| match found {
+            Some((m, i)) => {
+                let s = &engine.finder().services()[i];
+                match l {
+                    Lang::Zh => format!(
+                        "这里离最近的{}「{}」{:.0}分钟（{}）",
+                        kind_name(s.kind, l),
+                        s.name,
+                        m.ceil(),
+                        mode_name(state.mode.get(), l)
+                    ),
+                    Lang::En => format!(
+                        "Nearest {} from here: {}, {:.0} min ({})",
+                        kind_name(s.kind, l).to_lowercase(),
+                        s.name,
+                        m.ceil(),
+                        mode_name(state.mode.get(), l).to_lowercase()
+                    ),
+                }
+            }
+            None => T::NoneReachable.text(l).to_string(),
+        });
+        Some(view! {
+            <div class="coverage-info">
+                <div class="picker" role="group" aria-label=T::CoverageKindLabel.text(l)>
+                    {Kind::ALL.into_iter().map(|k| view! {
+                        <button class="chip" data-testid=format!("coverage-kind-{}", k.code())
+                            aria-pressed=move || (state.coverage_kind.get() == k).to_string()
+                            on:click=move |_| { state.coverage_kind.set(k); state.coverage_tap.set(None); }>
+                            <span class=format!("shape {}", kind_class(k)) aria-hidden="true"></span>
+                            {kind_name(k, l)}
+                        </button>
+                    }).collect_view()}
+                </div>
+                <label class="open-at">
+                    <input type="checkbox" data-testid="coverage-open-only"
+                        prop:checked=move || state.coverage_at.get().is_some()
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            state.coverage_at.set(on.then(|| state.now.get_untracked()));
+                        } />
+                    {T::CoverageOpenAt.text(l)}
+                </label>
+                {move || state.coverage_at.get().map(|t| view! {
+                    <input type="datetime-local" data-testid="coverage-open-at"
+                        aria-label=T::CoverageOpenAt.text(lang.get())
+                        prop:value=t.format("%Y-%m-%dT%H:%M").to_string()
+                        on:change=move |ev| {
+                            if let Some(t) = parse_local(&event_target_value(&ev)) {
+                                state.coverage_at.set(Some(t));
+                            }
+                        } />
+                })}
+                <Legend bands=4 />
+                <p class="coverage-summary" data-testid="coverage-summary" aria-live="polite"
+                    data-share-5=format!("{:.4}", cov.share(0))
+                    data-share-10=format!("{:.4}", cov.share(1))
+                    data-share-15=format!("{:.4}", cov.share(2))
+                    data-max-minutes=cov.max_minutes.map(|m| format!("{m:.1}")).unwrap_or_default()
+                    data-street-m=format!("{:.1}", cov.street_m)>
+                    {coverage_summary(&cov, kind, l)}
+                </p>
+                <p class="small">{T::TapStreetHint.text(l)}</p>
+                {tap.map(|t| view! { <p class="notice" data-testid="coverage-tap-info" role="status">{t}</p> })}
+                <h2 class="subheading">{T::WorstLabel.text(l)}</h2>
+                <ol class="worst">
+                    {worst.into_iter().map(|w| {
+                        let name = w.street.clone().unwrap_or_else(|| T::UnnamedStreet.text(l).to_string());
+                        let minutes = w.minutes.map_or_else(|| T::NoneReachable.text(l).to_string(), |m| match l {
+                            Lang::Zh => format!("{m:.0} 分钟"),
+                            Lang::En => format!("{m:.0} min"),
+                        });
+                        let point = w.point;
+                        view! {
+                            <li>
+                                <button class="worst-place" data-testid="worst-place" on:click=move |_| {
+                                    state.fly_to.set(Some(point));
+                                    let engine = state.engine.get_untracked();
+                                    let found = engine.and_then(|e| {
+                                        let services = linli_core::circle::services_of(e.finder(), state.coverage_kind.get_untracked(), state.coverage_at.get_untracked());
+                                        e.minutes_at(state.mode.get_untracked(), &services, point)
+                                    });
+                                    state.coverage_tap.set(Some((point, found)));
+                                }>
+                                    <span>{name}</span>" · "<strong>{minutes}</strong>
+                                </button>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ol>
+            </div>
+        })
+    };
+    view! {
+        <section class="circle-panel" aria-label=move || T::CircleLabel.text(lang.get())>
+            <div class="picker wrap">
+                <button class="chip" data-testid="circle-toggle"
+                    aria-pressed=move || state.circle_on.get().to_string()
+                    on:click=move |_| state.circle_on.update(|v| *v = !*v)>
+                    {move || T::CircleToggle.text(lang.get())}
+                </button>
+                <button class="chip" data-testid="coverage-toggle"
+                    aria-pressed=move || state.coverage_on.get().to_string()
+                    on:click=move |_| { state.coverage_on.update(|v| *v = !*v); state.coverage_tap.set(None); }>
+                    {move || T::CoverageToggle.text(lang.get())}
+                </button>
+            </div>
+            {circle_view}
+            {coverage_view}
+        </section>
+    }
+}
