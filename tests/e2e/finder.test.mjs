@@ -425,3 +425,33 @@ test('m. a normal load logs no console errors and throws no page errors', async 
     await page.context().close();
   }
 });
+
+test('n. at 200 % text size the phone layout still fits: no side scroll, nothing clipped', async () => {
+  const page = await newPage(browser, { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  try {
+    await page.goto(appUrl(CGM_QUERY));
+    await waitForResults(page);
+    // What a browser's "text size 200 %" does to a page sized in rem: the root font doubles.
+    await page.evaluate(() => {
+      document.documentElement.style.fontSize = '225%'; // the app's own 112.5 %, doubled
+    });
+    await page.waitForTimeout(300);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px at 200 % text`);
+    // Every result's name and distance are still inside the panel.
+    const clipped = await page.$$eval('[data-testid=result]', (items) => {
+      const panel = document.querySelector('.panel').getBoundingClientRect();
+      return items
+        .slice(0, 5)
+        .filter((li) => {
+          const r = li.getBoundingClientRect();
+          return r.left < panel.left - 1 || r.right > panel.right + 1;
+        })
+        .map((li) => li.dataset.serviceId);
+    });
+    assert.deepEqual(clipped, [], 'results wider than the panel');
+    await screenshot(page, 'phone-text-200');
+  } finally {
+    await page.context().close();
+  }
+});

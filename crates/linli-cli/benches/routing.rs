@@ -83,6 +83,32 @@ fn bench_futian(c: &mut Criterion) {
             })
         });
     }
+    for mode in [Mode::Walk, Mode::Ebike] {
+        g.bench_function(BenchmarkId::new("isochrone_5_10_15", mode), |b| {
+            b.iter(|| {
+                linli_core::circle::isochrone(
+                    &finder,
+                    &mut router,
+                    black_box(ORIGIN),
+                    mode,
+                    &[5.0, 10.0, 15.0],
+                )
+                .expect("isochrone")
+            })
+        });
+        let centres = linli_core::circle::services_of(&finder, linli_core::Kind::Centre, None);
+        g.bench_function(BenchmarkId::new("coverage_centres", mode), |b| {
+            b.iter(|| {
+                linli_core::circle::coverage(
+                    &finder,
+                    &mut router,
+                    mode,
+                    black_box(&centres),
+                    &[5.0, 10.0, 15.0],
+                )
+            })
+        });
+    }
     g.bench_function("route_to_nearest", |b| {
         let first = finder
             .nearest(&mut router, ORIGIN, Mode::Walk, |_| true)
@@ -175,6 +201,31 @@ fn bench_scaled(c: &mut Criterion) {
                 })
             },
         );
+
+        g.bench_function(BenchmarkId::new("linli_isochrone_5_10_15", &label), |b| {
+            b.iter(|| {
+                linli_core::circle::isochrone(
+                    &finder,
+                    &mut router,
+                    black_box(origin),
+                    mode,
+                    &[5.0, 10.0, 15.0],
+                )
+                .expect("isochrone")
+            })
+        });
+        let centres = linli_core::circle::services_of(&finder, linli_core::Kind::Centre, None);
+        g.bench_function(BenchmarkId::new("linli_coverage_centres", &label), |b| {
+            b.iter(|| {
+                linli_core::circle::coverage(
+                    &finder,
+                    &mut router,
+                    mode,
+                    black_box(&centres),
+                    &[5.0, 10.0, 15.0],
+                )
+            })
+        });
 
         // The same graph in petgraph: full single-source Dijkstra from the origin's edge end.
         let adj = net.adjacency(mode);
