@@ -108,7 +108,7 @@ pub fn App() -> impl IntoView {
                                     <KindPicker />
                                     <ServiceFilters />
                                 </div>
-                                <CirclePanel circle=circle coverage=coverage query_point=point />
+                                <CirclePanel circle=circle coverage=coverage ranked=ranked />
                                 {query_error}
                                 <ResultList rows=rows />
                             }.into_any(),

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::NaiveDateTime;
 use leptos::prelude::*;
 use linli_core::circle::{Coverage, Isochrone};
-use linli_core::{Kind, LngLat};
+use linli_core::{Kind, QueryError, Reach};
 
 use crate::components::symbols::kind_class;
 use crate::i18n::{kind_name, mode_name, Lang, T};
@@ -109,16 +109,16 @@ fn parse_local(v: &str) -> Option<NaiveDateTime> {
 pub fn CirclePanel(
     circle: Memo<Option<Arc<Isochrone>>>,
     coverage: Memo<Option<Arc<Coverage>>>,
-    query_point: Memo<Option<LngLat>>,
+    ranked: Memo<Option<Result<Vec<Reach>, QueryError>>>,
 ) -> impl IntoView {
     let state = use_app();
     let lang = state.lang;
-    // Places within each band, counted from the same ranking as the list.
+    // Places within each band, counted from the same ranking as the list (no second search).
     let counts = move || -> Vec<[usize; 3]> {
-        let (Some(engine), Some(p)) = (state.engine.get(), query_point.get()) else {
+        let Some(engine) = state.engine.get() else {
             return Vec::new();
         };
-        let Ok(reaches) = engine.nearest(p, state.mode.get()) else {
+        let Some(Ok(reaches)) = ranked.get() else {
             return Vec::new();
         };
         CIRCLE_MINUTES

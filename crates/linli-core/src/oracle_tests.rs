@@ -270,46 +270,25 @@ fn snapping_matches_brute_force_projection() {
 /// The reference for `Finder::nearest`: split every edge at the origin's and the services'
 /// landing points, add them as real vertices, and run the naive Dijkstra.
 fn reference_nearest(finder: &Finder, origin: LngLat, mode: Mode) -> Vec<Option<f64>> {
-    let net = finder.network();
-    let g = net.graph();
     let snap = finder.snap_origin(origin, mode).expect("origin snaps");
-    let services = finder.services();
-    // Cut points per edge: (offset, vertex id).
-    let mut n = g.nodes.len();
-    let mut cuts: Vec<Vec<(f64, usize)>> = vec![Vec::new(); g.edges.len()];
-    let origin_vertex = n;
-    n += 1;
-    cuts[snap.edge.index()].push((snap.offset_m, origin_vertex));
-    let mut service_vertex = vec![None; services.len()];
-    for (i, vertex) in service_vertex.iter_mut().enumerate() {
-        if let Some(s) = finder.service_snap(i, mode) {
-            cuts[s.edge.index()].push((s.offset_m, n));
-            *vertex = Some((n, s.distance_m));
-            n += 1;
-        }
-    }
-    let mut arcs = Vec::new();
-    for (i, e) in g.edges.iter().enumerate() {
-        let len = net.edge_length_m(EdgeId(i as u32));
-        let mut points = vec![(0.0, e.from.index())];
-        let mut c = cuts[i].clone();
-        c.sort_by(|a, b| a.0.total_cmp(&b.0));
-        points.extend(c);
-        points.push((len, e.to.index()));
-        for w in points.windows(2) {
-            let ((oa, va), (ob, vb)) = (w[0], w[1]);
-            if e.access.forward(mode) {
-                arcs.push((va, vb, ob - oa));
-            }
-            if e.access.backward(mode) {
-                arcs.push((vb, va, ob - oa));
-            }
-        }
-    }
-    let dist = naive_dijkstra(n, &arcs, &[(origin_vertex, 0.0)]);
-    service_vertex
+    let snaps: Vec<_> = (0..finder.services().len())
+        .map(|i| finder.service_snap(i, mode))
+        .collect();
+    let mut cuts = vec![(snap.edge, snap.offset_m)];
+    cuts.extend(snaps.iter().flatten().map(|s| (s.edge, s.offset_m)));
+    let (n, arcs, vertex) = split_at(finder, mode, &cuts);
+    let dist = naive_dijkstra(n, &arcs, &[(vertex[0], 0.0)]);
+    let mut next = vertex[1..].iter();
+    snaps
         .iter()
-        .map(|sv| sv.and_then(|(v, d)| dist[v].is_finite().then(|| snap.distance_m + dist[v] + d)))
+        .map(|s| {
+            s.and_then(|s| {
+                let v = *next.next().expect("one vertex per snapped service");
+                dist[v]
+                    .is_finite()
+                    .then(|| snap.distance_m + dist[v] + s.distance_m)
+            })
+        })
         .collect()
 }
 
