@@ -12,14 +12,14 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 step "rustfmt"
 cargo fmt --all -- --check
 step "clippy (native crates, and the app for wasm32)"
-cargo clippy -p linli-core -p linli-cli --all-targets -- -D warnings
+cargo clippy -p linli-core -p linli-build -p linli-cli --all-targets -- -D warnings
 cargo clippy -p linli-app --target wasm32-unknown-unknown -- -D warnings
 step "the core builds for wasm32"
 cargo check -p linli-core --target wasm32-unknown-unknown
 step "native tests: core, CLI, app modules"
 cargo test --workspace
 step "benchmarks compile and run once"
-LINLI_BENCH_MAX_TILES=4 cargo test -p linli-cli --benches
+LINLI_BENCH_MAX_TILES=4 cargo test -p linli-build --benches
 step "release web build"
 scripts/build-web.sh
 step "end-to-end tests in headless Chromium"

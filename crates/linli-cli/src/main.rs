@@ -6,7 +6,9 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use linli_build::{answer, build, BuildOptions};
+mod answer;
+
+use linli_build::{build, BuildOptions};
 use linli_core::{Bundle, Crs, Finder, Kind, LngLat, Mode};
 
 #[derive(Parser)]

@@ -14,7 +14,7 @@ fn root() -> PathBuf {
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
+        .join("../linli-build/tests/fixtures")
         .join(name)
 }
 

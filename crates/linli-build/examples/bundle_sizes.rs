@@ -1,7 +1,7 @@
 //! Prints the bundle-size table of docs/BENCHMARKS.md: raw and brotli bytes, per node and per
 //! edge, for the Futian sample.
 //!
-//! Run: `cargo run --release -p linli-cli --example bundle_sizes`
+//! Run: `cargo run --release -p linli-build --example bundle_sizes`
 
 use std::io::Write;
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! Criterion benchmarks of the builder and the routing core, on Futian and on larger graphs,
 //! with petgraph's Dijkstra and fast_paths (contraction hierarchies) on the same graphs.
 //!
-//! Run: `cargo bench -p linli-cli --bench routing` (results in docs/BENCHMARKS.md).
+//! Run: `cargo bench -p linli-build --bench routing` (results in docs/BENCHMARKS.md).
 //! `LINLI_BENCH_MAX_TILES` caps the tiled sizes (default 256 tiles, ~440k nodes).
 
 use std::hint::black_box;
@@ -9,7 +9,10 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use linli_build::{build, scale, BuildOptions};
+use linli_build::{build, BuildOptions};
+
+#[path = "common/scale.rs"]
+mod scale;
 use linli_core::{Bundle, Crs, Finder, LngLat, Mode, NodeId, Snap};
 
 fn root() -> &'static Path {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use linli_core::crs::Crs;
 use linli_core::finder::MAX_SERVICE_SNAP_M;
 use linli_core::geom::BBox;
-use linli_core::{Bundle, Finder, LngLat, Mode, Network};
+use linli_core::{Bundle, LngLat, Mode, Network};
 
 use crate::osm::{read_osm, OsmError, OsmFormat};
 use crate::services::{read_services, Place, Problem, ServicesError, ServicesOptions};
@@ -153,9 +153,4 @@ pub fn build(options: &BuildOptions) -> Result<(Bundle, Vec<u8>, BuildReport), B
         bytes: bytes.len(),
     };
     Ok((bundle, bytes, report))
-}
-
-/// The finder for a built bundle (what `nearest` and the app use).
-pub fn finder(bundle: Bundle) -> Finder {
-    Finder::new(bundle)
 }

@@ -1,0 +1,64 @@
+//! The benchmark graph generator (`benches/common/scale.rs`): its tiled and grid cities are
+//! connected and have the sizes the benchmarks report.
+
+#[path = "../benches/common/scale.rs"]
+mod scale;
+
+use linli_core::{Finder, Kind, LngLat, Mode};
+use scale::{grid_city, tile};
+
+fn template() -> linli_core::Service {
+    linli_core::Service {
+        id: String::new(),
+        name: "s".into(),
+        kind: Kind::Centre,
+        location: LngLat::default(),
+        address: String::new(),
+        opening_hours: String::new(),
+        amenities: linli_core::Amenities::EMPTY,
+        phone: String::new(),
+        floor: None,
+        notes: String::new(),
+        price: String::new(),
+    }
+}
+
+#[test]
+fn grid_city_distances_are_manhattan() {
+    let b = grid_city(10, 7, &template());
+    assert_eq!(b.graph.nodes.len(), 100);
+    assert_eq!(b.graph.edges.len(), 2 * 10 * 9);
+    let f = Finder::new(b);
+    let mut r = f.router();
+    let origin = LngLat::from_e6([113_000_000, 22_000_000]);
+    let res = f
+        .nearest(&mut r, origin, Mode::Walk, |_| true)
+        .expect("query");
+    assert!(
+        res.iter().all(|x| x.route_m.is_some()),
+        "one connected city"
+    );
+}
+
+#[test]
+fn tiles_are_stitched_into_one_city() {
+    let one = grid_city(6, 5, &template());
+    let four = tile(&one, 2);
+    assert_eq!(four.graph.nodes.len(), 4 * 36);
+    assert_eq!(four.services.len(), 4 * one.services.len());
+    assert!(four.graph.validate().is_ok());
+    let f = Finder::new(four);
+    let mut r = f.router();
+    let res = f
+        .nearest(
+            &mut r,
+            LngLat::from_e6([113_000_000, 22_000_000]),
+            Mode::Walk,
+            |_| true,
+        )
+        .expect("query");
+    assert!(
+        res.iter().all(|x| x.route_m.is_some()),
+        "every tile reachable"
+    );
+}
