@@ -475,10 +475,17 @@ fn group_edges(graph: &StreetGraph, edges: &[usize]) -> Vec<Vec<usize>> {
     }
     ends.sort_by(|a, b| a.0.lat.total_cmp(&b.0.lat));
     let gap_deg = PART_GAP_M / METERS_PER_DEGREE;
+    let gap_lng = ends
+        .first()
+        .map_or(gap_deg, |e| gap_deg / e.0.lat.to_radians().cos().max(0.01));
     for i in 0..ends.len() {
         for j in i + 1..ends.len() {
             if ends[j].0.lat - ends[i].0.lat > gap_deg {
                 break;
+            }
+            // Cheap rejection before the great-circle distance.
+            if (ends[j].0.lng - ends[i].0.lng).abs() > gap_lng * 1.01 {
+                continue;
             }
             if ends[i].0.distance_m(ends[j].0) <= PART_GAP_M {
                 let (a, b) = (root(&mut parent, ends[i].1), root(&mut parent, ends[j].1));
