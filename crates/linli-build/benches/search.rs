@@ -31,7 +31,9 @@ fn futian() -> Bundle {
 /// Every prefix of what a user types, one query per keystroke.
 fn keystrokes(text: &str) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
-    (1..=chars.len()).map(|n| chars[..n].iter().collect()).collect()
+    (1..=chars.len())
+        .map(|n| chars[..n].iter().collect())
+        .collect()
 }
 
 fn bench_search(c: &mut Criterion) {
@@ -55,7 +57,16 @@ fn bench_search(c: &mut Criterion) {
             })
         });
     }
-    for q in ["c", "cgm", "车gm", "zzst", "充电", "toilet", "红荔西路", "xyzxyz"] {
+    for q in [
+        "c",
+        "cgm",
+        "车gm",
+        "zzst",
+        "充电",
+        "toilet",
+        "红荔西路",
+        "xyzxyz",
+    ] {
         g.bench_function(format!("query_{q}"), |b| {
             b.iter(|| index.search(&SearchQuery::new(black_box(q), HERE)))
         });

@@ -886,7 +886,10 @@ fn a_closed_stdout_is_not_a_panic() {
         full.extend(["--bundle", out.to_str().expect("path")]);
         let o = with_closed_stdout(&full);
         let stderr = String::from_utf8_lossy(&o.stderr);
-        assert!(o.status.success() && stderr.is_empty(), "{args:?}: {stderr}");
+        assert!(
+            o.status.success() && stderr.is_empty(),
+            "{args:?}: {stderr}"
+        );
     }
 }
 
@@ -898,7 +901,9 @@ fn out_equal_to_an_input_is_refused_and_the_input_kept() {
     let before = std::fs::read(&services).expect("read");
     let err = failed(&build(&fixture("tiny-town.osm"), &services, &services, &[]));
     assert!(
-        err.contains("services.csv is the --services input file; writing the bundle there would destroy it"),
+        err.contains(
+            "services.csv is the --services input file; writing the bundle there would destroy it"
+        ),
         "{err}"
     );
     assert_eq!(std::fs::read(&services).expect("read"), before);
