@@ -35,7 +35,7 @@ fn main() {
     println!("| bundle | nodes | edges | shape points | services | raw bytes | brotli bytes | brotli bytes/node | brotli bytes/edge |");
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     // Only the real extract: tiled bundles repeat one tile, which brotli compresses away.
-    let bytes = base.encode();
+    let bytes = base.encode().expect("encodes");
     let br = brotli_len(&bytes);
     let (n, e) = (base.graph.nodes.len(), base.graph.edges.len());
     println!(
@@ -45,5 +45,32 @@ fn main() {
         bytes.len(),
         br as f64 / n as f64,
         br as f64 / e as f64
+    );
+
+    // What the search readings (the `pnyn` section) add.
+    let mut plain = base.clone();
+    plain.readings = Default::default();
+    let plain_bytes = plain.encode().expect("encodes");
+    let plain_br = brotli_len(&plain_bytes);
+    let r = &base.readings;
+    println!(
+        "\nSearch readings: {} characters, {} syllables, {} name words.\n",
+        r.chars.len(),
+        r.syllables.len(),
+        r.phrases.len()
+    );
+    println!("| Futian bundle | raw bytes | brotli bytes |");
+    println!("|---|---:|---:|");
+    println!(
+        "| without search readings | {} | {plain_br} |",
+        plain_bytes.len()
+    );
+    println!("| with search readings | {} | {br} |", bytes.len());
+    println!(
+        "| added by search | {} ({:.1} %) | {} ({:.1} %) |",
+        bytes.len() - plain_bytes.len(),
+        100.0 * (bytes.len() - plain_bytes.len()) as f64 / plain_bytes.len() as f64,
+        br - plain_br,
+        100.0 * (br as f64 - plain_br as f64) / plain_br as f64
     );
 }

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use linli_core::geom::LngLat;
 
+use crate::warnings::shorten;
+
 /// An OpenStreetMap way with its node references and tags.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OsmWay {
@@ -44,12 +46,18 @@ pub enum OsmFormat {
 #[derive(Debug, thiserror::Error)]
 pub enum OsmError {
     /// The file could not be opened or read.
-    #[error("{file}: cannot read the file: {source}")]
+    #[error("{file}: cannot read the file: {error}")]
     Io {
         /// The file.
         file: PathBuf,
-        /// The cause.
-        source: std::io::Error,
+        /// The cause (in the message, not repeated as a source).
+        error: std::io::Error,
+    },
+    /// A folder was given instead of a file.
+    #[error("{file}: is a folder, not an OpenStreetMap file; give the path of the .osm.pbf or .osm file")]
+    Folder {
+        /// The folder.
+        file: PathBuf,
     },
     /// Neither OSM XML nor PBF.
     #[error("{file}: not an OpenStreetMap file: {why}")]
@@ -91,9 +99,14 @@ pub enum OsmError {
 
 /// Reads the streets of an OSM file in either format.
 pub fn read_osm(path: &Path) -> Result<OsmStreets, OsmError> {
-    let io = |source| OsmError::Io {
+    if path.is_dir() {
+        return Err(OsmError::Folder {
+            file: path.to_path_buf(),
+        });
+    }
+    let io = |error| OsmError::Io {
         file: path.to_path_buf(),
-        source,
+        error,
     };
     let bytes = std::fs::read(path).map_err(io)?;
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_string();
@@ -191,137 +204,180 @@ fn read_pbf(path: &Path, bytes: &[u8]) -> Result<OsmStreets, OsmError> {
     Ok(keep_highways(out))
 }
 
+type XmlReader<'a> = quick_xml::Reader<std::io::BufReader<&'a [u8]>>;
+
+/// Reads OSM XML: the `<osm>` root, then nodes, ways with their `nd` and `tag` children.
 fn read_xml(path: &Path, bytes: &[u8]) -> Result<OsmStreets, OsmError> {
-    use quick_xml::events::{BytesStart, Event};
-    use quick_xml::Reader;
-
-    let mut reader = Reader::from_reader(std::io::BufReader::new(bytes));
+    use quick_xml::events::Event;
+    let mut xml = XmlFile {
+        path,
+        reader: quick_xml::Reader::from_reader(std::io::BufReader::new(bytes)),
+        out: OsmStreets::default(),
+        current: None,
+        saw_root: false,
+    };
     let mut buf = Vec::new();
-    let mut out = OsmStreets::default();
-    let mut current: Option<OsmWay> = None;
-    let mut saw_root = false;
-
-    let xml_err = |reader: &Reader<std::io::BufReader<&[u8]>>, message: String| OsmError::Xml {
-        file: path.to_path_buf(),
-        position: reader.buffer_position(),
-        message,
-    };
-    let attrs = |e: &BytesStart, reader: &Reader<std::io::BufReader<&[u8]>>| {
-        let mut map: HashMap<String, String> = HashMap::new();
-        for a in e.attributes() {
-            let a = a.map_err(|err| xml_err(reader, err.to_string()))?;
-            let key = String::from_utf8_lossy(a.key.as_ref()).to_string();
-            let value = a
-                .unescape_value()
-                .map_err(|err| xml_err(reader, err.to_string()))?
-                .to_string();
-            map.insert(key, value);
-        }
-        Ok::<_, OsmError>(map)
-    };
-    let bad = |element: String, message: String| OsmError::BadElement {
-        file: path.to_path_buf(),
-        element,
-        message,
-    };
-    let parse_id = |map: &HashMap<String, String>, what: &str| -> Result<i64, OsmError> {
-        let raw = map
-            .get("id")
-            .or_else(|| map.get("ref"))
-            .cloned()
-            .unwrap_or_default();
-        raw.parse::<i64>()
-            .map_err(|_| bad(what.to_string(), format!("id '{raw}' is not an integer")))
-    };
-
     loop {
-        let event = reader
+        let event = xml
+            .reader
             .read_event_into(&mut buf)
-            .map_err(|e| xml_err(&reader, e.to_string()))?;
-        let (start, is_empty) = match &event {
-            Event::Start(e) => (Some(e.clone()), false),
-            Event::Empty(e) => (Some(e.clone()), true),
-            Event::End(e) => {
-                if e.name().as_ref() == b"way" {
-                    if let Some(w) = current.take() {
-                        out.ways.push(w);
-                    }
-                }
-                (None, false)
-            }
+            .map_err(|e| xml.error(e.to_string()))?;
+        match event {
+            Event::Start(e) => xml.element(&e, false)?,
+            Event::Empty(e) => xml.element(&e, true)?,
+            Event::End(e) if e.name().as_ref() == b"way" => xml.end_way(),
             Event::Eof => break,
-            _ => (None, false),
-        };
-        if let Some(e) = start {
-            let name = e.name().as_ref().to_vec();
-            if !saw_root {
-                if name != b"osm" {
-                    return Err(OsmError::NotOsm {
-                        file: path.to_path_buf(),
-                        why: format!(
-                            "the root element is <{}>, not <osm>",
-                            String::from_utf8_lossy(&name)
-                        ),
-                    });
-                }
-                saw_root = true;
-                buf.clear();
-                continue;
-            }
-            match name.as_slice() {
-                b"node" => {
-                    let map = attrs(&e, &reader)?;
-                    let id = parse_id(&map, "node")?;
-                    let coord = |k: &str| -> Result<f64, OsmError> {
-                        map.get(k)
-                            .and_then(|v| v.parse::<f64>().ok())
-                            .ok_or_else(|| {
-                                bad(format!("node {id}"), format!("missing or invalid '{k}'"))
-                            })
-                    };
-                    let p = checked_position(path, id, coord("lon")?, coord("lat")?)?;
-                    out.nodes.insert(id, p);
-                }
-                b"way" => {
-                    let map = attrs(&e, &reader)?;
-                    let way = OsmWay {
-                        id: parse_id(&map, "way")?,
-                        nodes: Vec::new(),
-                        tags: Vec::new(),
-                    };
-                    if is_empty {
-                        out.ways.push(way);
-                    } else {
-                        current = Some(way);
-                    }
-                }
-                b"nd" => {
-                    if let Some(w) = current.as_mut() {
-                        let map = attrs(&e, &reader)?;
-                        let r = parse_id(&map, &format!("way {}", w.id))?;
-                        w.nodes.push(r);
-                    }
-                }
-                b"tag" => {
-                    if let Some(w) = current.as_mut() {
-                        let map = attrs(&e, &reader)?;
-                        if let (Some(k), Some(v)) = (map.get("k"), map.get("v")) {
-                            w.tags.push((k.clone(), v.clone()));
-                        }
-                    }
-                }
-                _ => {}
-            }
+            _ => {}
         }
         buf.clear();
     }
-    if !saw_root {
+    if !xml.saw_root {
         return Err(OsmError::NotOsm {
             file: path.to_path_buf(),
             why: "the file has no <osm> element".into(),
         });
     }
-    Ok(keep_highways(out))
+    Ok(keep_highways(xml.out))
+}
+
+/// The state of reading one OSM XML file.
+struct XmlFile<'a> {
+    path: &'a Path,
+    reader: XmlReader<'a>,
+    out: OsmStreets,
+    current: Option<OsmWay>,
+    saw_root: bool,
+}
+
+impl XmlFile<'_> {
+    fn error(&self, message: String) -> OsmError {
+        OsmError::Xml {
+            file: self.path.to_path_buf(),
+            position: self.reader.buffer_position(),
+            message: shorten(&message),
+        }
+    }
+
+    fn bad(&self, element: String, message: String) -> OsmError {
+        OsmError::BadElement {
+            file: self.path.to_path_buf(),
+            element,
+            message,
+        }
+    }
+
+    fn attributes(
+        &self,
+        e: &quick_xml::events::BytesStart,
+    ) -> Result<HashMap<String, String>, OsmError> {
+        let mut map = HashMap::new();
+        for a in e.attributes() {
+            let a = a.map_err(|err| self.error(err.to_string()))?;
+            let key = String::from_utf8_lossy(a.key.as_ref()).to_string();
+            let value = a
+                .unescape_value()
+                .map_err(|err| self.error(err.to_string()))?
+                .to_string();
+            map.insert(key, value);
+        }
+        Ok(map)
+    }
+
+    fn id(&self, map: &HashMap<String, String>, what: &str) -> Result<i64, OsmError> {
+        let raw = map
+            .get("id")
+            .or_else(|| map.get("ref"))
+            .map_or("", String::as_str);
+        raw.parse::<i64>().map_err(|_| {
+            self.bad(
+                what.to_string(),
+                format!("id '{}' is not an integer", shorten(raw)),
+            )
+        })
+    }
+
+    /// One start or empty element.
+    fn element(
+        &mut self,
+        e: &quick_xml::events::BytesStart,
+        is_empty: bool,
+    ) -> Result<(), OsmError> {
+        let name = e.name().as_ref().to_vec();
+        if !self.saw_root {
+            if name != b"osm" {
+                return Err(OsmError::NotOsm {
+                    file: self.path.to_path_buf(),
+                    why: format!(
+                        "the root element is <{}>, not <osm>",
+                        shorten(&String::from_utf8_lossy(&name))
+                    ),
+                });
+            }
+            self.saw_root = true;
+            return Ok(());
+        }
+        match name.as_slice() {
+            b"node" => self.node(e),
+            b"way" => self.way(e, is_empty),
+            b"nd" if self.current.is_some() => self.nd(e),
+            b"tag" if self.current.is_some() => self.tag(e),
+            _ => Ok(()),
+        }
+    }
+
+    fn node(&mut self, e: &quick_xml::events::BytesStart) -> Result<(), OsmError> {
+        let map = self.attributes(e)?;
+        let id = self.id(&map, "node")?;
+        let coord = |k: &str| -> Result<f64, OsmError> {
+            map.get(k)
+                .and_then(|v| v.parse::<f64>().ok())
+                .ok_or_else(|| self.bad(format!("node {id}"), format!("missing or invalid '{k}'")))
+        };
+        let p = checked_position(self.path, id, coord("lon")?, coord("lat")?)?;
+        self.out.nodes.insert(id, p);
+        Ok(())
+    }
+
+    fn way(&mut self, e: &quick_xml::events::BytesStart, is_empty: bool) -> Result<(), OsmError> {
+        let map = self.attributes(e)?;
+        let way = OsmWay {
+            id: self.id(&map, "way")?,
+            nodes: Vec::new(),
+            tags: Vec::new(),
+        };
+        if is_empty {
+            self.out.ways.push(way);
+        } else {
+            self.current = Some(way);
+        }
+        Ok(())
+    }
+
+    fn nd(&mut self, e: &quick_xml::events::BytesStart) -> Result<(), OsmError> {
+        let map = self.attributes(e)?;
+        let way = self.current.as_ref().map_or(0, |w| w.id);
+        let r = self.id(&map, &format!("way {way}"))?;
+        if let Some(w) = self.current.as_mut() {
+            w.nodes.push(r);
+        }
+        Ok(())
+    }
+
+    fn tag(&mut self, e: &quick_xml::events::BytesStart) -> Result<(), OsmError> {
+        let mut map = self.attributes(e)?;
+        if let (Some(k), Some(v), Some(w)) =
+            (map.remove("k"), map.remove("v"), self.current.as_mut())
+        {
+            w.tags.push((k, v));
+        }
+        Ok(())
+    }
+
+    fn end_way(&mut self) {
+        if let Some(w) = self.current.take() {
+            self.out.ways.push(w);
+        }
+    }
 }
 
 /// Reads OSM XML held in memory; `name` stands for the file in messages (used by tests).

@@ -24,16 +24,48 @@ pub struct StreetStats {
     pub missing_node_refs: usize,
 }
 
-/// Builds the street graph. Nodes are numbered in the order the ways first reach them, so
-/// neighbours in the file are neighbours in the graph (smaller deltas in the bundle).
-pub fn build_street_graph(osm: &OsmStreets) -> (StreetGraph, StreetStats) {
+/// More nodes, edges, names or shape points than the bundle's 32-bit indices hold.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the extract has more {what} than a bundle can index (at most {})",
+    u32::MAX
+)]
+pub struct TooManyError {
+    /// What overflowed.
+    pub what: &'static str,
+}
+
+fn index_u32(i: usize, what: &'static str) -> Result<u32, TooManyError> {
+    u32::try_from(i).map_err(|_| TooManyError { what })
+}
+
+/// An edge before its shape points are placed, with them.
+type PendingEdge = (Edge, Vec<[i32; 2]>);
+
+/// A usable way cut to a run of consecutive known nodes: (way index, OSM node ids).
+type Run = (usize, Vec<i64>);
+
+/// Builds the street graph in four steps: usable runs of known nodes, junctions, edges split
+/// at junctions, and edges sorted by first node. Nodes are numbered in the order the ways first
+/// reach them, so neighbours in the file are neighbours in the graph (smaller deltas in the
+/// bundle).
+pub fn build_street_graph(osm: &OsmStreets) -> Result<(StreetGraph, StreetStats), TooManyError> {
     let mut stats = StreetStats {
         highway_ways: osm.ways.len(),
         ..StreetStats::default()
     };
+    let runs = usable_runs(osm, &mut stats);
+    let uses = junction_uses(&runs);
+    let mut graph = StreetGraph::default();
+    let edges = split_at_junctions(osm, &runs, &uses, &mut graph)?;
+    add_sorted_edges(&mut graph, edges)?;
+    Ok((graph, stats))
+}
 
-    // Usable ways, cut into runs of known nodes, consecutive duplicates removed.
-    let mut runs: Vec<(usize, Vec<i64>)> = Vec::new();
+/// Usable ways, cut into runs of known nodes, consecutive duplicates removed; counts the
+/// unusable ways and the missing nodes.
+fn usable_runs(osm: &OsmStreets, stats: &mut StreetStats) -> Vec<Run> {
+    let mut runs: Vec<Run> = Vec::new();
     for (wi, w) in osm.ways.iter().enumerate() {
         let access = access_from_tags(w.tags.as_slice());
         if !access.is_usable() {
@@ -65,74 +97,106 @@ pub fn build_street_graph(osm: &OsmStreets) -> (StreetGraph, StreetStats) {
             stats.missing_node_refs += missing;
         }
     }
+    runs
+}
 
-    // A node is a junction when used more than once or at the end of a run.
+/// How often each node is used; a node is a junction when used more than once or at the end
+/// of a run (ends count twice).
+fn junction_uses(runs: &[Run]) -> HashMap<i64, u32> {
     let mut uses: HashMap<i64, u32> = HashMap::new();
-    for (_, run) in &runs {
+    for (_, run) in runs {
         for (i, id) in run.iter().enumerate() {
             let weight = if i == 0 || i + 1 == run.len() { 2 } else { 1 };
-            *uses.entry(*id).or_default() += weight;
+            let n = uses.entry(*id).or_default();
+            *n = n.saturating_add(weight);
         }
     }
+    uses
+}
 
-    let mut graph = StreetGraph::default();
+/// Splits every run at its junctions into edges with their shape points, adding the junction
+/// nodes and street names to `graph`.
+fn split_at_junctions(
+    osm: &OsmStreets,
+    runs: &[Run],
+    uses: &HashMap<i64, u32>,
+    graph: &mut StreetGraph,
+) -> Result<Vec<PendingEdge>, TooManyError> {
     let mut node_index: HashMap<i64, NodeId> = HashMap::new();
     let mut name_index: HashMap<String, u32> = HashMap::new();
-    let mut edges: Vec<(Edge, Vec<[i32; 2]>)> = Vec::new();
-    for (wi, run) in &runs {
-        let w = &osm.ways[*wi];
-        let tags = w.tags.as_slice();
+    let mut edges: Vec<PendingEdge> = Vec::new();
+    let position = |id: &i64| osm.nodes.get(id).copied().unwrap_or_default();
+    for (wi, run) in runs {
+        let tags = osm.ways[*wi].tags.as_slice();
         let access = access_from_tags(tags);
         let class = RoadClass::from_highway(tags.tag("highway").unwrap_or(""));
-        let name = tags.tag("name").filter(|n| !n.trim().is_empty()).map(|n| {
-            let next = u32::try_from(graph.names.len()).unwrap_or(u32::MAX);
-            *name_index.entry(n.to_string()).or_insert_with(|| {
-                graph.names.push(n.to_string());
-                next
-            })
-        });
+        let name = match tags.tag("name").filter(|n| !n.trim().is_empty()) {
+            Some(n) => Some(intern(n, &mut name_index, &mut graph.names)?),
+            None => None,
+        };
         let mut start = 0;
         for i in 1..run.len() {
-            if uses.get(&run[i]).copied().unwrap_or(0) >= 2 {
-                let mut node = |id: i64| {
-                    let next = NodeId(u32::try_from(graph.nodes.len()).unwrap_or(u32::MAX));
-                    *node_index.entry(id).or_insert_with(|| {
-                        graph.nodes.push(osm.nodes[&id]);
-                        next
-                    })
-                };
-                let from = node(run[start]);
-                let to = node(run[i]);
-                let shape: Vec<[i32; 2]> =
-                    run[start + 1..i].iter().map(|id| osm.nodes[id]).collect();
-                // A zero-length edge (same node, no shape) carries nothing.
-                if from != to || !shape.is_empty() {
-                    edges.push((
-                        Edge {
-                            from,
-                            to,
-                            shape: (0, 0),
-                            access,
-                            class,
-                            name,
-                        },
-                        shape,
-                    ));
-                }
-                start = i;
+            if uses.get(&run[i]).copied().unwrap_or(0) < 2 {
+                continue;
             }
+            let mut node = |id: i64| -> Result<NodeId, TooManyError> {
+                if let Some(n) = node_index.get(&id) {
+                    return Ok(*n);
+                }
+                let n = NodeId(index_u32(graph.nodes.len(), "junctions")?);
+                graph.nodes.push(position(&id));
+                node_index.insert(id, n);
+                Ok(n)
+            };
+            let from = node(run[start])?;
+            let to = node(run[i])?;
+            let shape: Vec<[i32; 2]> = run[start + 1..i].iter().map(position).collect();
+            // A zero-length edge (same node, no shape) carries nothing.
+            if from != to || !shape.is_empty() {
+                let edge = Edge {
+                    from,
+                    to,
+                    shape: (0, 0),
+                    access,
+                    class,
+                    name,
+                };
+                edges.push((edge, shape));
+            }
+            start = i;
         }
     }
-    // Sorting by first node makes the delta-coded node references small.
+    Ok(edges)
+}
+
+/// The index of street name `n`, adding it the first time.
+fn intern(
+    n: &str,
+    index: &mut HashMap<String, u32>,
+    names: &mut Vec<String>,
+) -> Result<u32, TooManyError> {
+    if let Some(i) = index.get(n) {
+        return Ok(*i);
+    }
+    let i = index_u32(names.len(), "street names")?;
+    names.push(n.to_string());
+    index.insert(n.to_string(), i);
+    Ok(i)
+}
+
+/// Sorts the edges by first node (small delta-coded node references) and stores their shape
+/// points in that order.
+fn add_sorted_edges(
+    graph: &mut StreetGraph,
+    mut edges: Vec<PendingEdge>,
+) -> Result<(), TooManyError> {
     edges.sort_by_key(|(e, _)| (e.from, e.to));
+    index_u32(edges.len(), "edges")?;
     for (mut e, shape) in edges {
-        let s = u32::try_from(graph.shape_points.len()).unwrap_or(u32::MAX);
+        let s = index_u32(graph.shape_points.len(), "shape points")?;
         graph.shape_points.extend(shape);
-        e.shape = (
-            s,
-            u32::try_from(graph.shape_points.len()).unwrap_or(u32::MAX),
-        );
+        e.shape = (s, index_u32(graph.shape_points.len(), "shape points")?);
         graph.edges.push(e);
     }
-    (graph, stats)
+    Ok(())
 }

@@ -1,14 +1,18 @@
 //! `linli`: build Linli bundles and ask them the app's questions from the command line.
-//! Glue only: parse arguments, call `linli_build`, print, exit non-zero with the error chain.
+//! Glue only: parse arguments, call `linli_build` and `linli_core`, print, exit non-zero with
+//! the error chain. Output goes through a writer, so a closed stdout (`linli … | head -1`)
+//! ends the command quietly instead of panicking.
 
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 mod answer;
+mod found;
 
-use linli_build::{build, BuildOptions};
+use linli_build::{build_to_file, BuildOptions, BuildReport};
 use linli_core::{Bundle, Crs, Finder, Kind, LngLat, Mode};
 
 #[derive(Parser)]
@@ -114,6 +118,25 @@ enum Command {
         #[arg(long)]
         geojson: PathBuf,
     },
+    /// Find places and streets by name, address or service, in characters, pinyin or English.
+    Search {
+        /// A bundle built by `linli build`.
+        #[arg(long)]
+        bundle: PathBuf,
+        /// What to look for, e.g. 车公庙, cgm, chegongmiao, 长者食堂, toilet.
+        #[arg(long, allow_hyphen_values = true)]
+        q: String,
+        /// Rank by distance from here, and pick the part of a repeated street name nearest it:
+        /// LAT,LNG (default: the bundle's centre).
+        #[arg(long, allow_hyphen_values = true)]
+        near: Option<String>,
+        /// At most this many results.
+        #[arg(long, default_value_t = linli_core::search::DEFAULT_LIMIT)]
+        limit: usize,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Whether each service is open at a time (Beijing time, whatever this machine's zone).
     Hours {
         /// A bundle built by `linli build`.
@@ -132,8 +155,13 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    match run(Cli::parse()) {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let result = run(Cli::parse(), &mut out).and_then(|()| Ok(out.flush()?));
+    match result {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader went away (`| head -1`): what it wanted was printed; stop quietly.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("linli: error: {e:#}");
             ExitCode::FAILURE
@@ -141,13 +169,29 @@ fn main() -> ExitCode {
     }
 }
 
-fn load(path: &PathBuf) -> anyhow::Result<Finder> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let bundle = Bundle::decode(&bytes).with_context(|| format!("{}", path.display()))?;
-    Ok(Finder::new(bundle))
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
-fn run(cli: Cli) -> anyhow::Result<()> {
+fn read_bundle(path: &Path) -> anyhow::Result<Bundle> {
+    if path.is_dir() {
+        anyhow::bail!(
+            "{}: is a folder, not a bundle; give the path of the .linli file",
+            path.display()
+        );
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Bundle::decode(&bytes).with_context(|| format!("{}", path.display()))
+}
+
+fn load(path: &Path) -> anyhow::Result<Finder> {
+    Ok(Finder::new(read_bundle(path)?))
+}
+
+fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
     match cli.command {
         Command::Build {
             osm,
@@ -156,7 +200,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             name,
             date,
             skip_invalid,
-            out,
+            out: path,
         } => {
             let options = BuildOptions {
                 osm,
@@ -167,51 +211,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     .unwrap_or_else(|| chrono::Utc::now().format("%Y-%m-%d").to_string()),
                 skip_invalid,
             };
-            let (bundle, bytes, report) = build(&options)?;
-            std::fs::write(&out, &bytes)
-                .with_context(|| format!("cannot write {}", out.display()))?;
-            let [centres, rest_stops, canteens] = report.services_by_kind;
-            println!("built {} ({})", out.display(), bundle.name);
-            println!(
-                "  osm:        {:?}, {} highway ways, {} used",
-                report.osm_format, report.streets.highway_ways, report.streets.used_ways
-            );
-            if !report.streets.unusable_ways.is_empty() {
-                let list: Vec<String> = report
-                    .streets
-                    .unusable_ways
-                    .iter()
-                    .map(|(k, n)| format!("{k} {n}"))
-                    .collect();
-                println!("  not usable by any mode (left out): {}", list.join(", "));
-            }
-            if report.streets.ways_with_missing_nodes > 0 {
-                println!(
-                    "  {} ways refer to {} nodes missing from the extract; their known parts are kept",
-                    report.streets.ways_with_missing_nodes, report.streets.missing_node_refs
-                );
-            }
-            println!("  nodes:      {}", report.nodes);
-            println!(
-                "  edges:      {} ({} shape points)",
-                report.edges, report.shape_points
-            );
-            println!("  services:   {} ({centres} centres, {rest_stops} rest stops, {canteens} canteens)", centres + rest_stops + canteens);
-            println!("  bytes:      {}", report.bytes);
-            println!("  warnings:   {}", report.warnings.len());
-            for w in &report.warnings {
-                println!("    warning: {w}");
-            }
-            if !report.skipped.is_empty() {
-                println!(
-                    "  skipped:    {} problem(s) in invalid records, left out:",
-                    report.skipped.len()
-                );
-                for p in &report.skipped {
-                    println!("    skipped: {p}");
-                }
-            }
-            Ok(())
+            let (bundle, report) = build_to_file(&options, &path)?;
+            print_build_summary(out, &path, &bundle, &report)
         }
         Command::Nearest {
             bundle,
@@ -221,29 +222,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             kind,
             limit,
             json,
-        } => {
-            let finder = load(&bundle)?;
-            let items = answer::nearest(&finder, LngLat::new(lng, lat), mode, kind, limit)?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&items)?);
-            } else {
-                for (i, it) in items.iter().enumerate() {
-                    let route = it.route_m.map_or_else(
-                        || "unreachable".to_string(),
-                        |m| format!("{m:.0} m, {:.0} min", it.time_s.unwrap_or(0.0) / 60.0),
-                    );
-                    println!(
-                        "{:>3}. {} [{}] {} (straight {:.0} m)",
-                        i + 1,
-                        it.name,
-                        it.kind,
-                        route,
-                        it.straight_m
-                    );
-                }
-            }
-            Ok(())
-        }
+        } => nearest(out, &bundle, LngLat::new(lng, lat), mode, kind, limit, json),
+        Command::Search {
+            bundle,
+            q,
+            near,
+            limit,
+            json,
+        } => search(out, &bundle, &q, near.as_deref(), limit, json),
         Command::Coverage {
             bundle,
             kind,
@@ -251,30 +237,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             at,
             geojson,
             json,
-        } => {
-            let finder = load(&bundle)?;
-            let at = at.as_deref().map(answer::parse_beijing_time).transpose()?;
-            let (summary, cov) = answer::coverage(&finder, kind, mode, at);
-            if let Some(path) = geojson {
-                let doc = answer::coverage_geojson(&finder, &cov);
-                std::fs::write(&path, serde_json::to_string(&doc)?)
-                    .with_context(|| format!("cannot write {}", path.display()))?;
-            }
-            if json {
-                println!("{}", serde_json::to_string_pretty(&summary)?);
-            } else {
-                println!(
-                    "{} services of kind {kind} ({mode}): {:.0} m of streets; within 5 min {:.1} %, 10 min {:.1} %, 15 min {:.1} %; longest {} min",
-                    summary.services,
-                    summary.street_m,
-                    summary.share_5 * 100.0,
-                    summary.share_10 * 100.0,
-                    summary.share_15 * 100.0,
-                    summary.max_minutes.map_or_else(|| "-".to_string(), |m| format!("{m:.1}"))
-                );
-            }
-            Ok(())
-        }
+        } => coverage(out, &bundle, kind, mode, at.as_deref(), geojson, json),
         Command::Isochrone {
             bundle,
             lat,
@@ -282,43 +245,240 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             mode,
             minutes,
             geojson,
-        } => {
-            if minutes.is_empty() || minutes.iter().any(|m| !m.is_finite() || *m <= 0.0) {
-                anyhow::bail!("--minutes must be positive numbers, e.g. 5,10,15");
-            }
-            let finder = load(&bundle)?;
-            let (doc, summary) =
-                answer::isochrone_geojson(&finder, LngLat::new(lng, lat), mode, &minutes)?;
-            std::fs::write(&geojson, serde_json::to_string(&doc)?)
-                .with_context(|| format!("cannot write {}", geojson.display()))?;
-            println!("{}", serde_json::to_string_pretty(&summary)?);
-            Ok(())
-        }
+        } => isochrone(
+            out,
+            &bundle,
+            LngLat::new(lng, lat),
+            mode,
+            &minutes,
+            &geojson,
+        ),
         Command::Hours {
             bundle,
             at,
             id,
             json,
-        } => {
-            let finder = load(&bundle)?;
-            let at = answer::parse_beijing_time(&at)?;
-            let items = answer::hours(&finder, at, id.as_deref())?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&items)?);
-            } else {
-                for it in &items {
-                    println!(
-                        "{} [{}] {} {}",
-                        it.name,
-                        it.state.as_str(),
-                        it.next_change
-                            .as_deref()
-                            .map_or_else(String::new, |t| format!("until {t}")),
-                        it.note.as_deref().unwrap_or("")
-                    );
-                }
-            }
-            Ok(())
+        } => hours(out, &bundle, &at, id.as_deref(), json),
+    }
+}
+
+fn print_build_summary(
+    out: &mut dyn Write,
+    path: &Path,
+    bundle: &Bundle,
+    report: &BuildReport,
+) -> anyhow::Result<()> {
+    let [centres, rest_stops, canteens] = report.services_by_kind;
+    writeln!(out, "built {} ({})", path.display(), bundle.name)?;
+    writeln!(
+        out,
+        "  osm:        {:?}, {} highway ways, {} used",
+        report.osm_format, report.streets.highway_ways, report.streets.used_ways
+    )?;
+    if !report.streets.unusable_ways.is_empty() {
+        let list: Vec<String> = report
+            .streets
+            .unusable_ways
+            .iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect();
+        writeln!(
+            out,
+            "  not usable by any mode (left out): {}",
+            list.join(", ")
+        )?;
+    }
+    if report.streets.ways_with_missing_nodes > 0 {
+        writeln!(
+            out,
+            "  {} ways refer to {} nodes missing from the extract; their known parts are kept",
+            report.streets.ways_with_missing_nodes, report.streets.missing_node_refs
+        )?;
+    }
+    writeln!(out, "  nodes:      {}", report.nodes)?;
+    writeln!(
+        out,
+        "  edges:      {} ({} shape points)",
+        report.edges, report.shape_points
+    )?;
+    writeln!(
+        out,
+        "  services:   {} ({centres} centres, {rest_stops} rest stops, {canteens} canteens)",
+        centres + rest_stops + canteens
+    )?;
+    writeln!(
+        out,
+        "  bytes:      {} (search readings {})",
+        report.bytes, report.readings_bytes
+    )?;
+    writeln!(out, "  warnings:   {}", report.warnings.len())?;
+    for w in &report.warnings {
+        writeln!(out, "    warning: {w}")?;
+    }
+    if !report.skipped.is_empty() {
+        writeln!(
+            out,
+            "  skipped:    {} problem(s) in invalid records, left out:",
+            report.skipped.len()
+        )?;
+        for p in &report.skipped {
+            writeln!(out, "    skipped: {p}")?;
         }
     }
+    Ok(())
+}
+
+fn nearest(
+    out: &mut dyn Write,
+    bundle: &Path,
+    origin: LngLat,
+    mode: Mode,
+    kind: Option<Kind>,
+    limit: Option<usize>,
+    json: bool,
+) -> anyhow::Result<()> {
+    let finder = load(bundle)?;
+    let items = answer::nearest(&finder, origin, mode, kind, limit)?;
+    if json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&items)?)?;
+        return Ok(());
+    }
+    for (i, it) in items.iter().enumerate() {
+        let route = it.route_m.map_or_else(
+            || "unreachable".to_string(),
+            |m| format!("{m:.0} m, {:.0} min", it.time_s.unwrap_or(0.0) / 60.0),
+        );
+        writeln!(
+            out,
+            "{:>3}. {} [{}] {} (straight {:.0} m)",
+            i + 1,
+            it.name,
+            it.kind,
+            route,
+            it.straight_m
+        )?;
+    }
+    Ok(())
+}
+
+fn search(
+    out: &mut dyn Write,
+    bundle: &Path,
+    q: &str,
+    near: Option<&str>,
+    limit: usize,
+    json: bool,
+) -> anyhow::Result<()> {
+    let near = near
+        .map(found::parse_near)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
+    let bundle = read_bundle(bundle)?;
+    let items = found::search(&bundle, q, near, limit);
+    if json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&items)?)?;
+        return Ok(());
+    }
+    if items.is_empty() {
+        writeln!(out, "nothing found for '{q}'")?;
+    }
+    for (i, it) in items.iter().enumerate() {
+        writeln!(
+            out,
+            "{:>3}. {} [{}] {:.6},{:.6} ({:.0} m away; {} match on {})",
+            i + 1,
+            it.name,
+            it.kind,
+            it.lat,
+            it.lng,
+            it.distance_m,
+            it.class,
+            it.service.unwrap_or(it.matched)
+        )?;
+    }
+    Ok(())
+}
+
+fn coverage(
+    out: &mut dyn Write,
+    bundle: &Path,
+    kind: Kind,
+    mode: Mode,
+    at: Option<&str>,
+    geojson: Option<PathBuf>,
+    json: bool,
+) -> anyhow::Result<()> {
+    let finder = load(bundle)?;
+    let at = at.map(answer::parse_beijing_time).transpose()?;
+    let (summary, cov) = answer::coverage(&finder, kind, mode, at);
+    if let Some(path) = geojson {
+        let doc = answer::coverage_geojson(&finder, &cov);
+        std::fs::write(&path, serde_json::to_string(&doc)?)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    if json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&summary)?)?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{} services of kind {kind} ({mode}): {:.0} m of streets; within 5 min {:.1} %, 10 min {:.1} %, 15 min {:.1} %; longest {} min",
+        summary.services,
+        summary.street_m,
+        summary.share_5 * 100.0,
+        summary.share_10 * 100.0,
+        summary.share_15 * 100.0,
+        summary
+            .max_minutes
+            .map_or_else(|| "-".to_string(), |m| format!("{m:.1}"))
+    )?;
+    Ok(())
+}
+
+fn isochrone(
+    out: &mut dyn Write,
+    bundle: &Path,
+    origin: LngLat,
+    mode: Mode,
+    minutes: &[f64],
+    geojson: &Path,
+) -> anyhow::Result<()> {
+    if minutes.is_empty() || minutes.iter().any(|m| !m.is_finite() || *m <= 0.0) {
+        anyhow::bail!("--minutes must be positive numbers, e.g. 5,10,15");
+    }
+    let finder = load(bundle)?;
+    let (doc, summary) = answer::isochrone_geojson(&finder, origin, mode, minutes)?;
+    std::fs::write(geojson, serde_json::to_string(&doc)?)
+        .with_context(|| format!("cannot write {}", geojson.display()))?;
+    writeln!(out, "{}", serde_json::to_string_pretty(&summary)?)?;
+    Ok(())
+}
+
+fn hours(
+    out: &mut dyn Write,
+    bundle: &Path,
+    at: &str,
+    id: Option<&str>,
+    json: bool,
+) -> anyhow::Result<()> {
+    let finder = load(bundle)?;
+    let at = answer::parse_beijing_time(at)?;
+    let items = answer::hours(&finder, at, id)?;
+    if json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&items)?)?;
+        return Ok(());
+    }
+    for it in &items {
+        writeln!(
+            out,
+            "{} [{}] {} {}",
+            it.name,
+            it.state.as_str(),
+            it.next_change
+                .as_deref()
+                .map_or_else(String::new, |t| format!("until {t}")),
+            it.note.as_deref().unwrap_or("")
+        )?;
+    }
+    Ok(())
 }

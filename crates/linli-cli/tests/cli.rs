@@ -765,3 +765,203 @@ fn isochrone_geojson_bands_grow() {
     ]));
     assert!(err.contains("--minutes must be positive"), "{err}");
 }
+
+fn search_json(bundle: &Path, q: &str, extra: &[&str]) -> Vec<Value> {
+    let mut args = vec![
+        "search",
+        "--bundle",
+        bundle.to_str().expect("path"),
+        "--q",
+        q,
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    serde_json::from_str(&ok(&linli(&args))).expect("json")
+}
+
+#[test]
+fn search_lists_places_and_streets_through_the_core() {
+    let (_dir, bundle) = sample_bundle();
+    let near = ["--near", "22.535,114.02"];
+    let hits = search_json(&bundle, "cgm", &near);
+    assert_eq!(hits.len(), 2, "{hits:?}");
+    assert_eq!(hits[0]["kind"], "rest_stop");
+    assert_eq!(hits[0]["id"], "cgm-rest-1");
+    assert_eq!(hits[0]["name"], "车公庙骑士驿站");
+    assert_eq!(hits[0]["lng"], 114.023516);
+    assert_eq!(hits[0]["lat"], 22.538923);
+    assert_eq!(hits[0]["match"], "prefix");
+    assert_eq!(hits[1]["kind"], "street");
+    assert!(hits[1]["id"].is_null());
+    assert_eq!(hits[1]["name"], "车公庙立交");
+    // The same answer as the core gives the page.
+    let decoded = Bundle::decode(&std::fs::read(&bundle).expect("bundle")).expect("decodes");
+    let index = linli_core::search::SearchIndex::new(&decoded);
+    let core = index.search(&linli_core::search::SearchQuery::new(
+        "车gm",
+        linli_core::LngLat::new(114.02, 22.535),
+    ));
+    assert_eq!(
+        core.iter().map(|h| h.name.as_str()).collect::<Vec<_>>(),
+        hits.iter()
+            .map(|h| h["name"].as_str().expect("name"))
+            .collect::<Vec<_>>()
+    );
+    // Service words, limit, and the table form.
+    let toilets = search_json(&bundle, "toilet", &["--limit", "3"]);
+    assert_eq!(toilets.len(), 3);
+    assert!(toilets
+        .iter()
+        .all(|h| h["matched"] == "service" && h["service"] == "toilet"));
+    let table = ok(&linli(&[
+        "search",
+        "--bundle",
+        bundle.to_str().expect("path"),
+        "--q",
+        "长者食堂",
+        "--near",
+        "22.535,114.02",
+    ]));
+    assert!(table.starts_with("  1. "), "{table}");
+    assert!(table.contains("[canteen] 22."), "{table}");
+    let none = ok(&linli(&[
+        "search",
+        "--bundle",
+        bundle.to_str().expect("path"),
+        "--q",
+        "xyzxyz",
+    ]));
+    assert_eq!(none, "nothing found for 'xyzxyz'\n");
+    assert!(search_json(&bundle, "xyzxyz", &[]).is_empty());
+    let err = failed(&linli(&[
+        "search",
+        "--bundle",
+        bundle.to_str().expect("path"),
+        "--q",
+        "x",
+        "--near",
+        "114.02",
+    ]));
+    assert!(
+        err.contains("--near '114.02' is not LAT,LNG in degrees"),
+        "{err}"
+    );
+}
+
+/// Runs `linli` with its stdout already closed by the reader, as `linli … | head -0` does.
+fn with_closed_stdout(args: &[&str]) -> Output {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    Command::new(env!("CARGO_BIN_EXE_linli"))
+        .args(args)
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("run linli")
+}
+
+#[test]
+fn a_closed_stdout_is_not_a_panic() {
+    let dir = tmp();
+    let out = dir.path().join("t.linli");
+    let o = with_closed_stdout(&[
+        "build",
+        "--osm",
+        fixture("tiny-town.osm").to_str().expect("path"),
+        "--services",
+        fixture("tiny-town-services.csv").to_str().expect("path"),
+        "--out",
+        out.to_str().expect("path"),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.exists(), "the bundle is written all the same");
+    for args in [
+        vec!["nearest", "--lat", "22.4999", "--lng", "114.0002"],
+        vec!["search", "--q", "驿站"],
+        vec!["hours", "--at", "2026-10-01T10:00"],
+    ] {
+        let mut full = args.clone();
+        full.extend(["--bundle", out.to_str().expect("path")]);
+        let o = with_closed_stdout(&full);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            o.status.success() && stderr.is_empty(),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn out_equal_to_an_input_is_refused_and_the_input_kept() {
+    let dir = tmp();
+    let services = dir.path().join("services.csv");
+    std::fs::copy(fixture("tiny-town-services.csv"), &services).expect("copy");
+    let before = std::fs::read(&services).expect("read");
+    let err = failed(&build(&fixture("tiny-town.osm"), &services, &services, &[]));
+    assert!(
+        err.contains(
+            "services.csv is the --services input file; writing the bundle there would destroy it"
+        ),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&services).expect("read"), before);
+    let err = failed(&build(
+        &fixture("tiny-town.osm"),
+        &services,
+        &fixture("tiny-town.osm"),
+        &[],
+    ));
+    assert!(err.contains("is the --osm input file"), "{err}");
+}
+
+#[test]
+fn a_folder_is_named_once_and_an_oversized_area_is_refused() {
+    let dir = tmp();
+    let err = failed(&build(
+        dir.path(),
+        &fixture("tiny-town-services.csv"),
+        &dir.path().join("x.linli"),
+        &[],
+    ));
+    assert_eq!(err.matches("is a folder").count(), 1, "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let err = failed(&linli(&[
+        "nearest",
+        "--bundle",
+        dir.path().to_str().expect("path"),
+        "--lat",
+        "22.5",
+        "--lng",
+        "114.0",
+    ]));
+    assert_eq!(err.matches("is a folder").count(), 1, "{err}");
+    let far = fixture("hostile/far-apart-streets.osm");
+    let err = failed(&build(
+        &far,
+        &fixture("tiny-town-services.csv"),
+        &dir.path().join("x.linli"),
+        &[],
+    ));
+    assert!(
+        err.contains("more than the 2 × 2 degrees a bundle may cover"),
+        "{err}"
+    );
+    // The world-corners bundle: a typed decode error, not an abort.
+    let corners = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../linli-core/tests/fixtures/bundles/world-corners.linli");
+    let err = failed(&linli(&[
+        "nearest",
+        "--bundle",
+        corners.to_str().expect("path"),
+        "--lat",
+        "22.5",
+        "--lng",
+        "114.0",
+    ]));
+    assert!(
+        err.contains("world-corners.linli: the bundle covers 358 × 178 degrees"),
+        "{err}"
+    );
+}

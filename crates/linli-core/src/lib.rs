@@ -29,14 +29,18 @@ pub mod holidays;
 mod holidays_cn;
 pub mod hours;
 pub mod network;
+pub mod pinyin;
 pub mod profile;
 pub mod router;
+pub mod search;
 pub mod service;
 
 #[cfg(test)]
 mod oracle_tests;
 
-pub use bundle::{Bundle, DecodeError, FORMAT_VERSION, MAGIC};
+pub use bundle::{
+    check_area, Bundle, DecodeError, EncodeError, FORMAT_VERSION, MAGIC, MAX_EXTENT_DEG,
+};
 pub use crs::Crs;
 pub use finder::{Finder, QueryError, Reach, Route};
 pub use geom::{BBox, LngLat};

@@ -147,6 +147,7 @@ pub(crate) fn random_bundle(rng: &mut Rng, side: u32, services: usize) -> Bundle
         bbox,
         services,
         graph,
+        readings: Default::default(),
     }
 }
 

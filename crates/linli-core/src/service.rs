@@ -49,6 +49,32 @@ impl Kind {
     }
 }
 
+impl Kind {
+    /// Words people type when looking for this kind of place (Chinese and English), for search.
+    pub const fn search_words(self) -> &'static [&'static str] {
+        match self {
+            Kind::Centre => &[
+                "服务中心",
+                "党群服务中心",
+                "党群服务站",
+                "邻里中心",
+                "service centre",
+                "community centre",
+                "community center",
+            ],
+            Kind::RestStop => &[
+                "驿站",
+                "骑士驿站",
+                "小哥驿站",
+                "户外劳动者驿站",
+                "rest stop",
+                "courier",
+            ],
+            Kind::Canteen => &["食堂", "社区食堂", "饭堂", "canteen"],
+        }
+    }
+}
+
 impl fmt::Display for Kind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())
@@ -71,7 +97,7 @@ impl FromStr for Kind {
 }
 
 macro_rules! amenities {
-    ($($variant:ident = $code:literal, $zh:literal, $en:literal;)*) => {
+    ($($variant:ident = $code:literal, $zh:literal, $en:literal, [$($word:literal),*];)*) => {
         /// One service a place offers, from Linli's fixed vocabulary.
         ///
         /// | code | 中文 | English |
@@ -99,32 +125,38 @@ macro_rules! amenities {
             pub const fn label_en(self) -> &'static str {
                 match self { $(Amenity::$variant => $en,)* }
             }
+
+            /// Words people type when looking for this service, besides the labels and the
+            /// code (Chinese and English; search matches them as well).
+            pub const fn search_words(self) -> &'static [&'static str] {
+                match self { $(Amenity::$variant => &[$($word),*],)* }
+            }
         }
     };
 }
 
 amenities! {
-    Charging = "charging", "手机充电", "Phone charging";
-    EbikeCharging = "ebike_charging", "电动车充电", "E-bike charging";
-    DrinkingWater = "drinking_water", "饮用水", "Drinking water";
-    HotWater = "hot_water", "热水", "Hot water";
-    Microwave = "microwave", "微波炉", "Microwave";
-    Toilet = "toilet", "卫生间", "Toilet";
-    Seating = "seating", "休息座椅", "Seats";
-    Wifi = "wifi", "无线网络", "Wi-Fi";
-    AirConditioning = "air_conditioning", "空调", "Air conditioning";
-    FirstAid = "first_aid", "急救药箱", "First-aid kit";
-    RepairTools = "repair_tools", "维修工具", "Repair tools";
-    TyrePump = "tyre_pump", "打气筒", "Tyre pump";
-    Umbrella = "umbrella", "爱心雨伞", "Umbrella loan";
-    ReadingRoom = "reading_room", "阅览室", "Reading room";
-    Meals = "meals", "餐食", "Meals";
-    ElderlyMeals = "elderly_meals", "长者助餐", "Meals for older people";
-    MealDelivery = "meal_delivery", "送餐上门", "Meal delivery";
-    GovernmentServices = "government_services", "政务服务", "Government services";
-    LegalAdvice = "legal_advice", "法律咨询", "Legal advice";
-    AfterSchoolCare = "after_school_care", "四点半课堂", "After-school care";
-    StepFree = "step_free", "无障碍通行", "Step-free access";
+    Charging = "charging", "手机充电", "Phone charging", ["充电", "充电宝", "charge"];
+    EbikeCharging = "ebike_charging", "电动车充电", "E-bike charging", ["充电", "电动车", "电瓶车", "电单车", "换电", "charge"];
+    DrinkingWater = "drinking_water", "饮用水", "Drinking water", ["喝水", "饮水", "water"];
+    HotWater = "hot_water", "热水", "Hot water", ["开水", "water"];
+    Microwave = "microwave", "微波炉", "Microwave", ["热饭", "加热"];
+    Toilet = "toilet", "卫生间", "Toilet", ["厕所", "洗手间", "公厕", "WC", "restroom", "washroom"];
+    Seating = "seating", "休息座椅", "Seats", ["座椅", "休息", "seat"];
+    Wifi = "wifi", "无线网络", "Wi-Fi", ["WiFi", "上网", "internet"];
+    AirConditioning = "air_conditioning", "空调", "Air conditioning", ["冷气", "AC"];
+    FirstAid = "first_aid", "急救药箱", "First-aid kit", ["急救", "药箱", "医药箱"];
+    RepairTools = "repair_tools", "维修工具", "Repair tools", ["修车", "维修", "repair"];
+    TyrePump = "tyre_pump", "打气筒", "Tyre pump", ["打气", "充气", "pump", "tire"];
+    Umbrella = "umbrella", "爱心雨伞", "Umbrella loan", ["雨伞", "借伞"];
+    ReadingRoom = "reading_room", "阅览室", "Reading room", ["阅读", "看书", "书屋", "library", "books"];
+    Meals = "meals", "餐食", "Meals", ["吃饭", "用餐", "food", "lunch", "dinner"];
+    ElderlyMeals = "elderly_meals", "长者助餐", "Meals for older people", ["长者食堂", "长者饭堂", "老人饭堂", "助餐", "elderly"];
+    MealDelivery = "meal_delivery", "送餐上门", "Meal delivery", ["送餐", "delivery"];
+    GovernmentServices = "government_services", "政务服务", "Government services", ["政务", "办事", "办证"];
+    LegalAdvice = "legal_advice", "法律咨询", "Legal advice", ["法律", "律师", "lawyer"];
+    AfterSchoolCare = "after_school_care", "四点半课堂", "After-school care", ["托管", "四点半", "after school"];
+    StepFree = "step_free", "无障碍通行", "Step-free access", ["无障碍", "轮椅", "wheelchair", "accessible"];
 }
 
 /// A service code that is not in the vocabulary.

@@ -123,6 +123,7 @@ pub fn tile(base: &Bundle, k: u32) -> Bundle {
         bbox,
         services,
         graph: out,
+        readings: base.readings.clone(),
     }
 }
 
@@ -181,5 +182,6 @@ pub fn grid_city(side: u32, every: u32, template: &linli_core::Service) -> Bundl
         bbox,
         services,
         graph: g,
+        readings: Default::default(),
     }
 }
