@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use linli_core::graph::{Edge, NodeId, RoadClass, StreetGraph};
+use linli_core::graph::{Edge, NodeId, RoadClass, ShapeRange, StreetGraph};
 use linli_core::profile::{access_from_tags, Tags};
 
 use crate::osm::OsmStreets;
@@ -111,7 +111,7 @@ pub fn build_street_graph(osm: &OsmStreets) -> (StreetGraph, StreetStats) {
                         Edge {
                             from,
                             to,
-                            shape: (0, 0),
+                            shape: ShapeRange::default(),
                             access,
                             class,
                             name,
@@ -128,10 +128,10 @@ pub fn build_street_graph(osm: &OsmStreets) -> (StreetGraph, StreetStats) {
     for (mut e, shape) in edges {
         let s = u32::try_from(graph.shape_points.len()).unwrap_or(u32::MAX);
         graph.shape_points.extend(shape);
-        e.shape = (
-            s,
-            u32::try_from(graph.shape_points.len()).unwrap_or(u32::MAX),
-        );
+        e.shape = ShapeRange {
+            start: s,
+            end: u32::try_from(graph.shape_points.len()).unwrap_or(u32::MAX),
+        };
         graph.edges.push(e);
     }
     (graph, stats)

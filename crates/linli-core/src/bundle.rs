@@ -28,7 +28,7 @@
 //! derives them on load.
 
 use crate::geom::{BBox, LngLat};
-use crate::graph::{Edge, NodeId, RoadClass, StreetGraph};
+use crate::graph::{Edge, NodeId, RoadClass, ShapeRange, StreetGraph};
 use crate::network::index_u32;
 use crate::profile::Access;
 use crate::service::{Amenities, Kind, Service};
@@ -134,10 +134,9 @@ impl Bundle {
             w.byte(e.access.bits());
             w.byte(e.class.to_byte());
             w.varint(e.name.map_or(0, |i| u64::from(i) + 1));
-            let (s, t) = e.shape;
-            w.varint(u64::from(t - s));
+            w.varint(u64::from(e.shape.len()));
             let mut prev = g.nodes[e.from.index()];
-            for p in &g.shape_points[s as usize..t as usize] {
+            for p in &g.shape_points[e.shape.range()] {
                 w.delta(&mut prev, *p);
             }
         }
@@ -403,7 +402,10 @@ impl Reader<'_> {
             edges.push(Edge {
                 from,
                 to,
-                shape: (start, index_u32(shape_points.len())),
+                shape: ShapeRange {
+                    start,
+                    end: index_u32(shape_points.len()),
+                },
                 access,
                 class,
                 name,

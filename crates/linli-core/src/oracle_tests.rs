@@ -4,7 +4,7 @@
 use crate::bundle::Bundle;
 use crate::finder::Finder;
 use crate::geom::{project_onto_segment, BBox, LngLat, LocalProjection};
-use crate::graph::{Edge, EdgeId, NodeId, RoadClass, StreetGraph};
+use crate::graph::{Edge, EdgeId, NodeId, RoadClass, ShapeRange, StreetGraph};
 use crate::network::Network;
 use crate::profile::{Access, Mode};
 use crate::router::{Router, Seed, UNREACHED};
@@ -96,7 +96,10 @@ pub(crate) fn random_graph(rng: &mut Rng, side: u32) -> StreetGraph {
                 edges.push(Edge {
                     from: NodeId(from),
                     to: NodeId(to),
-                    shape: (start, shape_points.len() as u32),
+                    shape: ShapeRange {
+                        start,
+                        end: shape_points.len() as u32,
+                    },
                     access,
                     class: if steps {
                         RoadClass::Steps

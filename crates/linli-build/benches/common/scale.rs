@@ -3,7 +3,7 @@
 //! generated grid city of any size.
 
 use linli_core::geom::{BBox, LngLat};
-use linli_core::graph::{Edge, NodeId, RoadClass, StreetGraph};
+use linli_core::graph::{Edge, NodeId, RoadClass, ShapeRange, StreetGraph};
 use linli_core::profile::{Access, Mode};
 use linli_core::Bundle;
 
@@ -70,14 +70,17 @@ pub fn tile(base: &Bundle, k: u32) -> Bundle {
         for e in &g.edges {
             let start = u32_of(out.shape_points.len());
             out.shape_points.extend(
-                g.shape_points[e.shape.0 as usize..e.shape.1 as usize]
+                g.shape_points[e.shape.range()]
                     .iter()
                     .map(|p| shift(*p)),
             );
             out.edges.push(Edge {
                 from: NodeId(e.from.0 + base_node),
                 to: NodeId(e.to.0 + base_node),
-                shape: (start, u32_of(out.shape_points.len())),
+                shape: ShapeRange {
+                    start,
+                    end: u32_of(out.shape_points.len()),
+                },
                 ..*e
             });
         }
@@ -94,7 +97,7 @@ pub fn tile(base: &Bundle, k: u32) -> Bundle {
         out.edges.push(Edge {
             from: NodeId(u32_of(a)),
             to: NodeId(u32_of(b)),
-            shape: (s, s),
+            shape: ShapeRange { start: s, end: s },
             access: two_way(),
             class: RoadClass::Minor,
             name: None,
@@ -145,7 +148,7 @@ pub fn grid_city(side: u32, every: u32, template: &linli_core::Service) -> Bundl
                 g.edges.push(Edge {
                     from: NodeId(v),
                     to: NodeId(w),
-                    shape: (0, 0),
+                    shape: ShapeRange::default(),
                     access: two_way(),
                     class: RoadClass::Minor,
                     name: None,
