@@ -20,6 +20,11 @@ pub struct NearestItem {
     pub straight_m: f64,
     /// Whether a route exists in this mode.
     pub reachable: bool,
+    /// Metres the e-bike is pushed against a one-way street at the start (0.1 m; 0 when none).
+    pub push_start_m: f64,
+    /// Metres the e-bike is pushed against a one-way street at the end, for "最后 30 米推行"
+    /// (0.1 m; 0 when none).
+    pub push_end_m: f64,
     /// Longitude, WGS-84.
     pub lng: f64,
     /// Latitude, WGS-84.
@@ -55,6 +60,8 @@ pub fn nearest(
                 time_s: r.time_s.map(f64::round),
                 straight_m: tenth(r.straight_m),
                 reachable: r.route_m.is_some(),
+                push_start_m: tenth(r.push_start_m),
+                push_end_m: tenth(r.push_end_m),
                 lng: s.location.lng,
                 lat: s.location.lat,
             }
@@ -189,8 +196,13 @@ pub fn coverage(
 ) -> (CoverageSummary, linli_core::circle::Coverage) {
     let services = linli_core::circle::services_of(finder, kind, at);
     let mut router = finder.router();
-    let cov =
-        linli_core::circle::coverage(finder, &mut router, mode, &services, &[5.0, 10.0, 15.0]);
+    let cov = linli_core::circle::coverage(
+        finder,
+        &mut router,
+        mode,
+        &services,
+        &linli_core::circle::CIRCLE_MINUTES,
+    );
     let worst = cov
         .worst_served(finder.network(), 10)
         .into_iter()

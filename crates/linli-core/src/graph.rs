@@ -132,7 +132,10 @@ impl ShapeRange {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum GraphError {
     /// More nodes, edges, shape points or polyline vertices than fit in 32 bits.
-    #[error("the street graph has {count} {what}, more than the {} that 32-bit indices allow", u32::MAX)]
+    #[error(
+        "the street graph has {count} {what}, more than the {} that 32-bit indices allow",
+        u32::MAX
+    )]
     TooLarge {
         /// What there are too many of.
         what: &'static str,

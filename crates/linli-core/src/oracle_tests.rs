@@ -5,8 +5,10 @@ use crate::bundle::Bundle;
 use crate::finder::Finder;
 use crate::geom::{project_onto_segment, BBox, LngLat, LocalProjection};
 use crate::graph::{Edge, EdgeId, NodeId, RoadClass, ShapeRange, StreetGraph};
+use crate::join::MAX_PLACE_JOIN_M;
 use crate::network::Network;
 use crate::profile::{Access, Mode};
+use crate::reference::{RefJoin, Reference};
 use crate::router::{Router, Seed, UNREACHED};
 use crate::service::{Amenities, Kind, Service};
 
@@ -198,7 +200,7 @@ fn router_matches_naive_dijkstra_on_random_graphs() {
                 .map(|k| Seed {
                     node: NodeId(rng.below(n as u64) as u32),
                     cost_cm: rng.below(5000) as u32,
-                    tag: k,
+                    tag: k as usize,
                 })
                 .collect();
             router.run(adj, n, &sources, &[], UNREACHED - 1);
@@ -270,39 +272,23 @@ fn snapping_matches_brute_force_projection() {
     }
 }
 
-/// The reference for `Finder::nearest`: split every edge at the origin's and the services'
-/// landing points, add them as real vertices, and run the naive Dijkstra.
-fn reference_nearest(finder: &Finder, origin: LngLat, mode: Mode) -> Vec<Option<f64>> {
-    let snap = finder.snap_origin(origin, mode).expect("origin snaps");
-    let snaps: Vec<_> = (0..finder.services().len())
-        .map(|i| finder.service_snap(i, mode))
-        .collect();
-    let mut cuts = vec![(snap.edge, snap.offset_m)];
-    cuts.extend(snaps.iter().flatten().map(|s| (s.edge, s.offset_m)));
-    let (n, arcs, vertex) = split_at(finder, mode, &cuts);
-    let dist = naive_dijkstra(n, &arcs, &[(vertex[0], 0.0)]);
-    let mut next = vertex[1..].iter();
-    snaps
-        .iter()
-        .map(|s| {
-            s.and_then(|s| {
-                let v = *next.next().expect("one vertex per snapped service");
-                dist[v]
-                    .is_finite()
-                    .then(|| snap.distance_m + dist[v] + s.distance_m)
-            })
-        })
-        .collect()
+/// Tolerance for comparing a fast-path length with the reference's: every stretch is rounded
+/// up to the centimetre once.
+fn tolerance_m(hops: usize) -> f64 {
+    0.01 * (hops as f64 + 1.0) + 1e-6
 }
 
 #[test]
 fn nearest_matches_reference_on_random_graphs() {
     let mut reachable = 0;
     let mut unreachable = 0;
+    let mut pushed = 0;
     for seed in 0..25u64 {
         println!("seed {seed}");
         let mut rng = Rng::new(1000 + seed);
         let finder = Finder::new(random_bundle(&mut rng, 9, 25));
+        let reference = Reference::new(finder.network().graph());
+        let places: Vec<LngLat> = finder.services().iter().map(|s| s.location).collect();
         let mut router = finder.router();
         let bbox = finder.bundle().bbox;
         for _ in 0..6 {
@@ -311,25 +297,35 @@ fn nearest_matches_reference_on_random_graphs() {
                 bbox.min.lat + rng.unit() * (bbox.max.lat - bbox.min.lat),
             );
             for mode in Mode::ALL {
-                let expected = reference_nearest(&finder, origin, mode);
+                let expected = reference.nearest(origin, &places, mode);
                 let got = finder
                     .nearest(&mut router, origin, mode, |_| true)
                     .expect("query");
                 assert_eq!(got.len(), expected.len());
                 for r in &got {
-                    match (r.route_m, expected[r.service]) {
-                        (Some(a), Some(b)) => {
+                    match (r.route_m.zip(r.time_s), expected[r.service]) {
+                        (Some((m, t)), Some(want)) => {
                             reachable += 1;
-                            // Centimetre rounding per edge, a few dozen edges at most.
+                            let tol = tolerance_m(want.hops);
+                            let tol_s = tol * f64::from(mode.foot_factor()) / mode.speed_mps();
                             assert!(
-                                (a - b).abs() < 0.5,
-                                "seed {seed} {mode} service {}: {a} vs {b}",
-                                r.service
+                                (t - want.time_s).abs() <= tol_s && t + 1e-9 >= want.time_s,
+                                "seed {seed} {mode} service {}: {t} s vs reference {} s",
+                                r.service,
+                                want.time_s
                             );
                             assert!(
-                                a + 1e-6 >= r.straight_m * 0.999,
-                                "route shorter than straight line"
+                                (m - want.metres).abs() <= tol * 3.0,
+                                "seed {seed} {mode} service {}: {m} m vs reference {} m",
+                                r.service,
+                                want.metres
                             );
+                            assert!(m + 0.01 >= r.straight_m, "route shorter than straight line");
+                            if r.push_start_m > 0.0 || r.push_end_m > 0.0 {
+                                pushed += 1;
+                                assert_eq!(mode, Mode::Ebike);
+                            }
+                            assert!(r.push_start_m <= 50.01 && r.push_end_m <= 50.01);
                         }
                         (None, None) => unreachable += 1,
                         (a, b) => panic!(
@@ -338,80 +334,66 @@ fn nearest_matches_reference_on_random_graphs() {
                         ),
                     }
                 }
-                // Ordered: reachable ascending, then unreachable.
-                let routes: Vec<_> = got.iter().map(|r| r.route_m).collect();
-                let first_none = routes
+                // Ordered: reachable by time, then unreachable.
+                let times: Vec<_> = got.iter().map(|r| r.time_s).collect();
+                let first_none = times
                     .iter()
                     .position(Option::is_none)
-                    .unwrap_or(routes.len());
-                assert!(routes[first_none..].iter().all(Option::is_none));
-                assert!(routes[..first_none].windows(2).all(|w| w[0] <= w[1]));
-
-                // The drawn route has the reported length and joins origin to service.
-                if let Some(first) = got.first().filter(|r| r.route_m.is_some()) {
+                    .unwrap_or(times.len());
+                assert!(times[first_none..].iter().all(Option::is_none));
+                assert!(times[..first_none].windows(2).all(|w| w[0] <= w[1]));
+                // The drawn route is the reported one: same numbers, its line as long as its
+                // length, no street twice, from the origin to the place.
+                for r in got.iter().filter(|r| r.route_m.is_some()).take(3) {
                     let route = finder
-                        .route(&mut router, origin, mode, first.service)
+                        .route(&mut router, origin, mode, r.service)
                         .expect("query")
                         .expect("reachable");
-                    assert_eq!(Some(route.route_m), first.route_m);
-                    let drawn: f64 = route.points.windows(2).map(|w| w[0].distance_m(w[1])).sum();
-                    assert!(
-                        (drawn - route.route_m).abs() < 1.0 + route.route_m * 0.002,
-                        "seed {seed} {mode}: drawn {drawn} vs {}",
-                        route.route_m
-                    );
-                    assert_eq!(route.points.first(), Some(&origin));
-                    assert_eq!(
-                        route.points.last(),
-                        Some(&finder.services()[first.service].location)
-                    );
+                    assert_eq!(Some(route.route_m), r.route_m);
+                    assert_eq!(Some(route.time_s), r.time_s);
+                    assert_eq!(route.push_end_m, r.push_end_m);
+                    check_route_line(&route, origin, finder.services()[r.service].location);
                 }
             }
         }
     }
-    println!("{reachable} reachable and {unreachable} unreachable pairs compared");
+    println!("{reachable} reachable ({pushed} with a push) and {unreachable} unreachable pairs");
     assert!(
-        reachable > 1000 && unreachable > 10,
-        "the random graphs should exercise both cases"
+        reachable > 1000 && unreachable > 10 && pushed > 10,
+        "the random graphs should exercise every case"
     );
 }
 
-/// The street graph split at the given (edge, offset) points, as an arc list for
-/// `naive_dijkstra`; returns the vertex of each cut point.
-fn split_at(
-    finder: &Finder,
-    mode: Mode,
-    cuts: &[(EdgeId, f64)],
-) -> (usize, Vec<(usize, usize, f64)>, Vec<usize>) {
-    let net = finder.network();
-    let g = net.graph();
-    let mut n = g.nodes.len();
-    let mut per_edge: Vec<Vec<(f64, usize)>> = vec![Vec::new(); g.edges.len()];
-    let mut vertex = Vec::new();
-    for &(e, off) in cuts {
-        per_edge[e.index()].push((off, n));
-        vertex.push(n);
-        n += 1;
-    }
-    let mut arcs = Vec::new();
-    for (i, e) in g.edges.iter().enumerate() {
-        let len = net.edge_length_m(EdgeId(i as u32));
-        let mut points = vec![(0.0, e.from.index())];
-        let mut c = per_edge[i].clone();
-        c.sort_by(|a, b| a.0.total_cmp(&b.0));
-        points.extend(c);
-        points.push((len, e.to.index()));
-        for w in points.windows(2) {
-            let ((oa, va), (ob, vb)) = (w[0], w[1]);
-            if e.access.forward(mode) {
-                arcs.push((va, vb, ob - oa));
-            }
-            if e.access.backward(mode) {
-                arcs.push((vb, va, ob - oa));
-            }
-        }
-    }
-    (n, arcs, vertex)
+/// A route's line: from `origin` to `place`, as long as the route (within rounding), no
+/// street travelled twice, no point visited twice.
+pub(crate) fn check_route_line(route: &crate::Route, origin: LngLat, place: LngLat) {
+    let drawn: f64 = route.points.windows(2).map(|w| w[0].distance_m(w[1])).sum();
+    assert!(
+        (drawn - route.route_m).abs() < 0.05 + route.route_m * 0.002,
+        "drawn {drawn} vs {}",
+        route.route_m
+    );
+    assert_eq!(route.points.first(), Some(&origin));
+    assert_eq!(route.points.last(), Some(&place));
+    let mut edges = route.edges.clone();
+    edges.sort();
+    let before = edges.len();
+    edges.dedup();
+    assert_eq!(
+        edges.len(),
+        before,
+        "a street travelled twice: {:?}",
+        route.edges
+    );
+    let mut seen: Vec<[i64; 2]> = route
+        .points
+        .iter()
+        .map(|p| [(p.lng * 1e7).round() as i64, (p.lat * 1e7).round() as i64])
+        .collect();
+    seen.sort_unstable();
+    let before = seen.len();
+    seen.dedup();
+    assert_eq!(seen.len(), before, "the route line visits a point twice");
 }
 
 fn random_point_on_edge(
@@ -426,20 +408,32 @@ fn random_point_on_edge(
         if edges[e.index()].access.any(mode) {
             let len = net.edge_length_m(e);
             let off = rng.unit() * len;
-            let p = *net.edge_slice(e, off, off).first()?;
-            return Some((e, off, p));
+            return Some((e, off, net.point_at(e, off)));
         }
     }
     None
 }
 
+/// Whether `time_s` fits band `band` of `limits` (minutes), within `tol_s`.
+fn in_band(time_s: f64, band: usize, limits: &[f64], tol_s: f64) -> bool {
+    let upper = limits.get(band).map_or(f64::INFINITY, |l| l * 60.0);
+    let lower = if band == 0 {
+        0.0
+    } else {
+        limits[band - 1] * 60.0
+    };
+    time_s <= upper + tol_s && time_s >= lower - tol_s
+}
+
 #[test]
 fn coverage_matches_one_search_per_service() {
-    use crate::circle::{coverage, search_to_services};
+    use crate::circle::{coverage, minutes_at, search_to_services};
+    let limits = [2.0, 4.0, 6.0];
     for seed in 0..12u64 {
         println!("seed {seed}");
         let mut rng = Rng::new(5000 + seed);
         let finder = Finder::new(random_bundle(&mut rng, 9, 12));
+        let reference = Reference::new(finder.network().graph());
         let mut multi = finder.router();
         let mut single = finder.router();
         let services: Vec<usize> = (0..finder.services().len())
@@ -462,8 +456,7 @@ fn coverage_matches_one_search_per_service() {
                     "seed {seed} {mode} node {v}"
                 );
             }
-            // Points on streets: minutes to the nearest service equal the naive reference.
-            let cov = coverage(&finder, &mut multi, mode, &services, &[5.0, 10.0, 15.0]);
+            let cov = coverage(&finder, &mut multi, mode, &services, &limits);
             assert!(cov.within_m.windows(2).all(|w| w[0] <= w[1] + 1e-9));
             assert!(cov.within_m[2] <= cov.street_m + 1e-6);
             // The drawn band parts add up to the measured lengths, and cover every street.
@@ -484,42 +477,49 @@ fn coverage_matches_one_search_per_service() {
                 (all - cov.street_m).abs() < 1e-6,
                 "seed {seed} {mode}: parts cover the streets"
             );
-            let snaps: Vec<_> = services
+            let place_joins: Vec<Vec<RefJoin>> = services
                 .iter()
-                .filter_map(|&s| finder.service_snap(s, mode).map(|sn| (s, sn)))
+                .map(|&s| reference.joins(finder.services()[s].location, mode, MAX_PLACE_JOIN_M))
                 .collect();
+            let tol_s = 0.05 * f64::from(mode.foot_factor()) / mode.speed_mps();
             for _ in 0..15 {
                 let Some((e, off, p)) = random_point_on_edge(&finder, &mut rng, mode) else {
                     continue;
                 };
-                let mut cuts = vec![(e, off)];
-                cuts.extend(snaps.iter().map(|(_, sn)| (sn.edge, sn.offset_m)));
-                let (nv, arcs, vertex) = split_at(&finder, mode, &cuts);
-                let dist = naive_dijkstra(nv, &arcs, &[(vertex[0], 0.0)]);
-                let reference = snaps
+                // A street point joins its own street: its band is the reference's time from
+                // there to the nearest service.
+                let from_street =
+                    reference.times(&reference.on_street(e.index(), off), &place_joins, mode);
+                let quickest = from_street
                     .iter()
-                    .enumerate()
-                    .map(|(k, (_, sn))| dist[vertex[k + 1]] + sn.distance_m)
+                    .flatten()
+                    .map(|a| a.time_s)
                     .fold(f64::INFINITY, f64::min);
-                let got = crate::circle::minutes_at(&finder, &multi, mode, &services, p);
-                match got {
-                    Some((minutes, _)) => {
-                        let metres = minutes * 60.0 * mode.speed_mps();
-                        assert!(
-                            reference.is_finite(),
-                            "seed {seed} {mode}: reachable by coverage only"
-                        );
-                        // The point is re-snapped (it may land on a neighbouring edge at a
-                        // junction); centimetre rounding per edge.
-                        assert!(
-                            (metres - reference).abs() < 0.6,
-                            "seed {seed} {mode}: {metres} vs {reference}"
-                        );
-                    }
-                    None => assert!(
-                        !reference.is_finite(),
-                        "seed {seed} {mode}: reference {reference}, coverage none"
+                let band = cov
+                    .parts
+                    .iter()
+                    .find(|q| q.edge == e && q.from_m - 1e-6 <= off && off <= q.to_m + 1e-6)
+                    .map(|q| q.band)
+                    .expect("every street point is in a band");
+                assert!(
+                    in_band(quickest, band, &limits, tol_s),
+                    "seed {seed} {mode}: band {band} but {quickest} s"
+                );
+                // A tap joins by the starting point's rule: the minutes are nearest's.
+                let tap = minutes_at(&finder, &multi, mode, &services, p);
+                let ranked = finder
+                    .nearest(&mut single, p, mode, |s| {
+                        services.iter().any(|&i| finder.services()[i].id == s.id)
+                    })
+                    .expect("query");
+                match (tap, ranked.first().and_then(|r| r.time_s)) {
+                    (Some(t), Some(time_s)) => assert!(
+                        (t.minutes * 60.0 - time_s).abs() < tol_s,
+                        "seed {seed} {mode}: tap {} min vs nearest {time_s} s",
+                        t.minutes
                     ),
+                    (None, None) => {}
+                    (a, b) => panic!("seed {seed} {mode}: tap {a:?} vs nearest {b:?}"),
                 }
             }
         }
@@ -536,6 +536,7 @@ fn isochrone_matches_one_to_one_queries() {
         println!("seed {seed}");
         let mut rng = Rng::new(7000 + seed);
         let finder = Finder::new(random_bundle(&mut rng, 10, 3));
+        let reference = Reference::new(finder.network().graph());
         let mut router = finder.router();
         let bbox = finder.bundle().bbox;
         let origin = LngLat::new(
@@ -543,45 +544,30 @@ fn isochrone_matches_one_to_one_queries() {
             bbox.min.lat + rng.unit() * (bbox.max.lat - bbox.min.lat),
         );
         for mode in Mode::ALL {
-            let iso = isochrone(&finder, &mut router, origin, mode, &limits).expect("origin snaps");
-            let snap = finder.snap_origin(origin, mode).expect("snaps");
-            let speed = mode.speed_mps() * 60.0;
+            let iso = isochrone(&finder, &mut router, origin, mode, &limits).expect("origin joins");
+            let origin_joins = reference.joins(origin, mode, crate::join::MAX_ORIGIN_JOIN_M);
+            let tol_s = 0.05 * f64::from(mode.foot_factor()) / mode.speed_mps();
             for _ in 0..40 {
                 let Some((e, off, _)) = random_point_on_edge(&finder, &mut rng, mode) else {
                     continue;
                 };
-                let (nv, arcs, vertex) =
-                    split_at(&finder, mode, &[(snap.edge, snap.offset_m), (e, off)]);
-                let reference =
-                    naive_dijkstra(nv, &arcs, &[(vertex[0], snap.distance_m)])[vertex[1]];
+                let time_s =
+                    reference.times(&origin_joins, &[reference.on_street(e.index(), off)], mode)[0]
+                        .map_or(f64::INFINITY, |a| a.time_s);
                 let band = iso
                     .parts
                     .iter()
                     .find(|p| p.edge == e && p.from_m - 1e-6 <= off && off <= p.to_m + 1e-6)
-                    .map(|p| p.band);
-                let tol = 0.6;
-                match band {
-                    Some(b) => {
-                        inside += 1;
-                        assert!(
-                            reference <= limits[b] * speed + tol,
-                            "seed {seed} {mode}: band {b} but {reference} m"
-                        );
-                        if b > 0 {
-                            assert!(
-                                reference >= limits[b - 1] * speed - tol,
-                                "seed {seed} {mode}: band {b} but {reference} m"
-                            );
-                        }
-                    }
-                    None => {
-                        outside += 1;
-                        assert!(
-                            reference >= limits[2] * speed - tol,
-                            "seed {seed} {mode}: outside but {reference} m"
-                        );
-                    }
+                    .map_or(limits.len(), |p| p.band);
+                if band < limits.len() {
+                    inside += 1;
+                } else {
+                    outside += 1;
                 }
+                assert!(
+                    in_band(time_s, band, &limits, tol_s),
+                    "seed {seed} {mode}: band {band} but {time_s} s"
+                );
             }
         }
     }

@@ -69,11 +69,8 @@ pub fn tile(base: &Bundle, k: u32) -> Bundle {
         out.nodes.extend(g.nodes.iter().map(|p| shift(*p)));
         for e in &g.edges {
             let start = u32_of(out.shape_points.len());
-            out.shape_points.extend(
-                g.shape_points[e.shape.range()]
-                    .iter()
-                    .map(|p| shift(*p)),
-            );
+            out.shape_points
+                .extend(g.shape_points[e.shape.range()].iter().map(|p| shift(*p)));
             out.edges.push(Edge {
                 from: NodeId(e.from.0 + base_node),
                 to: NodeId(e.to.0 + base_node),
