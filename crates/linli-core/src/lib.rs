@@ -39,6 +39,8 @@ pub mod router;
 pub mod service;
 
 #[cfg(test)]
+mod join_tests;
+#[cfg(test)]
 mod oracle_tests;
 #[cfg(test)]
 mod reference;

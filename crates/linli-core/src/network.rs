@@ -403,3 +403,109 @@ impl Network {
 pub(crate) fn index_u32(i: usize) -> u32 {
     u32::try_from(i).unwrap_or(u32::MAX)
 }
+
+#[cfg(test)]
+mod tests {
+    //! Issue 14: the snapping index follows the size of the input, not its extent.
+    use super::*;
+    use crate::graph::{Edge, RoadClass, ShapeRange};
+    use crate::profile::Access;
+    use crate::{Bundle, Finder, QueryError};
+
+    fn two_way() -> Access {
+        Mode::ALL
+            .into_iter()
+            .fold(Access::NONE, |a, m| a.with(m, true, true))
+    }
+
+    /// Streets between the given pairs of points (degrees), each one edge.
+    fn streets(pairs: &[(LngLat, LngLat)]) -> Finder {
+        let mut graph = StreetGraph::default();
+        for (a, b) in pairs {
+            let from = NodeId(u32::try_from(graph.nodes.len()).expect("small"));
+            graph.nodes.push(a.to_e6());
+            graph.nodes.push(b.to_e6());
+            graph.edges.push(Edge {
+                from,
+                to: NodeId(from.0 + 1),
+                shape: ShapeRange::default(),
+                access: two_way(),
+                class: RoadClass::Minor,
+                name: None,
+            });
+        }
+        let bbox = BBox::around(graph.nodes.iter().map(|p| LngLat::from_e6(*p))).expect("nodes");
+        let bundle = Bundle {
+            name: "far".into(),
+            build_date: "2026-01-01".into(),
+            attribution: String::new(),
+            bbox,
+            services: Vec::new(),
+            graph,
+        };
+        // Through the file format, as the page and the CLI receive it.
+        Finder::new(Bundle::decode(&bundle.encode()).expect("decodes"))
+    }
+
+    fn walk_from(f: &Finder, p: LngLat) -> Result<Vec<Snap>, QueryError> {
+        f.join_origin(p, Mode::Walk)
+    }
+
+    #[test]
+    fn two_streets_ten_thousand_km_apart() {
+        // Shenzhen and about 10,000 km east along the equator's latitude band.
+        let f = streets(&[
+            (LngLat::new(114.0, 22.5), LngLat::new(114.001, 22.5)),
+            (LngLat::new(-150.0, 22.5), LngLat::new(-149.999, 22.5)),
+        ]);
+        assert!(f.network().index_entry_count() <= 8);
+        let joins = walk_from(&f, LngLat::new(114.0005, 22.5001)).expect("near the first");
+        assert_eq!(joins.len(), 1);
+        assert_eq!(joins[0].edge, EdgeId(0));
+        assert!((joins[0].distance_m - 11.1).abs() < 0.5);
+        assert!(matches!(
+            walk_from(&f, LngLat::new(0.0, 0.0)),
+            Err(QueryError::NoStreetNearby { .. })
+        ));
+    }
+
+    #[test]
+    fn streets_at_the_corners_of_the_world() {
+        let f = streets(&[
+            (LngLat::new(-180.0, -85.0), LngLat::new(-179.999, -85.0)),
+            (LngLat::new(179.999, 85.0), LngLat::new(180.0, 85.0)),
+            (LngLat::new(-180.0, 85.0), LngLat::new(-179.999, 85.0)),
+            (LngLat::new(179.999, -85.0), LngLat::new(180.0, -85.0)),
+        ]);
+        assert!(f.network().index_entry_count() <= 16);
+        let joins = walk_from(&f, LngLat::new(179.9995, 85.0)).expect("on the second");
+        assert_eq!(joins[0].edge, EdgeId(1));
+        assert!(joins[0].distance_m < 1.0);
+        let mut router = f.router();
+        assert!(f
+            .nearest(
+                &mut router,
+                LngLat::new(-179.9995, -85.0),
+                Mode::Ebike,
+                |_| true
+            )
+            .expect("answers")
+            .is_empty());
+        assert!(walk_from(&f, LngLat::new(0.0, 0.0)).is_err());
+    }
+
+    #[test]
+    fn one_segment_across_the_world() {
+        let f = streets(&[
+            (LngLat::new(114.0, 22.5), LngLat::new(114.001, 22.5)),
+            (LngLat::new(-170.0, -80.0), LngLat::new(170.0, 80.0)),
+        ]);
+        assert!(f.network().index_entry_count() <= 8);
+        let joins = walk_from(&f, LngLat::new(114.0005, 22.5001)).expect("near the short one");
+        assert_eq!(joins[0].edge, EdgeId(0));
+        // Far from the short street, the long one is found (or nothing within 1 km), fast.
+        for lng in [-100.0, -10.0, 0.0, 10.0, 100.0] {
+            let _ = walk_from(&f, LngLat::new(lng, 0.0));
+        }
+    }
+}

@@ -574,3 +574,181 @@ fn isochrone_matches_one_to_one_queries() {
     println!("{inside} points inside, {outside} outside");
     assert!(inside > 100 && outside > 100, "both cases exercised");
 }
+
+/// A 3 km main street (one-way for e-bikes, with a bend every 100 m) crossed by a two-way
+/// street in its middle, with `places` places beside the main street, 2–15 m off it.
+fn main_street(rng: &mut Rng, places: usize) -> Bundle {
+    let proj = LocalProjection::new(LngLat::new(114.02, 22.53));
+    let at = |x: f64, y: f64| LngLat::from_e6(proj.unproject([x, y]).to_e6());
+    let nodes = vec![
+        at(0.0, 0.0),
+        at(1500.0, 0.0),
+        at(3000.0, 0.0),
+        at(1500.0, -500.0),
+        at(1500.0, 500.0),
+    ];
+    let two_way = Mode::ALL
+        .into_iter()
+        .fold(Access::NONE, |a, m| a.with(m, true, true));
+    let one_way = two_way.with(Mode::Ebike, true, false);
+    let mut shape_points = Vec::new();
+    let mut edges = Vec::new();
+    for (from, to, x0, access) in [(0u32, 1u32, 0.0, one_way), (1, 2, 1500.0, one_way)] {
+        let start = shape_points.len() as u32;
+        for k in 1..15 {
+            let wiggle = if k % 2 == 0 { 3.0 } else { -3.0 };
+            shape_points.push(at(x0 + 100.0 * f64::from(k), wiggle).to_e6());
+        }
+        edges.push(Edge {
+            from: NodeId(from),
+            to: NodeId(to),
+            shape: ShapeRange {
+                start,
+                end: shape_points.len() as u32,
+            },
+            access,
+            class: RoadClass::Primary,
+            name: None,
+        });
+    }
+    for (from, to) in [(3u32, 1u32), (1, 4)] {
+        let s = shape_points.len() as u32;
+        edges.push(Edge {
+            from: NodeId(from),
+            to: NodeId(to),
+            shape: ShapeRange { start: s, end: s },
+            access: two_way,
+            class: RoadClass::Minor,
+            name: None,
+        });
+    }
+    let graph = StreetGraph {
+        nodes: nodes.iter().map(|p| p.to_e6()).collect(),
+        edges,
+        shape_points,
+        names: Vec::new(),
+    };
+    let mut bundle = random_bundle(rng, 2, 0);
+    bundle.bbox = BBox::around(nodes).expect("nodes");
+    bundle.graph = graph;
+    bundle.services = (0..places)
+        .map(|i| {
+            let side = if rng.chance(0.5) { 1.0 } else { -1.0 };
+            let mut s = random_bundle_service(i);
+            s.location = at(rng.unit() * 3000.0, side * (5.0 + rng.unit() * 12.0));
+            s
+        })
+        .collect();
+    bundle
+}
+
+fn random_bundle_service(i: usize) -> Service {
+    Service {
+        id: format!("p{i}"),
+        name: format!("Place {i}"),
+        kind: Kind::Canteen,
+        location: LngLat::default(),
+        address: String::new(),
+        opening_hours: String::new(),
+        amenities: Amenities::EMPTY,
+        phone: String::new(),
+        floor: None,
+        notes: String::new(),
+        price: String::new(),
+    }
+}
+
+/// Coverage on one street against the reference at sampled points: the band of every sample,
+/// the time at the middle of each edge, and the worst time of the edge (which no sample may
+/// exceed, and some sample comes within its slope × spacing of).
+fn check_coverage_on_main_street(finder: &Finder, samples: usize, seed: u64) {
+    use crate::circle::coverage;
+    let reference = Reference::new(finder.network().graph());
+    let limits = [0.5, 1.0, 2.0];
+    let services: Vec<usize> = (0..finder.services().len()).collect();
+    let mut router = finder.router();
+    for mode in Mode::ALL {
+        let cov = coverage(finder, &mut router, mode, &services, &limits);
+        let all: f64 = cov.parts.iter().map(|p| p.to_m - p.from_m).sum();
+        assert!((all - cov.street_m).abs() < 1e-6, "seed {seed} {mode}");
+        let place_joins: Vec<Vec<RefJoin>> = finder
+            .services()
+            .iter()
+            .map(|s| reference.joins(s.location, mode, MAX_PLACE_JOIN_M))
+            .collect();
+        let f = f64::from(mode.foot_factor());
+        let tol_s = 0.05 * f / mode.speed_mps();
+        for ec in cov.edges.iter().filter(|e| e.edge.index() < 2) {
+            let len = ec.length_m;
+            let time_at = |off: f64| {
+                reference
+                    .times(
+                        &reference.on_street(ec.edge.index(), off),
+                        &place_joins,
+                        mode,
+                    )
+                    .iter()
+                    .flatten()
+                    .map(|a| a.time_s)
+                    .fold(f64::INFINITY, f64::min)
+            };
+            let mid = ec.mid_minutes.map_or(f64::INFINITY, |m| m * 60.0);
+            let want = time_at(len / 2.0);
+            assert!(
+                (mid.is_infinite() && want.is_infinite()) || (mid - want).abs() < tol_s,
+                "seed {seed} {mode}: mid"
+            );
+            // `None` when part of the edge reaches nothing (downstream of the last place on the
+            // one-way street, for the e-bike): those samples must be unreachable.
+            let worst = ec.max_minutes.map_or(f64::INFINITY, |m| m * 60.0);
+            let mut sampled_worst: f64 = 0.0;
+            for k in 0..=samples {
+                let off = len * k as f64 / samples as f64;
+                let t = time_at(off);
+                sampled_worst = sampled_worst.max(t);
+                assert!(
+                    t <= worst + tol_s,
+                    "seed {seed} {mode}: {t} s above the worst {worst}"
+                );
+                let band = cov
+                    .parts
+                    .iter()
+                    .find(|p| p.edge == ec.edge && p.from_m - 1e-6 <= off && off <= p.to_m + 1e-6)
+                    .map(|p| p.band)
+                    .expect("in a band");
+                assert!(
+                    in_band(t, band, &limits, tol_s),
+                    "seed {seed} {mode}: band {band}, {t} s"
+                );
+            }
+            let spacing_s = len / samples as f64 * f / mode.speed_mps();
+            assert!(
+                worst.is_finite() || sampled_worst.is_infinite(),
+                "seed {seed} {mode}: no worst but every sample served"
+            );
+            assert!(
+                worst.is_infinite() || worst <= sampled_worst + spacing_s + tol_s,
+                "seed {seed} {mode}: worst {worst} vs sampled {sampled_worst}"
+            );
+        }
+    }
+}
+
+#[test]
+fn coverage_with_many_places_on_one_street_matches_the_reference() {
+    for seed in 0..3u64 {
+        println!("seed {seed}");
+        let mut rng = Rng::new(9000 + seed);
+        let finder = Finder::new(main_street(&mut rng, 40));
+        check_coverage_on_main_street(&finder, 300, seed);
+    }
+}
+
+/// Issue 14: a thousand places on one street made coverage take 14 s (cubic). The sweep is
+/// O(k log k): this runs the big case (no timing asserted) and checks it at sampled points.
+#[test]
+fn coverage_with_a_thousand_places_on_one_street() {
+    let mut rng = Rng::new(9100);
+    let finder = Finder::new(main_street(&mut rng, 1_200));
+    check_coverage_on_main_street(&finder, 40, 9100);
+}
