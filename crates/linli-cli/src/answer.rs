@@ -315,3 +315,59 @@ pub fn isochrone_geojson(
         serde_json::json!({ "mode": mode, "bands": bands }),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn futian() -> Finder {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let (bundle, _, _) = linli_build::build(&linli_build::BuildOptions {
+            osm: root.join("data/osm/shenzhen-futian.osm.pbf"),
+            services: root.join("data/sample/futian-services.csv"),
+            services_crs: linli_core::Crs::Wgs84,
+            name: None,
+            build_date: "2026-11-22".into(),
+            skip_invalid: false,
+        })
+        .expect("sample builds");
+        Finder::new(bundle)
+    }
+
+    #[test]
+    fn nearest_json_carries_the_pushed_metres() {
+        let finder = futian();
+        let items = nearest(
+            &finder,
+            LngLat::new(114.0235, 22.5405),
+            Mode::Ebike,
+            None,
+            None,
+        )
+        .expect("origin joins");
+        let json = serde_json::to_value(&items).expect("serialises");
+        for item in json.as_array().expect("array") {
+            let start = item["push_start_m"].as_f64().expect("push_start_m");
+            let end = item["push_end_m"].as_f64().expect("push_end_m");
+            assert!((0.0..=50.0).contains(&start) && (0.0..=50.0).contains(&end));
+        }
+        let donghai = items
+            .iter()
+            .find(|i| i.id == "donghai-canteen")
+            .expect("listed");
+        assert!(donghai.route_m.expect("reachable") < 200.0);
+        // Walkers never push.
+        let walk = nearest(
+            &finder,
+            LngLat::new(114.0235, 22.5405),
+            Mode::Walk,
+            None,
+            None,
+        )
+        .expect("origin joins");
+        assert!(walk
+            .iter()
+            .all(|i| i.push_start_m == 0.0 && i.push_end_m == 0.0));
+    }
+}

@@ -78,9 +78,11 @@ pub struct Route {
     /// The line from the origin to the service, in travel order: the leg to the street, along
     /// the streets, the leg to the place.
     pub points: Vec<LngLat>,
-    /// The streets travelled in order, each once: the origin's street, every whole street, the
-    /// place's street (a street travelled for zero metres is left out).
-    pub edges: Vec<EdgeId>,
+    /// The stretches of street travelled, in order: along the origin's candidate street, every
+    /// whole street, along the place's candidate street (stretches of zero length are left
+    /// out). No part of a street is travelled twice; the first and the last stretch may be on
+    /// the same street (round the block on a one-way street).
+    pub stretches: Vec<RouteStretch>,
     /// Route length in metres (equal to the [`Reach::route_m`] of the same query).
     pub route_m: f64,
     /// Travel time in seconds (equal to [`Reach::time_s`]).
@@ -89,6 +91,26 @@ pub struct Route {
     pub push_start_m: f64,
     /// As [`Reach::push_end_m`].
     pub push_end_m: f64,
+}
+
+/// Part of a route along one street.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RouteStretch {
+    /// The street (edge).
+    pub edge: EdgeId,
+    /// Where the stretch starts, metres from the edge's first node.
+    pub from_m: f64,
+    /// Where it ends (less than `from_m` when travelled against the drawing direction).
+    pub to_m: f64,
+    /// Pushed on foot against a one-way street (e-bike) rather than ridden or walked.
+    pub pushed: bool,
+}
+
+impl RouteStretch {
+    /// Its length in metres.
+    pub fn length_m(&self) -> f64 {
+        (self.to_m - self.from_m).abs()
+    }
 }
 
 /// The candidates of every place in one mode, flattened.
@@ -358,11 +380,11 @@ impl Finder {
             return Ok(None);
         };
         let reach = self.reach_from(&start, mode, service, Some(best));
-        let (points, edges) = self.route_line(router, &start, service, mode, &best);
+        let (points, stretches) = self.route_line(router, &start, service, mode, &best);
         Ok(Some(Route {
             service,
             points,
-            edges,
+            stretches,
             route_m: reach.route_m.unwrap_or_default(),
             time_s: reach.time_s.unwrap_or_default(),
             push_start_m: reach.push_start_m,
@@ -477,7 +499,7 @@ impl Finder {
         edges
     }
 
-    /// The drawn line and the streets of the path `best`.
+    /// The drawn line and the street stretches of the path `best`.
     fn route_line(
         &self,
         router: &Router,
@@ -485,7 +507,7 @@ impl Finder {
         service: usize,
         mode: Mode,
         best: &Best,
-    ) -> (Vec<LngLat>, Vec<EdgeId>) {
+    ) -> (Vec<LngLat>, Vec<RouteStretch>) {
         let net = &self.network;
         let pj = self.place_joins(service, mode)[best.place_join];
         let mut line = RouteLine::default();
@@ -493,7 +515,7 @@ impl Finder {
             Via::Direct { join } => {
                 let oj = start.joins[join];
                 line.points.extend([start.origin, oj.point]);
-                line.add(net, oj.edge, oj.offset_m, pj.offset_m);
+                line.add(net, oj.edge, oj.offset_m, pj.offset_m, best.push_end_cm > 0);
             }
             Via::Node {
                 node,
@@ -508,24 +530,24 @@ impl Finder {
                 } else {
                     0.0
                 };
-                line.add(net, oj.edge, oj.offset_m, end);
+                line.add(net, oj.edge, oj.offset_m, end, best.push_start_cm > 0);
                 for (e, reversed) in self.path_to(router, node) {
                     let len = net.edge_length_m(e);
                     let (a, b) = if reversed { (len, 0.0) } else { (0.0, len) };
-                    line.add(net, e, a, b);
+                    line.add(net, e, a, b, false);
                 }
                 let entry = if forward {
                     0.0
                 } else {
                     net.edge_length_m(pj.edge)
                 };
-                line.add(net, pj.edge, entry, pj.offset_m);
+                line.add(net, pj.edge, entry, pj.offset_m, best.push_end_cm > 0);
             }
         }
         line.points
             .extend([pj.point, self.bundle.services[service].location]);
         line.points.dedup();
-        (line.points, line.edges)
+        (line.points, line.stretches)
     }
 }
 
@@ -533,15 +555,20 @@ impl Finder {
 #[derive(Debug, Default)]
 struct RouteLine {
     points: Vec<LngLat>,
-    edges: Vec<EdgeId>,
+    stretches: Vec<RouteStretch>,
 }
 
 impl RouteLine {
     /// Appends the stretch of edge `e` from offset `a` to `b` (nothing for zero length).
-    fn add(&mut self, net: &Network, e: EdgeId, a: f64, b: f64) {
+    fn add(&mut self, net: &Network, e: EdgeId, a: f64, b: f64, pushed: bool) {
         if a != b {
             self.points.extend(net.edge_slice(e, a, b));
-            self.edges.push(e);
+            self.stretches.push(RouteStretch {
+                edge: e,
+                from_m: a,
+                to_m: b,
+                pushed,
+            });
         }
     }
 }

@@ -50,7 +50,7 @@ extern crate self as linli_core;
 
 pub use bundle::{Bundle, DecodeError, FORMAT_VERSION, MAGIC};
 pub use crs::Crs;
-pub use finder::{Finder, QueryError, Reach, Route};
+pub use finder::{Finder, QueryError, Reach, Route, RouteStretch};
 pub use geom::{BBox, LngLat};
 pub use graph::{Edge, EdgeId, GraphError, NodeId, RoadClass, ShapeRange, StreetGraph};
 pub use join::{Gait, JOIN_MAX_M, JOIN_SLACK_M, PUSH_MAX_M};

@@ -364,8 +364,8 @@ fn nearest_matches_reference_on_random_graphs() {
     );
 }
 
-/// A route's line: from `origin` to `place`, as long as the route (within rounding), no
-/// street travelled twice, no point visited twice.
+/// A route's line: from `origin` to `place`, as long as the route (within rounding), no part
+/// of a street travelled twice, pushed metres as reported.
 pub(crate) fn check_route_line(route: &crate::Route, origin: LngLat, place: LngLat) {
     let drawn: f64 = route.points.windows(2).map(|w| w[0].distance_m(w[1])).sum();
     assert!(
@@ -375,25 +375,30 @@ pub(crate) fn check_route_line(route: &crate::Route, origin: LngLat, place: LngL
     );
     assert_eq!(route.points.first(), Some(&origin));
     assert_eq!(route.points.last(), Some(&place));
-    let mut edges = route.edges.clone();
-    edges.sort();
-    let before = edges.len();
-    edges.dedup();
-    assert_eq!(
-        edges.len(),
-        before,
-        "a street travelled twice: {:?}",
-        route.edges
-    );
-    let mut seen: Vec<[i64; 2]> = route
-        .points
+    assert!(no_stretch_twice(&route.stretches), "{:?}", route.stretches);
+    let pushed: f64 = route
+        .stretches
         .iter()
-        .map(|p| [(p.lng * 1e7).round() as i64, (p.lat * 1e7).round() as i64])
-        .collect();
-    seen.sort_unstable();
-    let before = seen.len();
-    seen.dedup();
-    assert_eq!(seen.len(), before, "the route line visits a point twice");
+        .filter(|s| s.pushed)
+        .map(|s| s.length_m())
+        .sum();
+    assert!(
+        (pushed - route.push_start_m - route.push_end_m).abs() < 0.03,
+        "pushed {pushed} vs {} + {}",
+        route.push_start_m,
+        route.push_end_m
+    );
+}
+
+/// No two stretches of a route overlap on the same street.
+pub(crate) fn no_stretch_twice(stretches: &[crate::RouteStretch]) -> bool {
+    stretches.iter().enumerate().all(|(i, a)| {
+        stretches[i + 1..].iter().all(|b| {
+            let (a0, a1) = (a.from_m.min(a.to_m), a.from_m.max(a.to_m));
+            let (b0, b1) = (b.from_m.min(b.to_m), b.from_m.max(b.to_m));
+            a.edge != b.edge || a1.min(b1) - a0.max(b0) <= 1e-6
+        })
+    })
 }
 
 fn random_point_on_edge(
