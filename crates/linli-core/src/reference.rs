@@ -171,122 +171,19 @@ impl<'a> Reference<'a> {
         place_joins: &[Vec<RefJoin>],
         mode: Mode,
     ) -> Vec<Option<RefAnswer>> {
-        let f = f64::from(mode.foot_factor());
-        let n_nodes = self.graph.nodes.len();
-        // Vertices: nodes, then per candidate a cut vertex on its street and an end vertex (the
-        // origin's "start" or the place's "arrived"), then the origin, then one per place.
-        let mut next = n_nodes;
-        let mut alloc = || {
-            next += 1;
-            next - 1
-        };
-        let mut cuts: Vec<Vec<(f64, usize)>> = vec![Vec::new(); self.graph.edges.len()];
-        let mut arcs: Vec<Vec<RefArc>> = Vec::new();
-        let add = |arcs: &mut Vec<Vec<RefArc>>, a: usize, b: usize, cost: f64, metres: f64| {
-            if arcs.len() <= a.max(b) {
-                arcs.resize(a.max(b) + 1, Vec::new());
-            }
-            arcs[a].push(RefArc {
-                to: b,
-                cost,
-                metres,
-            });
-        };
-        let o = alloc();
-        let pushable = |e: usize, forward: bool| {
-            let a = self.graph.edges[e].access;
-            let allowed = if forward {
-                a.forward(mode)
-            } else {
-                a.backward(mode)
-            };
-            !allowed && mode.may_push() && a.any(mode)
-        };
-        let mut origin_start = Vec::new();
-        for j in origin_joins {
-            let (cut, start) = (alloc(), alloc());
-            cuts[j.edge].push((j.offset_m, cut));
-            add(&mut arcs, o, start, f * j.leg_m, j.leg_m);
-            add(&mut arcs, start, cut, 0.0, 0.0);
-            let e = &self.graph.edges[j.edge];
-            let len = self.len(j.edge);
-            if pushable(j.edge, false) && j.offset_m <= PUSH_MAX_M {
-                add(&mut arcs, start, e.from.index(), f * j.offset_m, j.offset_m);
-            }
-            if pushable(j.edge, true) && len - j.offset_m <= PUSH_MAX_M {
-                add(
-                    &mut arcs,
-                    start,
-                    e.to.index(),
-                    f * (len - j.offset_m),
-                    len - j.offset_m,
-                );
-            }
-            origin_start.push(start);
-        }
-        let mut place_vertex = Vec::new();
-        for pjs in place_joins {
-            let target = alloc();
-            for j in pjs {
-                let (cut, arrived) = (alloc(), alloc());
-                cuts[j.edge].push((j.offset_m, cut));
-                add(&mut arcs, cut, arrived, 0.0, 0.0);
-                add(&mut arcs, arrived, target, f * j.leg_m, j.leg_m);
-                let e = &self.graph.edges[j.edge];
-                let len = self.len(j.edge);
-                if pushable(j.edge, true) && j.offset_m <= PUSH_MAX_M {
-                    add(
-                        &mut arcs,
-                        e.from.index(),
-                        arrived,
-                        f * j.offset_m,
-                        j.offset_m,
-                    );
-                }
-                if pushable(j.edge, false) && len - j.offset_m <= PUSH_MAX_M {
-                    add(
-                        &mut arcs,
-                        e.to.index(),
-                        arrived,
-                        f * (len - j.offset_m),
-                        len - j.offset_m,
-                    );
-                }
-                // Pushed straight from an origin candidate on the same street.
-                for (oj, &start) in origin_joins.iter().zip(&origin_start) {
-                    let d = (j.offset_m - oj.offset_m).abs();
-                    if oj.edge == j.edge
-                        && pushable(j.edge, j.offset_m >= oj.offset_m)
-                        && d <= PUSH_MAX_M
-                    {
-                        add(&mut arcs, start, arrived, f * d, d);
-                    }
-                }
-            }
-            place_vertex.push(target);
-        }
-        // Every street split at its cut points, ridden where the mode may.
-        for (e, edge) in self.graph.edges.iter().enumerate() {
-            let mut points = vec![(0.0, edge.from.index())];
-            let mut c = cuts[e].clone();
-            c.sort_by(|a, b| a.0.total_cmp(&b.0));
-            points.extend(c);
-            points.push((self.len(e), edge.to.index()));
-            for w in points.windows(2) {
-                let ((oa, va), (ob, vb)) = (w[0], w[1]);
-                let d = ob - oa;
-                if edge.access.forward(mode) {
-                    add(&mut arcs, va, vb, d, d);
-                }
-                if edge.access.backward(mode) {
-                    add(&mut arcs, vb, va, d, d);
-                }
-            }
-        }
-        let n = next.max(arcs.len());
-        arcs.resize(n, Vec::new());
-        let (cost, metres, hops) = dijkstra(&arcs, o);
-        place_vertex
+        let mut g = SplitGraph::new(self, mode);
+        let origin = g.vertex();
+        let starts: Vec<usize> = origin_joins
+            .iter()
+            .map(|j| g.add_origin_join(origin, j))
+            .collect();
+        let targets: Vec<usize> = place_joins
+            .iter()
+            .map(|joins| g.add_place(joins, origin_joins, &starts))
+            .collect();
+        g.add_streets();
+        let (cost, metres, hops) = dijkstra(&g.arcs, origin);
+        targets
             .iter()
             .map(|&v| {
                 cost[v].is_finite().then(|| RefAnswer {
@@ -296,6 +193,131 @@ impl<'a> Reference<'a> {
                 })
             })
             .collect()
+    }
+}
+
+/// The street graph split at candidate points, as explicit arcs. Vertices: the junction
+/// nodes, then per origin candidate a cut vertex on its street and a "start" vertex (after the
+/// leg, before any push), per place candidate a cut vertex and an "arrived" vertex (after any
+/// push, before the leg), the origin, and one target per place.
+struct SplitGraph<'r, 'g> {
+    reference: &'r Reference<'g>,
+    mode: Mode,
+    /// Cost of a metre on foot.
+    foot: f64,
+    arcs: Vec<Vec<RefArc>>,
+    /// Per edge: (offset, vertex) of the points it is cut at.
+    cuts: Vec<Vec<(f64, usize)>>,
+}
+
+impl SplitGraph<'_, '_> {
+    fn new<'r, 'g>(reference: &'r Reference<'g>, mode: Mode) -> SplitGraph<'r, 'g> {
+        SplitGraph {
+            reference,
+            mode,
+            foot: f64::from(mode.foot_factor()),
+            arcs: vec![Vec::new(); reference.graph.nodes.len()],
+            cuts: vec![Vec::new(); reference.graph.edges.len()],
+        }
+    }
+
+    fn vertex(&mut self) -> usize {
+        self.arcs.push(Vec::new());
+        self.arcs.len() - 1
+    }
+
+    fn arc(&mut self, from: usize, to: usize, cost: f64, metres: f64) {
+        self.arcs[from].push(RefArc { to, cost, metres });
+    }
+
+    /// A stretch on foot.
+    fn walk(&mut self, from: usize, to: usize, metres: f64) {
+        self.arc(from, to, self.foot * metres, metres);
+    }
+
+    /// May the mode push along edge `e` in this direction (it may not ride it)?
+    fn pushable(&self, e: usize, forward: bool) -> bool {
+        let a = self.reference.graph.edges[e].access;
+        let allowed = if forward {
+            a.forward(self.mode)
+        } else {
+            a.backward(self.mode)
+        };
+        !allowed && self.mode.may_push() && a.any(self.mode)
+    }
+
+    /// The leg to an origin candidate, and the pushes from there to either end of its street;
+    /// returns the candidate's start vertex.
+    fn add_origin_join(&mut self, origin: usize, j: &RefJoin) -> usize {
+        let (cut, start) = (self.vertex(), self.vertex());
+        self.cuts[j.edge].push((j.offset_m, cut));
+        self.walk(origin, start, j.leg_m);
+        self.arc(start, cut, 0.0, 0.0);
+        let e = self.reference.graph.edges[j.edge];
+        let to_end = self.reference.len(j.edge) - j.offset_m;
+        if self.pushable(j.edge, false) && j.offset_m <= PUSH_MAX_M {
+            self.walk(start, e.from.index(), j.offset_m);
+        }
+        if self.pushable(j.edge, true) && to_end <= PUSH_MAX_M {
+            self.walk(start, e.to.index(), to_end);
+        }
+        start
+    }
+
+    /// A place's candidates: arrival by riding to the cut or pushing from either end (or
+    /// straight from an origin candidate on the same street), then the leg; returns its target.
+    fn add_place(
+        &mut self,
+        joins: &[RefJoin],
+        origin_joins: &[RefJoin],
+        starts: &[usize],
+    ) -> usize {
+        let target = self.vertex();
+        for j in joins {
+            let (cut, arrived) = (self.vertex(), self.vertex());
+            self.cuts[j.edge].push((j.offset_m, cut));
+            self.arc(cut, arrived, 0.0, 0.0);
+            self.walk(arrived, target, j.leg_m);
+            let e = self.reference.graph.edges[j.edge];
+            let from_end = self.reference.len(j.edge) - j.offset_m;
+            if self.pushable(j.edge, true) && j.offset_m <= PUSH_MAX_M {
+                self.walk(e.from.index(), arrived, j.offset_m);
+            }
+            if self.pushable(j.edge, false) && from_end <= PUSH_MAX_M {
+                self.walk(e.to.index(), arrived, from_end);
+            }
+            for (oj, &start) in origin_joins.iter().zip(starts) {
+                let d = (j.offset_m - oj.offset_m).abs();
+                if oj.edge == j.edge
+                    && self.pushable(j.edge, j.offset_m >= oj.offset_m)
+                    && d <= PUSH_MAX_M
+                {
+                    self.walk(start, arrived, d);
+                }
+            }
+        }
+        target
+    }
+
+    /// Every street split at its cut points, ridden where the mode may.
+    fn add_streets(&mut self) {
+        let graph = self.reference.graph;
+        for (e, edge) in graph.edges.iter().enumerate() {
+            let mut points = vec![(0.0, edge.from.index())];
+            let mut c = self.cuts[e].clone();
+            c.sort_by(|a, b| a.0.total_cmp(&b.0));
+            points.extend(c);
+            points.push((self.reference.len(e), edge.to.index()));
+            for w in points.windows(2) {
+                let ((oa, va), (ob, vb)) = (w[0], w[1]);
+                if edge.access.forward(self.mode) {
+                    self.arc(va, vb, ob - oa, ob - oa);
+                }
+                if edge.access.backward(self.mode) {
+                    self.arc(vb, va, ob - oa, ob - oa);
+                }
+            }
+        }
     }
 }
 

@@ -152,9 +152,4 @@ impl Router {
     pub fn seed_of(&self, node: NodeId) -> usize {
         self.origin_tag.get(node.index()).copied().unwrap_or(NO_TAG)
     }
-
-    /// Nodes the last run assigned a cost to.
-    pub fn touched(&self) -> impl Iterator<Item = NodeId> + '_ {
-        self.touched.iter().map(|v| NodeId(*v))
-    }
 }
