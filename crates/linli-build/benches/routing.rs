@@ -303,5 +303,33 @@ fn bench_scaled(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_futian, bench_scaled);
+/// Issue 14: coverage with many places on one street (the per-street envelope was cubic in
+/// places per street; now a sort and a sweep).
+fn bench_one_street(c: &mut Criterion) {
+    let (base, _) = futian();
+    let mut g = c.benchmark_group("one_street");
+    g.sample_size(10);
+    for places in [300u32, 1_000, 3_000] {
+        let finder = Finder::new(scale::one_street(places, &base.services[0]));
+        let all: Vec<usize> = (0..finder.services().len()).collect();
+        let mut router = finder.router();
+        let cov =
+            linli_core::circle::coverage(&finder, &mut router, Mode::Walk, &all, &CIRCLE_MINUTES);
+        assert_eq!(cov.edges.len(), 1, "one street");
+        g.bench_function(BenchmarkId::new("coverage_walk", places), |b| {
+            b.iter(|| {
+                linli_core::circle::coverage(
+                    &finder,
+                    &mut router,
+                    Mode::Walk,
+                    black_box(&all),
+                    &CIRCLE_MINUTES,
+                )
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench_futian, bench_one_street, bench_scaled);
 criterion_main!(benches);

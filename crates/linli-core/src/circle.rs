@@ -276,7 +276,7 @@ fn places_by_edge(finder: &Finder, mode: Mode, services: &[usize]) -> Vec<PlaceO
     out
 }
 
-/// The cost pieces, from points of edge `e` to the nearest service, after
+/// The cost pieces (into `pieces`), from points of edge `e` to the nearest service, after
 /// [`search_to_services`]: leave by either end, or go along to a place on the edge.
 fn coverage_pieces(
     finder: &Finder,
@@ -284,11 +284,12 @@ fn coverage_pieces(
     mode: Mode,
     e: EdgeId,
     on_edge: &[PlaceOnEdge],
-) -> Vec<Piece> {
+    pieces: &mut Vec<Piece>,
+) {
     let net = finder.network();
     let edge = net.graph().edges[e.index()];
     let t = EdgeTravel::new(net, mode, e);
-    let mut pieces = Vec::with_capacity(2 + 2 * on_edge.len());
+    pieces.clear();
     // Towards the first node is travelling backward; towards the last, forward.
     if let Some((d, tag)) = node_cost_m(router, edge.from) {
         pieces.extend(t.piece(false, 0.0, d, true, tag));
@@ -301,7 +302,6 @@ fn coverage_pieces(
         pieces.extend(t.piece(true, s, c, false, p.service));
         pieces.extend(t.piece(false, s, c, true, p.service));
     }
-    pieces
 }
 
 /// The band parts of an envelope on edge `e`, appended to `parts`; returns the length in each
@@ -353,6 +353,7 @@ pub fn coverage(
         parts: Vec::new(),
     };
     let mut next_place = 0;
+    let mut pieces = Vec::new();
     for e in net.edge_ids() {
         let start = next_place;
         while places.get(next_place).is_some_and(|p| p.edge == e) {
@@ -362,8 +363,15 @@ pub fn coverage(
             continue;
         }
         let len = net.edge_length_m(e);
-        let pieces = coverage_pieces(finder, router, mode, e, &places[start..next_place]);
-        let env = Envelope::lower(pieces, len);
+        coverage_pieces(
+            finder,
+            router,
+            mode,
+            e,
+            &places[start..next_place],
+            &mut pieces,
+        );
+        let env = Envelope::lower(&pieces, len);
         out.street_m += len;
         let lengths = push_bands(&env, e, &limits_m, true, &mut out.parts);
         for k in 0..limits_m.len() {
@@ -389,21 +397,21 @@ pub fn coverage(
     out
 }
 
-/// The cost pieces from the origin to points of edge `e`, after the search from `start`:
-/// arrive from either end, or straight from an origin candidate on the edge.
+/// The cost pieces (into `pieces`) from the origin to points of edge `e`, after the search
+/// from `start`: arrive from either end, or straight from an origin candidate on the edge.
 fn isochrone_pieces(
     finder: &Finder,
     router: &Router,
     start: &Start,
-    mode: Mode,
+    (mode, max_m): (Mode, f64),
     e: EdgeId,
-    max_m: f64,
-) -> Vec<Piece> {
+    pieces: &mut Vec<Piece>,
+) {
     let net = finder.network();
     let edge = net.graph().edges[e.index()];
     let t = EdgeTravel::new(net, mode, e);
     let settled = |n: NodeId| node_cost_m(router, n).filter(|(d, _)| *d <= max_m);
-    let mut pieces = Vec::new();
+    pieces.clear();
     if let Some((d, _)) = settled(edge.from) {
         pieces.extend(t.piece(true, 0.0, d, true, 0));
     }
@@ -416,7 +424,6 @@ fn isochrone_pieces(
         pieces.extend(t.piece(true, o, c, true, 0));
         pieces.extend(t.piece(false, o, c, false, 0));
     }
-    pieces
 }
 
 /// The streets reachable from `origin` in `mode` within each of `limits_minutes` (one search,
@@ -441,15 +448,16 @@ pub fn isochrone(
         cm_ceil(max_m).saturating_add(1),
     );
     let mut parts = Vec::new();
+    let mut pieces = Vec::new();
     for e in net.edge_ids() {
         if !net.graph().edges[e.index()].access.any(mode) {
             continue;
         }
-        let pieces = isochrone_pieces(finder, router, &start, mode, e, max_m);
+        isochrone_pieces(finder, router, &start, (mode, max_m), e, &mut pieces);
         if pieces.is_empty() {
             continue;
         }
-        let env = Envelope::lower(pieces, net.edge_length_m(e));
+        let env = Envelope::lower(&pieces, net.edge_length_m(e));
         push_bands(&env, e, &limits_m, false, &mut parts);
     }
     Ok(Isochrone {
@@ -478,7 +486,9 @@ pub fn minutes_at(
         let lo = places.partition_point(|p| p.edge < oj.edge);
         let hi = places.partition_point(|p| p.edge <= oj.edge);
         let leg = cm_to_m(Stretch::leg(mode, oj.distance_m).cost);
-        let here = coverage_pieces(finder, router, mode, oj.edge, &places[lo..hi])
+        let mut pieces = Vec::new();
+        coverage_pieces(finder, router, mode, oj.edge, &places[lo..hi], &mut pieces);
+        let here = pieces
             .iter()
             .filter(|p| p.lo - 1e-9 <= oj.offset_m && oj.offset_m <= p.hi + 1e-9)
             .map(|p| (leg + p.cost(oj.offset_m), p.tag))

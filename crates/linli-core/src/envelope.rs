@@ -18,6 +18,8 @@ use std::collections::BinaryHeap;
 
 /// Pieces shorter than this (metres) are dropped: they change the cost of no stretch of street.
 const MIN_PIECE_M: f64 = 1e-9;
+/// Up to this many pieces, the envelope is found without a heap or allocation.
+const SMALL: usize = 8;
 
 /// `cost(x) = at0 + slope * x` for `x` in `lo..=hi`, reached via `tag` (a service index for
 /// coverage).
@@ -31,6 +33,14 @@ pub(crate) struct Piece {
 }
 
 impl Piece {
+    const NONE: Piece = Piece {
+        at0: 0.0,
+        slope: 0.0,
+        lo: 0.0,
+        hi: 0.0,
+        tag: 0,
+    };
+
     /// A cost that grows away from offset `at` (where it is `cost`) at `slope` per metre,
     /// towards the right (`x >= at`) when `rightwards`, else towards the left, over at most
     /// `reach_m` metres, within the edge `0..=len`.
@@ -130,16 +140,67 @@ impl Group {
 
 impl Envelope {
     /// The lower envelope of `input` over `0..=len`.
-    pub fn lower(input: Vec<Piece>, len: f64) -> Envelope {
-        let pieces: Vec<Piece> = input
-            .into_iter()
-            .map(|p| Piece {
+    pub fn lower(input: &[Piece], len: f64) -> Envelope {
+        let clip = |p: &Piece| {
+            let q = Piece {
                 lo: p.lo.max(0.0),
                 hi: p.hi.min(len),
-                ..p
-            })
-            .filter(|p| p.hi - p.lo >= MIN_PIECE_M && p.at0.is_finite() && p.slope.is_finite())
-            .collect();
+                ..*p
+            };
+            (q.hi - q.lo >= MIN_PIECE_M && q.at0.is_finite() && q.slope.is_finite()).then_some(q)
+        };
+        if input.len() <= SMALL {
+            let mut pieces = [Piece::NONE; SMALL];
+            let mut n = 0;
+            for q in input.iter().filter_map(clip) {
+                pieces[n] = q;
+                n += 1;
+            }
+            return Envelope::lower_small(&pieces[..n], len);
+        }
+        let pieces: Vec<Piece> = input.iter().filter_map(clip).collect();
+        Envelope::lower_swept(&pieces, len)
+    }
+
+    /// A few pieces (the usual street: both ends and a place or two): every elementary
+    /// interval checks every piece, without allocating.
+    fn lower_small(pieces: &[Piece], len: f64) -> Envelope {
+        let mut cuts = [0.0; 2 * SMALL];
+        for (k, p) in pieces.iter().enumerate() {
+            cuts[2 * k] = p.lo;
+            cuts[2 * k + 1] = p.hi;
+        }
+        let cuts = &mut cuts[..2 * pieces.len()];
+        cuts.sort_unstable_by(f64::total_cmp);
+        let mut out = Envelope {
+            len,
+            pieces: Vec::with_capacity(pieces.len()),
+        };
+        let mut lines = [Piece::NONE; SMALL];
+        for w in cuts.windows(2) {
+            let (x0, x1) = (w[0], w[1]);
+            if x1 <= x0 {
+                continue;
+            }
+            // The lowest covering piece of each slope.
+            let mut n = 0;
+            for p in pieces.iter().filter(|p| p.lo <= x0 && p.hi >= x1) {
+                match lines[..n].iter_mut().find(|l| l.slope == p.slope) {
+                    Some(l) if (p.at0, p.tag) < (l.at0, l.tag) => *l = *p,
+                    Some(_) => {}
+                    None => {
+                        lines[n] = *p;
+                        n += 1;
+                    }
+                }
+            }
+            out.push_min_of(&lines[..n], x0, x1);
+        }
+        out
+    }
+
+    /// Many pieces: per slope, a sweep with a heap of the pieces covering the current interval.
+    fn lower_swept(pieces: &[Piece], len: f64) -> Envelope {
         let mut groups: Vec<Group> = Vec::new();
         for (i, p) in pieces.iter().enumerate() {
             match groups.iter_mut().find(|g| g.slope == p.slope) {
@@ -168,7 +229,7 @@ impl Envelope {
             let (x0, x1) = (w[0], w[1]);
             lines.clear();
             for g in &mut groups {
-                if let Some(p) = g.lowest(&pieces, x0, x1) {
+                if let Some(p) = g.lowest(pieces, x0, x1) {
                     lines.push(p);
                 }
             }
@@ -264,7 +325,7 @@ impl Envelope {
     /// reached". `limits` ascending. Adjacent stretches of one band are merged.
     pub fn bands(&self, limits: &[f64]) -> Vec<(f64, f64, usize)> {
         let beyond = limits.len();
-        let mut out: Vec<(f64, f64, usize)> = Vec::new();
+        let mut out: Vec<(f64, f64, usize)> = Vec::with_capacity(self.pieces.len() + 2);
         let mut push = |lo: f64, hi: f64, band: usize| {
             if hi - lo < MIN_PIECE_M {
                 return;
@@ -274,24 +335,28 @@ impl Envelope {
                 _ => out.push((lo, hi, band)),
             }
         };
+        let band_of = |cost: f64| limits.iter().position(|l| cost <= *l).unwrap_or(beyond);
         let mut x = 0.0;
         for p in &self.pieces {
             push(x, p.lo, beyond);
-            // Where the line crosses each limit, inside the piece.
-            let mut cuts: Vec<f64> = limits
-                .iter()
-                .filter(|_| p.slope != 0.0)
-                .map(|l| (l - p.at0) / p.slope)
-                .filter(|c| *c > p.lo && *c < p.hi)
-                .collect();
-            cuts.push(p.lo);
-            cuts.push(p.hi);
-            cuts.sort_by(f64::total_cmp);
-            for w in cuts.windows(2) {
-                let mid = p.cost((w[0] + w[1]) / 2.0);
-                let band = limits.iter().position(|l| mid <= *l).unwrap_or(beyond);
-                push(w[0], w[1], band);
+            // Along a rising piece the limits are crossed in ascending order, along a falling
+            // one in descending order: cut at each crossing inside the piece.
+            let crossing = |k: usize| (limits[k] - p.at0) / p.slope;
+            let mut from = p.lo;
+            let mut cut_at = |c: f64, push: &mut dyn FnMut(f64, f64, usize)| {
+                if c > from && c < p.hi {
+                    push(from, c, band_of(p.cost((from + c) / 2.0)));
+                    from = c;
+                }
+            };
+            if p.slope > 0.0 {
+                (0..limits.len()).for_each(|k| cut_at(crossing(k), &mut push));
+            } else if p.slope < 0.0 {
+                (0..limits.len())
+                    .rev()
+                    .for_each(|k| cut_at(crossing(k), &mut push));
             }
+            push(from, p.hi, band_of(p.cost((from + p.hi) / 2.0)));
             x = p.hi;
         }
         push(x, self.len, beyond);
@@ -338,7 +403,7 @@ mod tests {
         for seed in 0..50u64 {
             let len = 300.0;
             let pieces = random_pieces(seed, 1 + (seed as usize * 7) % 60, len);
-            let env = Envelope::lower(pieces.clone(), len);
+            let env = Envelope::lower(&pieces, len);
             // Disjoint and in order.
             assert!(
                 env.pieces.windows(2).all(|w| w[0].hi <= w[1].lo + 1e-9),
@@ -375,7 +440,7 @@ mod tests {
     fn a_thousand_places_on_one_street() {
         let len = 2_000.0;
         let pieces = random_pieces(7, 4_000, len);
-        let env = Envelope::lower(pieces.clone(), len);
+        let env = Envelope::lower(&pieces, len);
         for k in 0..=200 {
             let x = len * f64::from(k) / 200.0;
             if let (Some(a), Some((b, _))) = (brute(&pieces, x), env.at(x)) {
@@ -391,7 +456,7 @@ mod tests {
             Piece::cone(0.0, 0.0, 1.0, true, 100.0, 100.0, 0),
             Piece::cone(100.0, 0.0, 1.0, false, 100.0, 100.0, 1),
         ];
-        let env = Envelope::lower(pieces, 100.0);
+        let env = Envelope::lower(&pieces, 100.0);
         assert_eq!(env.max(), Some(50.0));
         assert_eq!(env.min(), Some((0.0, 0)));
         assert_eq!(env.at(80.0), Some((20.0, 1)));
