@@ -62,7 +62,7 @@ pub(crate) fn cm_ceil(m: f64) -> u32 {
 
 /// How a stretch along a street is travelled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Gait {
+pub(crate) enum Gait {
     /// At the mode's speed, in a direction it may travel.
     Ride,
     /// E-bike pushed on foot against the one-way direction (at most [`PUSH_MAX_M`]).

@@ -53,7 +53,7 @@ pub use crs::Crs;
 pub use finder::{Finder, QueryError, Reach, Route, RouteStretch};
 pub use geom::{BBox, LngLat};
 pub use graph::{Edge, EdgeId, GraphError, NodeId, RoadClass, ShapeRange, StreetGraph};
-pub use join::{Gait, JOIN_MAX_M, JOIN_SLACK_M, PUSH_MAX_M};
+pub use join::{JOIN_MAX_M, JOIN_SLACK_M, PUSH_MAX_M};
 pub use network::{Network, Snap};
 pub use profile::{access_from_tags, Access, Mode};
 pub use router::Router;

@@ -20,18 +20,6 @@ pub struct Arc {
     pub cost_cm: u32,
 }
 
-impl Arc {
-    /// The edge travelled.
-    pub const fn edge(self) -> EdgeId {
-        EdgeId(self.edge_dir >> 1)
-    }
-
-    /// Whether it is travelled from the edge's last node to its first.
-    pub const fn reversed(self) -> bool {
-        self.edge_dir & 1 == 1
-    }
-}
-
 /// Outgoing arcs of every node for one mode.
 #[derive(Debug, Clone, Default)]
 pub struct Adjacency {
@@ -190,11 +178,6 @@ impl Network {
     /// The bounding box of all nodes (`None` for an empty graph).
     pub fn bbox(&self) -> Option<BBox> {
         self.bbox
-    }
-
-    /// The flat projection (centred on the bounding box) in which points are joined to streets.
-    pub fn projection(&self) -> LocalProjection {
-        self.proj
     }
 
     /// The adjacency of one mode.
