@@ -217,11 +217,10 @@ impl Network {
                 (e.access.forward(mode), e.access.backward(mode))
             }
         };
-        let mut degree = vec![0u32; n + 1];
+        let mut degree = vec![0usize; n + 1];
         for e in &self.graph.edges {
             let (f, b) = dirs(e);
-            // At most two arcs per edge, and edges fit in 32 bits with a bit to spare is
-            // checked below; the per-node sums are bounded by the total.
+            // At most two arcs per edge; the running total is checked against 32 bits below.
             if f {
                 degree[e.from.index()] += 1;
             }
@@ -233,7 +232,7 @@ impl Network {
         let mut sum = 0usize;
         for d in &degree[..n] {
             first_out.push(to_u32("arcs", sum)?);
-            sum += *d as usize;
+            sum += *d;
         }
         first_out.push(to_u32("arcs", sum)?);
         let mut fill = first_out.clone();
