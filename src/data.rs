@@ -153,6 +153,7 @@ impl Engine {
         self.with_router(|r| {
             linli_core::circle::search_to_services(&self.finder, r, mode, services);
             linli_core::circle::minutes_at(&self.finder, r, mode, services, at)
+                .map(|t| (t.minutes, t.service))
         })
     }
 

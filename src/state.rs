@@ -276,8 +276,8 @@ pub fn rows(
     })
 }
 
-/// The limits of the service circle, minutes.
-pub const CIRCLE_MINUTES: [f64; 3] = [5.0, 10.0, 15.0];
+/// The limits of the service circle, minutes (one definition, in the core).
+pub use linli_core::circle::CIRCLE_MINUTES;
 
 /// The isochrone from the query point, while "my circle" is on.
 pub fn circle(

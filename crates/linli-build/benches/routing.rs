@@ -13,6 +13,7 @@ use linli_build::{build, BuildOptions};
 
 #[path = "common/scale.rs"]
 mod scale;
+use linli_core::circle::CIRCLE_MINUTES;
 use linli_core::{Bundle, Crs, Finder, LngLat, Mode, NodeId, Snap};
 
 fn root() -> &'static Path {
@@ -64,10 +65,10 @@ fn bench_futian(c: &mut Criterion) {
             )
         })
         .collect();
-    g.bench_function("snap_64_points", |b| {
+    g.bench_function("join_64_points", |b| {
         b.iter(|| {
             for p in &points {
-                black_box(finder.snap_origin(*p, Mode::Walk).ok());
+                black_box(finder.join_origin(*p, Mode::Walk).ok());
             }
         })
     });
@@ -94,7 +95,7 @@ fn bench_futian(c: &mut Criterion) {
                     &mut router,
                     black_box(ORIGIN),
                     mode,
-                    &[5.0, 10.0, 15.0],
+                    &CIRCLE_MINUTES,
                 )
                 .expect("isochrone")
             })
@@ -107,7 +108,7 @@ fn bench_futian(c: &mut Criterion) {
                     &mut router,
                     mode,
                     black_box(&centres),
-                    &[5.0, 10.0, 15.0],
+                    &CIRCLE_MINUTES,
                 )
             })
         });
@@ -129,8 +130,9 @@ fn bench_futian(c: &mut Criterion) {
 /// (node id, initial weight in cm), as fast_paths takes sources and targets.
 type Weighted = Vec<(usize, usize)>;
 
-/// Sources (origin edge ends) and targets (service edge ends) as node ids with offsets in cm,
-/// for the libraries that take plain graphs.
+/// Sources (the ends of the origin's nearest street) and targets (the ends of every service's
+/// candidate streets) as node ids with offsets in cm, ridden only, for the libraries that take
+/// plain graphs (the comparison is of the graph search, not of the joining rule).
 fn endpoints(finder: &Finder, origin: &Snap, mode: Mode) -> (Weighted, Weighted) {
     let net = finder.network();
     let edge = net.graph().edges[origin.edge.index()];
@@ -145,7 +147,7 @@ fn endpoints(finder: &Finder, origin: &Snap, mode: Mode) -> (Weighted, Weighted)
     }
     let mut targets = Vec::new();
     for i in 0..finder.services().len() {
-        if let Some(s) = finder.service_snap(i, mode) {
+        for s in finder.place_joins(i, mode) {
             let e = net.graph().edges[s.edge.index()];
             let l = net.edge_length_m(s.edge);
             if e.access.forward(mode) {
@@ -186,7 +188,7 @@ fn bench_scaled(c: &mut Criterion) {
         let net = finder.network();
         let n = net.node_count();
         let origin = finder.bundle().bbox.center();
-        let snap = finder.snap_origin(origin, mode).expect("centre snaps");
+        let snap = finder.join_origin(origin, mode).expect("centre joins")[0];
         let mut router = finder.router();
         let label = format!("{name}_{n}_nodes");
         eprintln!(
@@ -212,7 +214,7 @@ fn bench_scaled(c: &mut Criterion) {
                     &mut router,
                     black_box(origin),
                     mode,
-                    &[5.0, 10.0, 15.0],
+                    &CIRCLE_MINUTES,
                 )
                 .expect("isochrone")
             })
@@ -225,7 +227,7 @@ fn bench_scaled(c: &mut Criterion) {
                     &mut router,
                     mode,
                     black_box(&centres),
-                    &[5.0, 10.0, 15.0],
+                    &CIRCLE_MINUTES,
                 )
             })
         });
@@ -301,5 +303,33 @@ fn bench_scaled(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_futian, bench_scaled);
+/// Issue 14: coverage with many places on one street (the per-street envelope was cubic in
+/// places per street; now a sort and a sweep).
+fn bench_one_street(c: &mut Criterion) {
+    let (base, _) = futian();
+    let mut g = c.benchmark_group("one_street");
+    g.sample_size(10);
+    for places in [300u32, 1_000, 3_000] {
+        let finder = Finder::new(scale::one_street(places, &base.services[0]));
+        let all: Vec<usize> = (0..finder.services().len()).collect();
+        let mut router = finder.router();
+        let cov =
+            linli_core::circle::coverage(&finder, &mut router, Mode::Walk, &all, &CIRCLE_MINUTES);
+        assert_eq!(cov.edges.len(), 1, "one street");
+        g.bench_function(BenchmarkId::new("coverage_walk", places), |b| {
+            b.iter(|| {
+                linli_core::circle::coverage(
+                    &finder,
+                    &mut router,
+                    Mode::Walk,
+                    black_box(&all),
+                    &CIRCLE_MINUTES,
+                )
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench_futian, bench_one_street, bench_scaled);
 criterion_main!(benches);

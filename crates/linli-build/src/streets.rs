@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use linli_core::graph::{Edge, NodeId, RoadClass, StreetGraph};
+use linli_core::graph::{Edge, NodeId, RoadClass, ShapeRange, StreetGraph};
 use linli_core::profile::{access_from_tags, Tags};
 
 use crate::osm::OsmStreets;
@@ -156,7 +156,7 @@ fn split_at_junctions(
                 let edge = Edge {
                     from,
                     to,
-                    shape: (0, 0),
+                    shape: ShapeRange::default(),
                     access,
                     class,
                     name,
@@ -195,7 +195,10 @@ fn add_sorted_edges(
     for (mut e, shape) in edges {
         let s = index_u32(graph.shape_points.len(), "shape points")?;
         graph.shape_points.extend(shape);
-        e.shape = (s, index_u32(graph.shape_points.len(), "shape points")?);
+        e.shape = ShapeRange {
+            start: s,
+            end: index_u32(graph.shape_points.len(), "shape points")?,
+        };
         graph.edges.push(e);
     }
     Ok(())

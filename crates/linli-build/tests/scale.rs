@@ -5,7 +5,7 @@
 mod scale;
 
 use linli_core::{Finder, Kind, LngLat, Mode};
-use scale::{grid_city, tile};
+use scale::{grid_city, one_street, tile};
 
 fn template() -> linli_core::Service {
     linli_core::Service {
@@ -61,4 +61,18 @@ fn tiles_are_stitched_into_one_city() {
         res.iter().all(|x| x.route_m.is_some()),
         "every tile reachable"
     );
+}
+
+#[test]
+fn one_street_has_its_places_beside_it() {
+    let b = one_street(1_000, &template());
+    assert_eq!((b.graph.nodes.len(), b.graph.edges.len()), (2, 1));
+    assert!(b.graph.validate().is_ok());
+    let f = Finder::new(b);
+    // Every place joins the one street, within 20 m.
+    for i in 0..f.services().len() {
+        let joins = f.place_joins(i, Mode::Walk);
+        assert_eq!(joins.len(), 1);
+        assert!(joins[0].distance_m < 20.0);
+    }
 }

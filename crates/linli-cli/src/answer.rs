@@ -20,6 +20,11 @@ pub struct NearestItem {
     pub straight_m: f64,
     /// Whether a route exists in this mode.
     pub reachable: bool,
+    /// Metres the e-bike is pushed against a one-way street at the start (0.1 m; 0 when none).
+    pub push_start_m: f64,
+    /// Metres the e-bike is pushed against a one-way street at the end, for "最后 30 米推行"
+    /// (0.1 m; 0 when none).
+    pub push_end_m: f64,
     /// Longitude, WGS-84.
     pub lng: f64,
     /// Latitude, WGS-84.
@@ -55,6 +60,8 @@ pub fn nearest(
                 time_s: r.time_s.map(f64::round),
                 straight_m: tenth(r.straight_m),
                 reachable: r.route_m.is_some(),
+                push_start_m: tenth(r.push_start_m),
+                push_end_m: tenth(r.push_end_m),
                 lng: s.location.lng,
                 lat: s.location.lat,
             }
@@ -189,8 +196,13 @@ pub fn coverage(
 ) -> (CoverageSummary, linli_core::circle::Coverage) {
     let services = linli_core::circle::services_of(finder, kind, at);
     let mut router = finder.router();
-    let cov =
-        linli_core::circle::coverage(finder, &mut router, mode, &services, &[5.0, 10.0, 15.0]);
+    let cov = linli_core::circle::coverage(
+        finder,
+        &mut router,
+        mode,
+        &services,
+        &linli_core::circle::CIRCLE_MINUTES,
+    );
     let worst = cov
         .worst_served(finder.network(), 10)
         .into_iter()
@@ -302,4 +314,60 @@ pub fn isochrone_geojson(
         serde_json::json!({ "type": "FeatureCollection", "features": features }),
         serde_json::json!({ "mode": mode, "bands": bands }),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn futian() -> Finder {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let (bundle, _, _) = linli_build::build(&linli_build::BuildOptions {
+            osm: root.join("data/osm/shenzhen-futian.osm.pbf"),
+            services: root.join("data/sample/futian-services.csv"),
+            services_crs: linli_core::Crs::Wgs84,
+            name: None,
+            build_date: "2026-11-22".into(),
+            skip_invalid: false,
+        })
+        .expect("sample builds");
+        Finder::new(bundle)
+    }
+
+    #[test]
+    fn nearest_json_carries_the_pushed_metres() {
+        let finder = futian();
+        let items = nearest(
+            &finder,
+            LngLat::new(114.0235, 22.5405),
+            Mode::Ebike,
+            None,
+            None,
+        )
+        .expect("origin joins");
+        let json = serde_json::to_value(&items).expect("serialises");
+        for item in json.as_array().expect("array") {
+            let start = item["push_start_m"].as_f64().expect("push_start_m");
+            let end = item["push_end_m"].as_f64().expect("push_end_m");
+            assert!((0.0..=50.0).contains(&start) && (0.0..=50.0).contains(&end));
+        }
+        let donghai = items
+            .iter()
+            .find(|i| i.id == "donghai-canteen")
+            .expect("listed");
+        assert!(donghai.route_m.expect("reachable") < 200.0);
+        // Walkers never push.
+        let walk = nearest(
+            &finder,
+            LngLat::new(114.0235, 22.5405),
+            Mode::Walk,
+            None,
+            None,
+        )
+        .expect("origin joins");
+        assert!(walk
+            .iter()
+            .all(|i| i.push_start_m == 0.0 && i.push_end_m == 0.0));
+    }
 }

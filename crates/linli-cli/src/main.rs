@@ -112,7 +112,7 @@ enum Command {
         #[arg(long, default_value = "walk")]
         mode: Mode,
         /// The limits in minutes, comma-separated.
-        #[arg(long, default_value = "5,10,15", value_delimiter = ',')]
+        #[arg(long, default_values_t = linli_core::circle::CIRCLE_MINUTES, value_delimiter = ',')]
         minutes: Vec<f64>,
         /// Where to write the GeoJSON.
         #[arg(long)]

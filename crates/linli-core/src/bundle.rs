@@ -70,7 +70,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use crate::geom::{BBox, LngLat};
-use crate::graph::{Edge, NodeId, RoadClass, StreetGraph};
+use crate::graph::{Edge, NodeId, RoadClass, ShapeRange, StreetGraph};
 use crate::pinyin::{CharReadings, PhraseReadings, Readings, SyllableId};
 use crate::profile::Access;
 use crate::service::{Amenities, Kind, Service};
@@ -424,7 +424,9 @@ impl Bundle {
     /// count does not fit the format, the graph or readings are inconsistent, or the area is too
     /// large.
     pub fn encode(&self) -> Result<Vec<u8>, EncodeError> {
-        self.graph.validate().map_err(EncodeError::InvalidGraph)?;
+        self.graph
+            .validate()
+            .map_err(|e| EncodeError::InvalidGraph(e.to_string()))?;
         self.readings
             .validate()
             .map_err(EncodeError::InvalidReadings)?;
@@ -667,9 +669,10 @@ fn encode_graph(g: &StreetGraph, w: &mut Writer) -> Result<(), EncodeError> {
         w.byte(e.access.bits());
         w.byte(e.class.to_byte());
         w.varint(e.name.map_or(0, |i| u64::from(i) + 1));
-        let (s, t) = (e.shape.0 as usize, e.shape.1 as usize);
-        let (Some(shape), Some(&start)) = (g.shape_points.get(s..t), g.nodes.get(e.from.index()))
-        else {
+        let (Some(shape), Some(&start)) = (
+            g.shape_points.get(e.shape.range()),
+            g.nodes.get(e.from.index()),
+        ) else {
             return Err(EncodeError::InvalidGraph(format!(
                 "edge {i} refers to shape points or nodes that do not exist"
             )));
@@ -739,7 +742,10 @@ fn decode_graph(
         edges.push(Edge {
             from,
             to,
-            shape: (start, r.index_u32(shape_points.len())?),
+            shape: ShapeRange {
+                start,
+                end: r.index_u32(shape_points.len())?,
+            },
             access,
             class,
             name,
@@ -751,7 +757,7 @@ fn decode_graph(
         shape_points,
         names,
     };
-    graph.validate().map_err(|what| r.invalid(what))?;
+    graph.validate().map_err(|e| r.invalid(e.to_string()))?;
     Ok(graph)
 }
 

@@ -2,127 +2,30 @@
 //! ([`isochrone`]), and how far every street is from the nearest service of a kind
 //! ([`coverage`]), each from one search.
 //!
-//! Along an edge, the travel cost of a point at offset `x` metres is the minimum of a few
-//! linear pieces (leave by one end, leave by the other, or reach a place on the same edge),
-//! each with slope ±1. So "the part of this street within the limit" is a union of intervals,
-//! computed exactly: a street partly within the limit counts for its reachable part.
+//! Both measure points *on* the streets: such a point joins its own street with no leg (see
+//! [`crate::join`]); the starting point of the isochrone, a place, and a tap on the coverage map
+//! ([`minutes_at`]) join by the full rule. Along an edge, the cost of the point at offset `x` is
+//! the minimum of a few linear pieces (leave or arrive by either end, or reach a place or the
+//! origin on the same edge; ridden, or pushed against a one-way street), computed exactly by
+//! [`crate::envelope`]: a street partly within a limit counts for its reachable part.
 //!
 //! # Units
-//! Lengths in metres, times in minutes at the mode's speed ([`Mode::speed_mps`]).
+//! Lengths in metres, times in minutes (the cost "metres at the mode's speed" divided by
+//! [`Mode::speed_mps`]).
 
-use crate::finder::Finder;
+use crate::envelope::{Envelope, Piece};
+use crate::finder::{Finder, Start};
 use crate::geom::LngLat;
 use crate::graph::{EdgeId, NodeId};
-use crate::network::{meters_to_cm, Network};
-use crate::profile::Mode;
-use crate::router::{Router, Seed, NO_PRED, UNREACHED};
+use crate::join::{cm_ceil, Gait, Stretch, PUSH_MAX_M};
+use crate::network::{Network, Snap};
+use crate::profile::{Access, Mode};
+use crate::router::{Router, Seed, UNREACHED};
 use crate::QueryError;
 
-/// `cost(x) = at0 + slope * x` metres for `x` in `lo..=hi`, reached via `tag` (a service index
-/// for coverage).
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Piece {
-    at0: f64,
-    slope: f64,
-    lo: f64,
-    hi: f64,
-    tag: u32,
-}
-
-impl Piece {
-    fn cost(&self, x: f64) -> Option<f64> {
-        (x >= self.lo - 1e-9 && x <= self.hi + 1e-9).then_some(self.at0 + self.slope * x)
-    }
-
-    /// The offsets where the cost is at most `limit`, as an interval.
-    fn within(&self, limit: f64) -> Option<(f64, f64)> {
-        let (a, b) = if self.slope > 0.0 {
-            (self.lo, self.hi.min(limit - self.at0))
-        } else {
-            (self.lo.max(self.at0 - limit), self.hi)
-        };
-        (b >= a).then_some((a, b))
-    }
-}
-
-/// Merged, sorted union of intervals.
-fn union(mut intervals: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
-    intervals.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let mut out: Vec<(f64, f64)> = Vec::with_capacity(intervals.len());
-    for (a, b) in intervals {
-        match out.last_mut() {
-            Some(last) if a <= last.1 => last.1 = last.1.max(b),
-            _ => out.push((a, b)),
-        }
-    }
-    out
-}
-
-fn measure(intervals: &[(f64, f64)]) -> f64 {
-    intervals.iter().map(|(a, b)| b - a).sum()
-}
-
-/// `a` minus `b`, both merged and sorted.
-fn difference(a: &[(f64, f64)], b: &[(f64, f64)]) -> Vec<(f64, f64)> {
-    let mut out = Vec::new();
-    for &(mut lo, hi) in a {
-        for &(blo, bhi) in b {
-            if bhi <= lo || blo >= hi {
-                continue;
-            }
-            if blo > lo {
-                out.push((lo, blo));
-            }
-            lo = lo.max(bhi);
-        }
-        if hi > lo {
-            out.push((lo, hi));
-        }
-    }
-    out.retain(|(x, y)| y - x > 1e-6);
-    out
-}
-
-/// The lowest cost along the edge and where, the highest of the lower envelope, and the
-/// length not covered by any piece.
-fn envelope(pieces: &[Piece], len: f64) -> (Option<(f64, u32)>, Option<f64>, f64) {
-    if pieces.is_empty() {
-        return (None, None, len);
-    }
-    let mut candidates = vec![0.0, len, len / 2.0];
-    for p in pieces {
-        candidates.push(p.lo);
-        candidates.push(p.hi);
-        for q in pieces {
-            if p.slope > 0.0 && q.slope < 0.0 {
-                candidates.push((q.at0 - p.at0) / 2.0);
-            }
-        }
-    }
-    let at = |x: f64| -> Option<(f64, u32)> {
-        pieces
-            .iter()
-            .filter_map(|p| p.cost(x).map(|c| (c, p.tag)))
-            .min_by(|a, b| a.0.total_cmp(&b.0))
-    };
-    let covered = measure(&union(
-        pieces
-            .iter()
-            .map(|p| (p.lo.max(0.0), p.hi.min(len)))
-            .collect(),
-    ));
-    let mut best: Option<(f64, u32)> = None;
-    let mut worst: Option<f64> = None;
-    for x in candidates.into_iter().filter(|x| (0.0..=len).contains(x)) {
-        if let Some((c, tag)) = at(x) {
-            if best.is_none_or(|(b, _)| c < b) {
-                best = Some((c, tag));
-            }
-            worst = Some(worst.map_or(c, |w: f64| w.max(c)));
-        }
-    }
-    (best, worst, (len - covered).max(0.0))
-}
+/// The limits of the service circle and of coverage, minutes: the app's rings and the CLI's
+/// default.
+pub const CIRCLE_MINUTES: [f64; 3] = [5.0, 10.0, 15.0];
 
 /// How one street segment is served.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -141,15 +44,16 @@ pub struct EdgeCoverage {
     pub nearest: Option<usize>,
 }
 
-/// A part of an edge in one coverage band: band `i` is "within limit `i`", and
-/// `limits.len()` is "beyond the last limit, or no service reachable".
+/// A stretch of an edge in one band: band `i` is "within limit `i`" (and not within limit
+/// `i - 1`); band `limits.len()` (coverage only) is "beyond the last limit, or nothing
+/// reachable".
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BandPart {
     /// The edge.
     pub edge: EdgeId,
-    /// Start offset, metres.
+    /// Start offset along the edge, metres.
     pub from_m: f64,
-    /// End offset, metres.
+    /// End offset along the edge, metres.
     pub to_m: f64,
     /// The band.
     pub band: usize,
@@ -160,7 +64,7 @@ pub struct BandPart {
 pub struct Coverage {
     /// The mode.
     pub mode: Mode,
-    /// The limits asked for, minutes.
+    /// The limits, minutes, ascending.
     pub limits_minutes: Vec<f64>,
     /// Total length of the streets the mode may use, metres.
     pub street_m: f64,
@@ -187,8 +91,54 @@ impl Coverage {
     }
 }
 
-fn minutes(m: f64, mode: Mode) -> f64 {
-    m / mode.speed_mps() / 60.0
+/// What can be reached from a starting point within each limit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Isochrone {
+    /// The mode.
+    pub mode: Mode,
+    /// The limits, minutes, ascending.
+    pub limits_minutes: Vec<f64>,
+    /// The reachable street parts, each in its band (never the "beyond" band).
+    pub parts: Vec<BandPart>,
+}
+
+impl Isochrone {
+    /// The drawn line of a part.
+    pub fn part_line(&self, net: &Network, part: &BandPart) -> Vec<LngLat> {
+        net.edge_slice(part.edge, part.from_m, part.to_m)
+    }
+
+    /// Street length in band `band`, metres.
+    pub fn band_length_m(&self, band: usize) -> f64 {
+        self.parts
+            .iter()
+            .filter(|p| p.band == band)
+            .map(|p| p.to_m - p.from_m)
+            .sum()
+    }
+}
+
+/// The nearest service to a tapped point, and the minutes to it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NearestService {
+    /// Index into the bundle's services.
+    pub service: usize,
+    /// Minutes, as [`Finder::nearest`] would give from the same point.
+    pub minutes: f64,
+}
+
+fn minutes(cost_m: f64, mode: Mode) -> f64 {
+    cost_m / mode.speed_mps() / 60.0
+}
+
+fn cost_limit_m(minutes: f64, mode: Mode) -> f64 {
+    minutes * 60.0 * mode.speed_mps()
+}
+
+fn sorted(limits: &[f64]) -> Vec<f64> {
+    let mut limits = limits.to_vec();
+    limits.sort_by(f64::total_cmp);
+    limits
 }
 
 /// The services of `kind`, or only those open at `at` (Beijing time) when given.
@@ -214,33 +164,73 @@ pub fn services_of(
         .collect()
 }
 
+/// One edge as a mode travels it, for making cost pieces.
+#[derive(Debug, Clone, Copy)]
+struct EdgeTravel {
+    access: Access,
+    mode: Mode,
+    len: f64,
+}
+
+impl EdgeTravel {
+    fn new(net: &Network, mode: Mode, e: EdgeId) -> EdgeTravel {
+        EdgeTravel {
+            access: net.graph().edges[e.index()].access,
+            mode,
+            len: net.edge_length_m(e),
+        }
+    }
+
+    /// The cost piece of travelling away from offset `at` (where the cost is `cost`), towards
+    /// higher offsets when `rightwards`: ridden if the mode may travel that way (`forward` =
+    /// as drawn), else pushed for at most [`PUSH_MAX_M`] if it may push.
+    fn piece(
+        self,
+        forward: bool,
+        at: f64,
+        cost: f64,
+        rightwards: bool,
+        tag: usize,
+    ) -> Option<Piece> {
+        let (slope, reach) = match Gait::along(self.access, self.mode, forward, 0.0)? {
+            Gait::Ride => (1.0, self.len),
+            Gait::Push => (f64::from(self.mode.foot_factor()), PUSH_MAX_M),
+        };
+        Some(Piece::cone(
+            at, cost, slope, rightwards, reach, self.len, tag,
+        ))
+    }
+}
+
+fn cm_to_m(cm: u32) -> f64 {
+    f64::from(cm) / 100.0
+}
+
 /// The distance from every node to the nearest of `services` in `mode`: one search on the
-/// reversed graph, seeded where each service joins the street. Node costs are read from the
-/// router afterwards (`cost_cm`, `seed_of` = service index).
+/// reversed graph, seeded at both ends of every candidate street of every service (leg and
+/// arrival included). Node costs are read from the router afterwards (`cost_cm`, `seed_of` =
+/// service index).
 pub fn search_to_services(finder: &Finder, router: &mut Router, mode: Mode, services: &[usize]) {
     let net = finder.network();
     let mut seeds = Vec::new();
     for &i in services {
-        let Some(s) = finder.service_snap(i, mode) else {
-            continue;
-        };
-        let e = net.graph().edges[s.edge.index()];
-        let len = net.edge_length_m(s.edge);
-        let tag = u32::try_from(i).unwrap_or(NO_PRED);
-        // From the first node, forward along the edge to the service.
-        if e.access.forward(mode) {
-            seeds.push(Seed {
-                node: e.from,
-                cost_cm: meters_to_cm(s.offset_m + s.distance_m),
-                tag,
-            });
-        }
-        if e.access.backward(mode) {
-            seeds.push(Seed {
-                node: e.to,
-                cost_cm: meters_to_cm(len - s.offset_m + s.distance_m),
-                tag,
-            });
+        for pj in finder.place_joins(i, mode) {
+            let e = net.graph().edges[pj.edge.index()];
+            let len = net.edge_length_m(pj.edge);
+            let leg = Stretch::leg(mode, pj.distance_m);
+            // From the first node forward to the place, or from the last node backward.
+            for (node, forward, along_m) in [
+                (e.from, true, pj.offset_m),
+                (e.to, false, len - pj.offset_m),
+            ] {
+                if let Some(gait) = Gait::along(e.access, mode, forward, along_m) {
+                    seeds.push(Seed {
+                        node,
+                        cost_cm: leg.then(Stretch::along(mode, gait, along_m)).cost,
+                        tag: i,
+                    });
+                }
+            }
         }
     }
     router.run(
@@ -252,87 +242,94 @@ pub fn search_to_services(finder: &Finder, router: &mut Router, mode: Mode, serv
     );
 }
 
-fn node_m(router: &Router, n: NodeId) -> Option<(f64, u32)> {
+fn node_cost_m(router: &Router, n: NodeId) -> Option<(f64, usize)> {
     let c = router.cost_cm(n);
-    (c != UNREACHED).then(|| (f64::from(c) / 100.0, router.seed_of(n)))
+    (c != UNREACHED).then(|| (cm_to_m(c), router.seed_of(n)))
 }
 
-/// The cost pieces of edge `e` towards the nearest service, after [`search_to_services`].
+/// A place on an edge, for coverage: its offset, the cost of its leg, its service index.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct PlaceOnEdge {
+    edge: EdgeId,
+    offset_m: f64,
+    leg_m: f64,
+    service: usize,
+}
+
+/// Every candidate of every service in `services`, sorted by edge.
+fn places_by_edge(finder: &Finder, mode: Mode, services: &[usize]) -> Vec<PlaceOnEdge> {
+    let mut out: Vec<PlaceOnEdge> = services
+        .iter()
+        .flat_map(|&i| {
+            finder
+                .place_joins(i, mode)
+                .iter()
+                .map(move |pj| PlaceOnEdge {
+                    edge: pj.edge,
+                    offset_m: pj.offset_m,
+                    leg_m: cm_to_m(Stretch::leg(mode, pj.distance_m).cost),
+                    service: i,
+                })
+        })
+        .collect();
+    out.sort_by_key(|p| p.edge);
+    out
+}
+
+/// The cost pieces (into `pieces`), from points of edge `e` to the nearest service, after
+/// [`search_to_services`]: leave by either end, or go along to a place on the edge.
 fn coverage_pieces(
     finder: &Finder,
     router: &Router,
     mode: Mode,
     e: EdgeId,
-    on_edge: &[(usize, f64, f64)],
-) -> Vec<Piece> {
+    on_edge: &[PlaceOnEdge],
+    pieces: &mut Vec<Piece>,
+) {
     let net = finder.network();
     let edge = net.graph().edges[e.index()];
-    let len = net.edge_length_m(e);
-    let mut pieces = Vec::new();
-    // Leave backwards through the first node, or forwards through the last.
-    if edge.access.backward(mode) {
-        if let Some((d, tag)) = node_m(router, edge.from) {
-            pieces.push(Piece {
-                at0: d,
-                slope: 1.0,
-                lo: 0.0,
-                hi: len,
-                tag,
-            });
-        }
+    let t = EdgeTravel::new(net, mode, e);
+    pieces.clear();
+    // Towards the first node is travelling backward; towards the last, forward.
+    if let Some((d, tag)) = node_cost_m(router, edge.from) {
+        pieces.extend(t.piece(false, 0.0, d, true, tag));
     }
-    if edge.access.forward(mode) {
-        if let Some((d, tag)) = node_m(router, edge.to) {
-            pieces.push(Piece {
-                at0: len + d,
-                slope: -1.0,
-                lo: 0.0,
-                hi: len,
-                tag,
-            });
-        }
+    if let Some((d, tag)) = node_cost_m(router, edge.to) {
+        pieces.extend(t.piece(true, t.len, d, false, tag));
     }
-    for &(i, s, snap) in on_edge {
-        let tag = u32::try_from(i).unwrap_or(NO_PRED);
-        if edge.access.forward(mode) {
-            pieces.push(Piece {
-                at0: s + snap,
-                slope: -1.0,
-                lo: 0.0,
-                hi: s,
-                tag,
-            });
-        }
-        if edge.access.backward(mode) {
-            pieces.push(Piece {
-                at0: snap - s,
-                slope: 1.0,
-                lo: s,
-                hi: len,
-                tag,
-            });
-        }
+    for p in on_edge {
+        let (s, c) = (p.offset_m, p.leg_m);
+        pieces.extend(t.piece(true, s, c, false, p.service));
+        pieces.extend(t.piece(false, s, c, true, p.service));
     }
-    pieces
 }
 
-/// Services snapped onto each edge in `mode`: edge → (service, offset, snap distance).
-fn services_by_edge(
-    finder: &Finder,
-    mode: Mode,
-    services: &[usize],
-) -> Vec<Vec<(usize, f64, f64)>> {
-    let mut by_edge = vec![Vec::new(); finder.network().graph().edges.len()];
-    for &i in services {
-        if let Some(s) = finder.service_snap(i, mode) {
-            by_edge[s.edge.index()].push((i, s.offset_m, s.distance_m));
+/// The band parts of an envelope on edge `e`, appended to `parts`; returns the length in each
+/// band (`limits.len() + 1` bands).
+fn push_bands(
+    env: &Envelope,
+    e: EdgeId,
+    limits_m: &[f64],
+    keep_beyond: bool,
+    parts: &mut Vec<BandPart>,
+) -> Vec<f64> {
+    let mut lengths = vec![0.0; limits_m.len() + 1];
+    for (lo, hi, band) in env.bands(limits_m) {
+        lengths[band] += hi - lo;
+        if keep_beyond || band < limits_m.len() {
+            parts.push(BandPart {
+                edge: e,
+                from_m: lo,
+                to_m: hi,
+                band,
+            });
         }
     }
-    by_edge
+    lengths
 }
 
 /// Every street the mode may use, by minutes to the nearest of `services` (indices into the
-/// bundle's services), with the length within each of `limits_minutes`.
+/// bundle's services), with the length within each of `limits_minutes` (sorted ascending).
 pub fn coverage(
     finder: &Finder,
     router: &mut Router,
@@ -341,110 +338,91 @@ pub fn coverage(
     limits_minutes: &[f64],
 ) -> Coverage {
     search_to_services(finder, router, mode, services);
+    let limits = sorted(limits_minutes);
+    let limits_m: Vec<f64> = limits.iter().map(|l| cost_limit_m(*l, mode)).collect();
     let net = finder.network();
-    let by_edge = services_by_edge(finder, mode, services);
-    let speed_m_per_min = mode.speed_mps() * 60.0;
+    let places = places_by_edge(finder, mode, services);
     let mut out = Coverage {
         mode,
-        limits_minutes: limits_minutes.to_vec(),
+        limits_minutes: limits,
         street_m: 0.0,
-        within_m: vec![0.0; limits_minutes.len()],
+        within_m: vec![0.0; limits_m.len()],
         unreachable_m: 0.0,
         max_minutes: None,
         edges: Vec::new(),
         parts: Vec::new(),
     };
-    for (i, edge) in net.graph().edges.iter().enumerate() {
-        if !edge.access.any(mode) {
+    let mut next_place = 0;
+    let mut pieces = Vec::new();
+    for e in net.edge_ids() {
+        let start = next_place;
+        while places.get(next_place).is_some_and(|p| p.edge == e) {
+            next_place += 1;
+        }
+        if !net.graph().edges[e.index()].access.any(mode) {
             continue;
         }
-        let e = EdgeId(crate::network::index_u32(i));
         let len = net.edge_length_m(e);
-        let pieces = coverage_pieces(finder, router, mode, e, &by_edge[i]);
+        coverage_pieces(
+            finder,
+            router,
+            mode,
+            e,
+            &places[start..next_place],
+            &mut pieces,
+        );
+        let env = Envelope::lower(&pieces, len);
         out.street_m += len;
-        let mut inner: Vec<(f64, f64)> = Vec::new();
-        for (k, limit) in limits_minutes.iter().enumerate() {
-            let limit_m = limit * speed_m_per_min;
-            let reach = union(pieces.iter().filter_map(|p| p.within(limit_m)).collect());
-            out.within_m[k] += measure(&reach);
-            for (a, b) in difference(&reach, &inner) {
-                out.parts.push(BandPart {
-                    edge: e,
-                    from_m: a,
-                    to_m: b,
-                    band: k,
-                });
-            }
-            inner = reach;
+        let lengths = push_bands(&env, e, &limits_m, true, &mut out.parts);
+        for k in 0..limits_m.len() {
+            out.within_m[k] += lengths[..=k].iter().sum::<f64>();
         }
-        for (a, b) in difference(&[(0.0, len)], &inner) {
-            out.parts.push(BandPart {
-                edge: e,
-                from_m: a,
-                to_m: b,
-                band: limits_minutes.len(),
-            });
-        }
-        let (best, worst, uncovered) = envelope(&pieces, len);
+        let uncovered = env.uncovered_m();
         out.unreachable_m += uncovered;
-        let worst = if uncovered > 1e-6 { None } else { worst };
+        let worst = if uncovered > 1e-6 { None } else { env.max() };
         if let Some(w) = worst {
             let w = minutes(w, mode);
             out.max_minutes = Some(out.max_minutes.map_or(w, |m: f64| m.max(w)));
         }
-        let mid = pieces
-            .iter()
-            .filter_map(|p| p.cost(len / 2.0).map(|c| (c, p.tag)))
-            .min_by(|a, b| a.0.total_cmp(&b.0));
+        let mid = env.at(len / 2.0);
         out.edges.push(EdgeCoverage {
             edge: e,
             length_m: len,
-            min_minutes: best.map(|(c, _)| minutes(c, mode)),
+            min_minutes: env.min().map(|(c, _)| minutes(c, mode)),
             max_minutes: worst.map(|c| minutes(c, mode)),
             mid_minutes: mid.map(|(c, _)| minutes(c, mode)),
-            nearest: mid.map(|(_, t)| t as usize),
+            nearest: mid.map(|(_, t)| t),
         });
     }
     out
 }
 
-/// A part of an edge inside band `band` (the smallest limit that contains it).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct IsoPart {
-    /// The edge.
-    pub edge: EdgeId,
-    /// Start offset along the edge, metres.
-    pub from_m: f64,
-    /// End offset along the edge, metres.
-    pub to_m: f64,
-    /// Index into the limits.
-    pub band: usize,
-}
-
-/// What can be reached from a starting point within each limit.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Isochrone {
-    /// The mode.
-    pub mode: Mode,
-    /// The limits, minutes, ascending.
-    pub limits_minutes: Vec<f64>,
-    /// The reachable street parts, each in its band.
-    pub parts: Vec<IsoPart>,
-}
-
-impl Isochrone {
-    /// The drawn line of a part.
-    pub fn part_line(&self, net: &Network, part: &IsoPart) -> Vec<LngLat> {
-        net.edge_slice(part.edge, part.from_m, part.to_m)
+/// The cost pieces (into `pieces`) from the origin to points of edge `e`, after the search
+/// from `start`: arrive from either end, or straight from an origin candidate on the edge.
+fn isochrone_pieces(
+    finder: &Finder,
+    router: &Router,
+    start: &Start,
+    (mode, max_m): (Mode, f64),
+    e: EdgeId,
+    pieces: &mut Vec<Piece>,
+) {
+    let net = finder.network();
+    let edge = net.graph().edges[e.index()];
+    let t = EdgeTravel::new(net, mode, e);
+    let settled = |n: NodeId| node_cost_m(router, n).filter(|(d, _)| *d <= max_m);
+    pieces.clear();
+    if let Some((d, _)) = settled(edge.from) {
+        pieces.extend(t.piece(true, 0.0, d, true, 0));
     }
-
-    /// Street length in band `band`, metres.
-    pub fn band_length_m(&self, band: usize) -> f64 {
-        self.parts
-            .iter()
-            .filter(|p| p.band == band)
-            .map(|p| p.to_m - p.from_m)
-            .sum()
+    if let Some((d, _)) = settled(edge.to) {
+        pieces.extend(t.piece(false, t.len, d, false, 0));
+    }
+    for oj in start.joins.iter().filter(|j| j.edge == e) {
+        let c = cm_to_m(Stretch::leg(mode, oj.distance_m).cost);
+        let o = oj.offset_m;
+        pieces.extend(t.piece(true, o, c, true, 0));
+        pieces.extend(t.piece(false, o, c, false, 0));
     }
 }
 
@@ -457,112 +435,30 @@ pub fn isochrone(
     mode: Mode,
     limits_minutes: &[f64],
 ) -> Result<Isochrone, QueryError> {
-    let mut limits = limits_minutes.to_vec();
-    limits.sort_by(f64::total_cmp);
-    let snap = finder.snap_origin(origin, mode)?;
+    let limits = sorted(limits_minutes);
+    let limits_m: Vec<f64> = limits.iter().map(|l| cost_limit_m(*l, mode)).collect();
+    let start = finder.start(origin, mode)?;
     let net = finder.network();
-    let speed_m_per_min = mode.speed_mps() * 60.0;
-    let max_m = limits.last().copied().unwrap_or(0.0) * speed_m_per_min;
-    let start = net.graph().edges[snap.edge.index()];
-    let start_len = net.edge_length_m(snap.edge);
-    let mut seeds = Vec::new();
-    if start.access.backward(mode) {
-        seeds.push(Seed {
-            node: start.from,
-            cost_cm: meters_to_cm(snap.distance_m + snap.offset_m),
-            tag: 0,
-        });
-    }
-    if start.access.forward(mode) {
-        seeds.push(Seed {
-            node: start.to,
-            cost_cm: meters_to_cm(snap.distance_m + start_len - snap.offset_m),
-            tag: 0,
-        });
-    }
+    let max_m = limits_m.last().copied().unwrap_or(0.0);
     router.run(
         net.adjacency(mode),
         net.node_count(),
-        &seeds,
+        &start.seeds(),
         &[],
-        meters_to_cm(max_m).saturating_add(1),
+        cm_ceil(max_m).saturating_add(1),
     );
-    let settled = |n: NodeId| -> Option<f64> {
-        let c = router.cost_cm(n);
-        (c != UNREACHED && f64::from(c) / 100.0 <= max_m).then(|| f64::from(c) / 100.0)
-    };
     let mut parts = Vec::new();
-    for (i, edge) in net.graph().edges.iter().enumerate() {
-        if !edge.access.any(mode) {
+    let mut pieces = Vec::new();
+    for e in net.edge_ids() {
+        if !net.graph().edges[e.index()].access.any(mode) {
             continue;
         }
-        let e = EdgeId(crate::network::index_u32(i));
-        let len = net.edge_length_m(e);
-        let mut pieces = Vec::new();
-        if edge.access.forward(mode) {
-            if let Some(d) = settled(edge.from) {
-                pieces.push(Piece {
-                    at0: d,
-                    slope: 1.0,
-                    lo: 0.0,
-                    hi: len,
-                    tag: 0,
-                });
-            }
-        }
-        if edge.access.backward(mode) {
-            if let Some(d) = settled(edge.to) {
-                pieces.push(Piece {
-                    at0: d + len,
-                    slope: -1.0,
-                    lo: 0.0,
-                    hi: len,
-                    tag: 0,
-                });
-            }
-        }
-        if e == snap.edge {
-            let (o, s0) = (snap.offset_m, snap.distance_m);
-            if edge.access.forward(mode) {
-                pieces.push(Piece {
-                    at0: s0 - o,
-                    slope: 1.0,
-                    lo: o,
-                    hi: len,
-                    tag: 0,
-                });
-            }
-            if edge.access.backward(mode) {
-                pieces.push(Piece {
-                    at0: s0 + o,
-                    slope: -1.0,
-                    lo: 0.0,
-                    hi: o,
-                    tag: 0,
-                });
-            }
-        }
+        isochrone_pieces(finder, router, &start, (mode, max_m), e, &mut pieces);
         if pieces.is_empty() {
             continue;
         }
-        let mut inner: Vec<(f64, f64)> = Vec::new();
-        for (band, limit) in limits.iter().enumerate() {
-            let reach = union(
-                pieces
-                    .iter()
-                    .filter_map(|p| p.within(limit * speed_m_per_min))
-                    .collect(),
-            );
-            for (a, b) in difference(&reach, &inner) {
-                parts.push(IsoPart {
-                    edge: e,
-                    from_m: a,
-                    to_m: b,
-                    band,
-                });
-            }
-            inner = reach;
-        }
+        let env = Envelope::lower(&pieces, net.edge_length_m(e));
+        push_bands(&env, e, &limits_m, false, &mut parts);
     }
     Ok(Isochrone {
         mode,
@@ -571,23 +467,42 @@ pub fn isochrone(
     })
 }
 
-/// The minutes from a point on the street to the nearest service (after [`coverage`] has run
-/// its search on this router): for "tap a street to see which service is nearest".
+/// The nearest of `services` to a tapped point, and the minutes to it, after
+/// [`search_to_services`] has run on this router with the same `mode` and `services`. The
+/// point joins the streets by the starting point's rule, so the minutes equal those of
+/// [`Finder::nearest`] from the same point. `None` when the point is far from any street or
+/// no service can be reached.
 pub fn minutes_at(
     finder: &Finder,
     router: &Router,
     mode: Mode,
     services: &[usize],
     at: LngLat,
-) -> Option<(f64, usize)> {
-    let snap = finder.network().snap(at, mode, 200.0)?;
-    let by_edge = services_by_edge(finder, mode, services);
-    let pieces = coverage_pieces(finder, router, mode, snap.edge, &by_edge[snap.edge.index()]);
-    pieces
-        .iter()
-        .filter_map(|p| p.cost(snap.offset_m).map(|c| (c, p.tag)))
-        .min_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(c, t)| (minutes(c + snap.distance_m, mode), t as usize))
+) -> Option<NearestService> {
+    let joins: Vec<Snap> = finder.join_origin(at, mode).ok()?;
+    let places = places_by_edge(finder, mode, services);
+    let mut best: Option<(f64, usize)> = None;
+    for oj in &joins {
+        let lo = places.partition_point(|p| p.edge < oj.edge);
+        let hi = places.partition_point(|p| p.edge <= oj.edge);
+        let leg = cm_to_m(Stretch::leg(mode, oj.distance_m).cost);
+        let mut pieces = Vec::new();
+        coverage_pieces(finder, router, mode, oj.edge, &places[lo..hi], &mut pieces);
+        let here = pieces
+            .iter()
+            .filter(|p| p.lo - 1e-9 <= oj.offset_m && oj.offset_m <= p.hi + 1e-9)
+            .map(|p| (leg + p.cost(oj.offset_m), p.tag))
+            .min_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some(h) = here {
+            if best.is_none_or(|b| h.0 < b.0) {
+                best = Some(h);
+            }
+        }
+    }
+    best.map(|(c, service)| NearestService {
+        service,
+        minutes: minutes(c, mode),
+    })
 }
 
 /// A badly served street, for the "where are the gaps" list.

@@ -1,27 +1,28 @@
 //! "Which service is nearest to me?": the queries the app and the CLI both answer, through the
 //! same functions.
 //!
-//! A query snaps the origin onto the nearest street the mode may use, runs one bounded
-//! Dijkstra search from both ends of that edge, and reads every service's distance off the
-//! two ends of the edge the service is snapped to.
+//! A query joins the starting point to the streets by the rule of [`crate::join`] (every
+//! candidate street, each with its walked leg and, for an e-bike, a short push against a
+//! one-way street), runs one Dijkstra search seeded at both ends of every candidate street, and
+//! reads every place's time off the ends of its own candidate streets. Ranking is by time.
 //!
 //! # Units
-//! Route and straight-line distances are metres; times are seconds at the mode's speed
-//! ([`Mode::speed_mps`]). A route's length includes the straight legs from the origin to its
-//! street and from the street to the service.
+//! Route and straight-line distances are metres; times are seconds (ridden metres at
+//! [`Mode::speed_mps`], legs and pushed metres at [`Mode::foot_speed_mps`]). A route's length
+//! includes the straight legs from the origin to its street and from the street to the place.
 
 use crate::bundle::Bundle;
 use crate::geom::LngLat;
-use crate::graph::{EdgeId, NodeId};
-use crate::network::{meters_to_cm, Network, Snap};
+use crate::graph::{EdgeId, GraphError, NodeId};
+use crate::join::{Gait, Stretch, MAX_ORIGIN_JOIN_M, MAX_PLACE_JOIN_M};
+use crate::network::{Network, Snap};
 use crate::profile::Mode;
 use crate::router::{Router, Seed, NO_PRED, UNREACHED};
 use crate::service::Service;
 
-/// How far from a street a starting point may be, in metres.
-pub const MAX_ORIGIN_SNAP_M: f64 = 1_000.0;
-/// How far from a street a service may be and still be routed to, in metres.
-pub const MAX_SERVICE_SNAP_M: f64 = 500.0;
+/// How far from a street a place may be and still be routed to, in metres (the builder warns
+/// about places farther than this).
+pub use crate::join::MAX_PLACE_JOIN_M as MAX_SERVICE_SNAP_M;
 
 /// Why a query could not be answered.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -52,50 +53,190 @@ pub enum QueryError {
 pub struct Reach {
     /// Index of the service in [`Bundle::services`].
     pub service: usize,
-    /// Route length in metres, `None` when the service cannot be reached in this mode.
+    /// Route length in metres (legs, pushed and ridden stretches), `None` when the service
+    /// cannot be reached in this mode.
     pub route_m: Option<f64>,
-    /// Travel time in seconds at the mode's speed, `None` when unreachable.
+    /// Travel time in seconds, `None` when unreachable. Results are ranked by it.
     pub time_s: Option<f64>,
     /// Great-circle distance in metres.
     pub straight_m: f64,
+    /// Metres the e-bike is pushed against a one-way street at the start of the route (0 when
+    /// none, and in the other modes). Part of `route_m`; the legs are not counted here.
+    pub push_start_m: f64,
+    /// Metres the e-bike is pushed against a one-way street at the end of the route, for "最后
+    /// 30 米推行" (0 when none). When the origin and the place are on the same street and the
+    /// whole way between them is pushed, it is counted here.
+    pub push_end_m: f64,
 }
 
-/// A route to one service, for drawing.
+/// A route to one service, for drawing: exactly the path whose time [`Finder::nearest`]
+/// reports.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Route {
     /// Index of the service.
     pub service: usize,
-    /// The line from the origin to the service, in travel order.
+    /// The line from the origin to the service, in travel order: the leg to the street, along
+    /// the streets, the leg to the place.
     pub points: Vec<LngLat>,
+    /// The stretches of street travelled, in order: along the origin's candidate street, every
+    /// whole street, along the place's candidate street (stretches of zero length are left
+    /// out). No part of a street is travelled twice; the first and the last stretch may be on
+    /// the same street (round the block on a one-way street).
+    pub stretches: Vec<RouteStretch>,
     /// Route length in metres (equal to the [`Reach::route_m`] of the same query).
     pub route_m: f64,
-    /// Travel time in seconds.
+    /// Travel time in seconds (equal to [`Reach::time_s`]).
     pub time_s: f64,
+    /// As [`Reach::push_start_m`].
+    pub push_start_m: f64,
+    /// As [`Reach::push_end_m`].
+    pub push_end_m: f64,
 }
 
-/// A bundle made ready for queries: the network derived, every service snapped for every mode.
+/// Part of a route along one street.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RouteStretch {
+    /// The street (edge).
+    pub edge: EdgeId,
+    /// Where the stretch starts, metres from the edge's first node.
+    pub from_m: f64,
+    /// Where it ends (less than `from_m` when travelled against the drawing direction).
+    pub to_m: f64,
+    /// Pushed on foot against a one-way street (e-bike) rather than ridden or walked.
+    pub pushed: bool,
+}
+
+impl RouteStretch {
+    /// Its length in metres.
+    pub fn length_m(&self) -> f64 {
+        (self.to_m - self.from_m).abs()
+    }
+}
+
+/// The candidates of every place in one mode, flattened.
+#[derive(Debug, Clone, Default)]
+struct PlaceJoins {
+    /// `joins[start[i]..start[i + 1]]` are place `i`'s candidates.
+    start: Vec<usize>,
+    joins: Vec<Snap>,
+}
+
+impl PlaceJoins {
+    fn of(&self, i: usize) -> &[Snap] {
+        match (self.start.get(i), self.start.get(i + 1)) {
+            (Some(&a), Some(&b)) => &self.joins[a..b],
+            _ => &[],
+        }
+    }
+}
+
+/// A bundle made ready for queries: the network derived, every place joined for every mode.
 #[derive(Debug, Clone)]
 pub struct Finder {
     bundle: Bundle,
     network: Network,
-    service_snaps: [Vec<Option<Snap>>; 3],
+    places: [PlaceJoins; 3],
+}
+
+/// One way to leave the starting point: its leg to candidate `join`, then along that street to
+/// its end `node` (ridden, or pushed against a one-way street).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Departure {
+    /// Index into [`Start::joins`].
+    pub join: usize,
+    /// The end of the candidate's street reached.
+    pub node: NodeId,
+    /// Whether that end is the street's last node (travelling as drawn).
+    pub forward: bool,
+    /// Leg plus the stretch along the street.
+    pub stretch: Stretch,
+}
+
+/// The starting point joined to the streets, and the seeds of the search.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Start {
+    pub origin: LngLat,
+    pub joins: Vec<Snap>,
+    pub departures: Vec<Departure>,
+}
+
+impl Start {
+    /// The search seeds, tagged with their index in `departures`.
+    pub fn seeds(&self) -> Vec<Seed> {
+        self.departures
+            .iter()
+            .enumerate()
+            .map(|(tag, d)| Seed {
+                node: d.node,
+                cost_cm: d.stretch.cost,
+                tag,
+            })
+            .collect()
+    }
+}
+
+/// How the quickest path reaches a place candidate.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Via {
+    /// Along the street both the origin candidate `join` and the place candidate are on.
+    Direct { join: usize },
+    /// Through `node`, an end of the place candidate's street (its first node when `forward`),
+    /// reached by the search from `departure`.
+    Node {
+        node: NodeId,
+        forward: bool,
+        departure: usize,
+    },
+}
+
+/// The quickest way to one place.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Best {
+    /// Index into the place's candidates.
+    place_join: usize,
+    via: Via,
+    total: Stretch,
+    push_start_cm: u32,
+    push_end_cm: u32,
+}
+
+fn cm_to_m(cm: u32) -> f64 {
+    f64::from(cm) / 100.0
 }
 
 impl Finder {
-    /// Derives the network and snaps the services.
-    pub fn new(bundle: Bundle) -> Finder {
-        let network = Network::new(bundle.graph.clone());
-        let service_snaps = Mode::ALL.map(|mode| {
-            bundle
-                .services
-                .iter()
-                .map(|s| network.snap(s.location, mode, MAX_SERVICE_SNAP_M))
-                .collect()
+    /// Derives the network and joins every place to the streets, for every mode.
+    pub fn try_new(bundle: Bundle) -> Result<Finder, GraphError> {
+        let network = Network::try_new(bundle.graph.clone())?;
+        let places = Mode::ALL.map(|mode| {
+            let mut joins = PlaceJoins::default();
+            for s in &bundle.services {
+                joins.start.push(joins.joins.len());
+                if s.location.is_valid() {
+                    joins
+                        .joins
+                        .extend(network.join(s.location, mode, MAX_PLACE_JOIN_M));
+                }
+            }
+            joins.start.push(joins.joins.len());
+            joins
         });
-        Finder {
+        Ok(Finder {
             bundle,
             network,
-            service_snaps,
+            places,
+        })
+    }
+
+    /// [`Finder::try_new`] for a bundle whose graph is known to be valid, such as one from
+    /// [`Bundle::decode`].
+    ///
+    /// # Panics
+    /// With the [`GraphError`] when the graph is not valid.
+    pub fn new(bundle: Bundle) -> Finder {
+        match Finder::try_new(bundle) {
+            Ok(f) => f,
+            Err(e) => panic!("invalid street graph: {e}"),
         }
     }
 
@@ -114,9 +255,10 @@ impl Finder {
         &self.bundle.services
     }
 
-    /// Where service `i` joins the network in `mode`, if it is near a usable street.
-    pub fn service_snap(&self, i: usize, mode: Mode) -> Option<Snap> {
-        self.service_snaps[mode.index()].get(i).copied().flatten()
+    /// Where service `i` joins the streets in `mode` (nearest candidate first); empty when no
+    /// usable street is within [`MAX_PLACE_JOIN_M`].
+    pub fn place_joins(&self, i: usize, mode: Mode) -> &[Snap] {
+        self.places[mode.index()].of(i)
     }
 
     /// A fresh router sized for this network.
@@ -124,25 +266,81 @@ impl Finder {
         Router::new(self.network.node_count())
     }
 
-    /// Snaps a starting point for `mode`.
-    pub fn snap_origin(&self, origin: LngLat, mode: Mode) -> Result<Snap, QueryError> {
+    /// Where a starting point joins the streets in `mode` (nearest candidate first).
+    pub fn join_origin(&self, origin: LngLat, mode: Mode) -> Result<Vec<Snap>, QueryError> {
         if !origin.is_valid() {
             return Err(QueryError::InvalidOrigin {
                 lng: origin.lng,
                 lat: origin.lat,
             });
         }
-        self.network
-            .snap(origin, mode, MAX_ORIGIN_SNAP_M)
-            .ok_or(QueryError::NoStreetNearby {
+        let joins = self.network.join(origin, mode, MAX_ORIGIN_JOIN_M);
+        if joins.is_empty() {
+            return Err(QueryError::NoStreetNearby {
                 mode,
-                max_m: MAX_ORIGIN_SNAP_M,
-            })
+                max_m: MAX_ORIGIN_JOIN_M,
+            });
+        }
+        Ok(joins)
     }
 
-    /// The distance from `origin` to every service that `include` accepts, nearest first by
-    /// route length; unreachable services come last, ordered by straight-line distance.
-    /// One search serves all services.
+    /// The starting point's candidates and every way to leave them along their streets.
+    pub(crate) fn start(&self, origin: LngLat, mode: Mode) -> Result<Start, QueryError> {
+        let joins = self.join_origin(origin, mode)?;
+        let mut departures = Vec::with_capacity(joins.len() * 2);
+        for (j, oj) in joins.iter().enumerate() {
+            let edge = &self.network.graph().edges[oj.edge.index()];
+            let len = self.network.edge_length_m(oj.edge);
+            let leg = Stretch::leg(mode, oj.distance_m);
+            for (node, forward, along_m) in [
+                (edge.to, true, len - oj.offset_m),
+                (edge.from, false, oj.offset_m),
+            ] {
+                if let Some(gait) = Gait::along(edge.access, mode, forward, along_m) {
+                    departures.push(Departure {
+                        join: j,
+                        node,
+                        forward,
+                        stretch: leg.then(Stretch::along(mode, gait, along_m)),
+                    });
+                }
+            }
+        }
+        Ok(Start {
+            origin,
+            joins,
+            departures,
+        })
+    }
+
+    /// Runs the search from `start` until every node of `targets` is settled (or the network
+    /// is exhausted).
+    fn search(&self, router: &mut Router, start: &Start, mode: Mode, targets: &[NodeId]) {
+        router.run(
+            self.network.adjacency(mode),
+            self.network.node_count(),
+            &start.seeds(),
+            targets,
+            UNREACHED - 1,
+        );
+    }
+
+    /// Both ends of every candidate street of the places in `places`.
+    fn targets(&self, places: &[usize], mode: Mode) -> Vec<NodeId> {
+        let mut targets = Vec::new();
+        for &i in places {
+            for pj in self.place_joins(i, mode) {
+                let e = &self.network.graph().edges[pj.edge.index()];
+                targets.push(e.from);
+                targets.push(e.to);
+            }
+        }
+        targets
+    }
+
+    /// The distance from `origin` to every service that `include` accepts, quickest first;
+    /// unreachable services come last, ordered by straight-line distance. One search serves
+    /// all services.
     pub fn nearest(
         &self,
         router: &mut Router,
@@ -150,28 +348,22 @@ impl Finder {
         mode: Mode,
         include: impl Fn(&Service) -> bool,
     ) -> Result<Vec<Reach>, QueryError> {
-        let snap = self.snap_origin(origin, mode)?;
+        let start = self.start(origin, mode)?;
         let chosen: Vec<usize> = (0..self.bundle.services.len())
             .filter(|i| include(&self.bundle.services[*i]))
             .collect();
-        let mut targets = Vec::with_capacity(chosen.len() * 2);
-        for &i in &chosen {
-            if let Some(s) = self.service_snap(i, mode) {
-                let e = &self.network.graph().edges[s.edge.index()];
-                targets.push(e.from);
-                targets.push(e.to);
-            }
-        }
-        self.search(router, &snap, mode, &targets);
+        self.search(router, &start, mode, &self.targets(&chosen, mode));
         let mut out: Vec<Reach> = chosen
             .into_iter()
-            .map(|i| self.reach(router, origin, &snap, mode, i))
+            .map(|i| self.reach(router, &start, mode, i))
             .collect();
         sort_reaches(&mut out);
         Ok(out)
     }
 
-    /// The route from `origin` to service `service` in `mode`, or `None` if unreachable.
+    /// The route from `origin` to service `service` in `mode`, or `None` if unreachable: the
+    /// same candidates, the same entry and the same streets as the time [`Finder::nearest`]
+    /// reports.
     pub fn route(
         &self,
         router: &mut Router,
@@ -182,191 +374,208 @@ impl Finder {
         if service >= self.bundle.services.len() {
             return Err(QueryError::NoSuchService(service));
         }
-        let snap = self.snap_origin(origin, mode)?;
-        let Some(target) = self.service_snap(service, mode) else {
+        let start = self.start(origin, mode)?;
+        self.search(router, &start, mode, &self.targets(&[service], mode));
+        let Some(best) = self.best(router, &start, mode, service) else {
             return Ok(None);
         };
-        let te = self.network.graph().edges[target.edge.index()];
-        self.search(router, &snap, mode, &[te.from, te.to]);
-        let reach = self.reach(router, origin, &snap, mode, service);
-        let (Some(route_m), Some(time_s)) = (reach.route_m, reach.time_s) else {
-            return Ok(None);
-        };
-        let Some(via) = self.best_entry(router, &snap, &target, mode) else {
-            return Ok(None);
-        };
-        let location = self.bundle.services[service].location;
-        let mut points = vec![origin, snap.point];
-        match via {
-            Entry::SameEdge => {
-                points.extend(
-                    self.network
-                        .edge_slice(snap.edge, snap.offset_m, target.offset_m),
-                );
-            }
-            Entry::FromNode(node) => {
-                let mut edges = Vec::new();
-                let mut v = node;
-                loop {
-                    let p = router.pred(v);
-                    if p == NO_PRED {
-                        break;
-                    }
-                    let e = EdgeId(p >> 1);
-                    let reversed = p & 1 == 1;
-                    edges.push((e, reversed));
-                    let edge = &self.network.graph().edges[e.index()];
-                    v = if reversed { edge.to } else { edge.from };
-                }
-                edges.reverse();
-                // The first leg: from the origin's landing point to the seed node `v`.
-                let origin_edge = &self.network.graph().edges[snap.edge.index()];
-                let end = if v == origin_edge.from {
-                    0.0
-                } else {
-                    self.network.edge_length_m(snap.edge)
-                };
-                points.extend(self.network.edge_slice(snap.edge, snap.offset_m, end));
-                for (e, reversed) in edges {
-                    let len = self.network.edge_length_m(e);
-                    let (a, b) = if reversed { (len, 0.0) } else { (0.0, len) };
-                    points.extend(self.network.edge_slice(e, a, b));
-                }
-                let target_edge = &self.network.graph().edges[target.edge.index()];
-                let start = if node == target_edge.from {
-                    0.0
-                } else {
-                    self.network.edge_length_m(target.edge)
-                };
-                points.extend(self.network.edge_slice(target.edge, start, target.offset_m));
-            }
-        }
-        points.push(target.point);
-        points.push(location);
-        points.dedup();
+        let reach = self.reach_from(&start, mode, service, Some(best));
+        let (points, stretches) = self.route_line(router, &start, service, mode, &best);
         Ok(Some(Route {
             service,
             points,
-            route_m,
-            time_s,
+            stretches,
+            route_m: reach.route_m.unwrap_or_default(),
+            time_s: reach.time_s.unwrap_or_default(),
+            push_start_m: reach.push_start_m,
+            push_end_m: reach.push_end_m,
         }))
     }
 
-    /// Seeds the search at both ends of the origin's edge, as far as the mode may travel.
-    fn search(&self, router: &mut Router, snap: &Snap, mode: Mode, targets: &[NodeId]) {
-        let edge = &self.network.graph().edges[snap.edge.index()];
-        let len = self.network.edge_length_m(snap.edge);
-        let mut seeds = Vec::with_capacity(2);
-        if edge.access.backward(mode) {
-            seeds.push(Seed {
-                node: edge.from,
-                cost_cm: meters_to_cm(snap.offset_m),
-                tag: 0,
-            });
-        }
-        if edge.access.forward(mode) {
-            seeds.push(Seed {
-                node: edge.to,
-                cost_cm: meters_to_cm(len - snap.offset_m),
-                tag: 0,
-            });
-        }
-        router.run(
-            self.network.adjacency(mode),
-            self.network.node_count(),
-            &seeds,
-            targets,
-            UNREACHED - 1,
-        );
+    fn reach(&self, router: &Router, start: &Start, mode: Mode, i: usize) -> Reach {
+        self.reach_from(start, mode, i, self.best(router, start, mode, i))
     }
 
-    /// The network cost (centimetres) from the origin's landing point to the service's landing
-    /// point, and how the best path enters the service's edge.
-    fn best_entry_cost(
-        &self,
-        router: &Router,
-        origin: &Snap,
-        target: &Snap,
-        mode: Mode,
-    ) -> Option<(u32, Entry)> {
-        let edge = &self.network.graph().edges[target.edge.index()];
-        let len = self.network.edge_length_m(target.edge);
-        let mut best: Option<(u32, Entry)> = None;
-        let mut consider = |cost: u32, entry: Entry| {
-            if cost != UNREACHED && best.is_none_or(|(b, _)| cost < b) {
-                best = Some((cost, entry));
+    fn reach_from(&self, start: &Start, mode: Mode, i: usize, best: Option<Best>) -> Reach {
+        let straight_m = start.origin.distance_m(self.bundle.services[i].location);
+        Reach {
+            service: i,
+            route_m: best.map(|b| cm_to_m(b.total.metres_cm)),
+            time_s: best.map(|b| cm_to_m(b.total.cost) / mode.speed_mps()),
+            straight_m,
+            push_start_m: best.map_or(0.0, |b| cm_to_m(b.push_start_cm)),
+            push_end_m: best.map_or(0.0, |b| cm_to_m(b.push_end_cm)),
+        }
+    }
+
+    /// The quickest way to place `i` after a search from `start` that settled the ends of its
+    /// candidate streets: over its candidates, directly along a shared street or through either
+    /// end of the candidate's street.
+    fn best(&self, router: &Router, start: &Start, mode: Mode, i: usize) -> Option<Best> {
+        let mut best: Option<Best> = None;
+        let mut consider = |b: Best| {
+            let better = best.is_none_or(|o| {
+                (b.total.cost, b.total.metres_cm) < (o.total.cost, o.total.metres_cm)
+            });
+            if better {
+                best = Some(b);
             }
         };
-        if target.edge == origin.edge {
-            let forward_ok = edge.access.forward(mode) && target.offset_m >= origin.offset_m;
-            let backward_ok = edge.access.backward(mode) && target.offset_m <= origin.offset_m;
-            if forward_ok || backward_ok {
-                consider(
-                    meters_to_cm((target.offset_m - origin.offset_m).abs()),
-                    Entry::SameEdge,
-                );
+        for (k, pj) in self.place_joins(i, mode).iter().enumerate() {
+            let edge = &self.network.graph().edges[pj.edge.index()];
+            let len = self.network.edge_length_m(pj.edge);
+            let leg = Stretch::leg(mode, pj.distance_m);
+            for (j, oj) in start.joins.iter().enumerate() {
+                if oj.edge != pj.edge {
+                    continue;
+                }
+                let forward = pj.offset_m >= oj.offset_m;
+                let along_m = (pj.offset_m - oj.offset_m).abs();
+                if let Some(gait) = Gait::along(edge.access, mode, forward, along_m) {
+                    let along = Stretch::along(mode, gait, along_m);
+                    consider(Best {
+                        place_join: k,
+                        via: Via::Direct { join: j },
+                        total: Stretch::leg(mode, oj.distance_m).then(along).then(leg),
+                        push_start_cm: 0,
+                        push_end_cm: along.pushed_cm,
+                    });
+                }
             }
-        }
-        if edge.access.forward(mode) {
-            let d = router.cost_cm(edge.from);
-            if d != UNREACHED {
-                consider(
-                    d.saturating_add(meters_to_cm(target.offset_m)),
-                    Entry::FromNode(edge.from),
-                );
-            }
-        }
-        if edge.access.backward(mode) {
-            let d = router.cost_cm(edge.to);
-            if d != UNREACHED {
-                consider(
-                    d.saturating_add(meters_to_cm(len - target.offset_m)),
-                    Entry::FromNode(edge.to),
-                );
+            for (node, forward, along_m) in [
+                (edge.from, true, pj.offset_m),
+                (edge.to, false, len - pj.offset_m),
+            ] {
+                let cost = router.cost_cm(node);
+                let Some(gait) = Gait::along(edge.access, mode, forward, along_m) else {
+                    continue;
+                };
+                let Some(departure) = start.departures.get(router.seed_of(node)) else {
+                    continue;
+                };
+                if cost == UNREACHED {
+                    continue;
+                }
+                // Between the seed and `node` everything is ridden: cost = length.
+                let ridden = cost.saturating_sub(departure.stretch.cost);
+                let network = Stretch {
+                    cost: ridden,
+                    metres_cm: ridden,
+                    pushed_cm: 0,
+                };
+                let arrive = Stretch::along(mode, gait, along_m);
+                consider(Best {
+                    place_join: k,
+                    via: Via::Node {
+                        node,
+                        forward,
+                        departure: router.seed_of(node),
+                    },
+                    total: departure.stretch.then(network).then(arrive).then(leg),
+                    push_start_cm: departure.stretch.pushed_cm,
+                    push_end_cm: arrive.pushed_cm,
+                });
             }
         }
         best
     }
 
-    fn best_entry(
-        &self,
-        router: &Router,
-        origin: &Snap,
-        target: &Snap,
-        mode: Mode,
-    ) -> Option<Entry> {
-        self.best_entry_cost(router, origin, target, mode)
-            .map(|(_, e)| e)
+    /// The streets from the seed of the search to `node`, in travel order: (edge, reversed).
+    fn path_to(&self, router: &Router, node: NodeId) -> Vec<(EdgeId, bool)> {
+        let mut edges = Vec::new();
+        let mut v = node;
+        // A shortest-path tree has no cycles; the bound only guards against misuse.
+        for _ in 0..=self.network.node_count() {
+            let p = router.pred(v);
+            if p == NO_PRED {
+                break;
+            }
+            let (e, reversed) = (EdgeId(p >> 1), p & 1 == 1);
+            edges.push((e, reversed));
+            let edge = &self.network.graph().edges[e.index()];
+            v = if reversed { edge.to } else { edge.from };
+        }
+        edges.reverse();
+        edges
     }
 
-    fn reach(&self, router: &Router, origin: LngLat, snap: &Snap, mode: Mode, i: usize) -> Reach {
-        let service = &self.bundle.services[i];
-        let straight_m = origin.distance_m(service.location);
-        let route_m = self.service_snap(i, mode).and_then(|target| {
-            self.best_entry_cost(router, snap, &target, mode)
-                .map(|(cm, _)| snap.distance_m + f64::from(cm) / 100.0 + target.distance_m)
-        });
-        Reach {
-            service: i,
-            route_m,
-            time_s: route_m.map(|m| m / mode.speed_mps()),
-            straight_m,
+    /// The drawn line and the street stretches of the path `best`.
+    fn route_line(
+        &self,
+        router: &Router,
+        start: &Start,
+        service: usize,
+        mode: Mode,
+        best: &Best,
+    ) -> (Vec<LngLat>, Vec<RouteStretch>) {
+        let net = &self.network;
+        let pj = self.place_joins(service, mode)[best.place_join];
+        let mut line = RouteLine::default();
+        match best.via {
+            Via::Direct { join } => {
+                let oj = start.joins[join];
+                line.points.extend([start.origin, oj.point]);
+                line.add(net, oj.edge, oj.offset_m, pj.offset_m, best.push_end_cm > 0);
+            }
+            Via::Node {
+                node,
+                forward,
+                departure,
+            } => {
+                let d = start.departures[departure];
+                let oj = start.joins[d.join];
+                line.points.extend([start.origin, oj.point]);
+                let end = if d.forward {
+                    net.edge_length_m(oj.edge)
+                } else {
+                    0.0
+                };
+                line.add(net, oj.edge, oj.offset_m, end, best.push_start_cm > 0);
+                for (e, reversed) in self.path_to(router, node) {
+                    let len = net.edge_length_m(e);
+                    let (a, b) = if reversed { (len, 0.0) } else { (0.0, len) };
+                    line.add(net, e, a, b, false);
+                }
+                let entry = if forward {
+                    0.0
+                } else {
+                    net.edge_length_m(pj.edge)
+                };
+                line.add(net, pj.edge, entry, pj.offset_m, best.push_end_cm > 0);
+            }
+        }
+        line.points
+            .extend([pj.point, self.bundle.services[service].location]);
+        line.points.dedup();
+        (line.points, line.stretches)
+    }
+}
+
+/// A route line being drawn.
+#[derive(Debug, Default)]
+struct RouteLine {
+    points: Vec<LngLat>,
+    stretches: Vec<RouteStretch>,
+}
+
+impl RouteLine {
+    /// Appends the stretch of edge `e` from offset `a` to `b` (nothing for zero length).
+    fn add(&mut self, net: &Network, e: EdgeId, a: f64, b: f64, pushed: bool) {
+        if a != b {
+            self.points.extend(net.edge_slice(e, a, b));
+            self.stretches.push(RouteStretch {
+                edge: e,
+                from_m: a,
+                to_m: b,
+                pushed,
+            });
         }
     }
 }
 
-/// How the best path reaches a service's edge.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Entry {
-    /// Along the origin's own edge.
-    SameEdge,
-    /// Through this end node of the service's edge.
-    FromNode(NodeId),
-}
-
-/// Nearest first by route; unreachable last by straight line; ties by service index.
-pub fn sort_reaches(reaches: &mut [Reach]) {
-    reaches.sort_by(|a, b| match (a.route_m, b.route_m) {
+/// Quickest first; unreachable last by straight line; ties by service index.
+fn sort_reaches(reaches: &mut [Reach]) {
+    reaches.sort_by(|a, b| match (a.time_s, b.time_s) {
         (Some(x), Some(y)) => x.total_cmp(&y).then(a.service.cmp(&b.service)),
         (Some(_), None) => std::cmp::Ordering::Less,
         (None, Some(_)) => std::cmp::Ordering::Greater,

@@ -101,6 +101,84 @@ impl RoadClass {
     }
 }
 
+/// Where an edge's shape points lie in [`StreetGraph::shape_points`]: `start..end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ShapeRange {
+    /// Index of the first shape point.
+    pub start: u32,
+    /// One past the last shape point.
+    pub end: u32,
+}
+
+impl ShapeRange {
+    /// As a `usize` range, for slicing.
+    pub const fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    /// Number of shape points (0 when the range is reversed, which validation rejects).
+    pub const fn len(self) -> u32 {
+        self.end.saturating_sub(self.start)
+    }
+
+    /// Has the edge no shape points?
+    pub const fn is_empty(self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Why a street graph cannot be used: a reference out of range, or more parts than 32-bit
+/// indices can name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GraphError {
+    /// More nodes, edges, shape points or polyline vertices than fit in 32 bits.
+    #[error(
+        "the street graph has {count} {what}, more than the {} that 32-bit indices allow",
+        u32::MAX
+    )]
+    TooLarge {
+        /// What there are too many of.
+        what: &'static str,
+        /// How many there are.
+        count: usize,
+    },
+    /// An edge names a node that does not exist.
+    #[error("edge {edge} refers to a node beyond the {nodes} nodes")]
+    NodeOutOfRange {
+        /// The edge's index.
+        edge: usize,
+        /// The number of nodes.
+        nodes: usize,
+    },
+    /// An edge's shape range does not follow the previous edge's.
+    #[error("edge {edge} has a shape range out of order")]
+    ShapeOutOfOrder {
+        /// The edge's index.
+        edge: usize,
+    },
+    /// An edge names a street name that does not exist.
+    #[error("edge {edge} refers to a name beyond the names table")]
+    NameOutOfRange {
+        /// The edge's index.
+        edge: usize,
+    },
+    /// The shape ranges do not cover the shape points exactly.
+    #[error("shape ranges cover {covered} points but there are {points}")]
+    ShapeCount {
+        /// Points covered by the ranges.
+        covered: u32,
+        /// Shape points stored.
+        points: usize,
+    },
+}
+
+/// The decoder reports graph errors as text inside its own error.
+impl From<GraphError> for String {
+    fn from(e: GraphError) -> String {
+        e.to_string()
+    }
+}
+
 /// One street segment between two junctions (or dead ends).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Edge {
@@ -108,8 +186,8 @@ pub struct Edge {
     pub from: NodeId,
     /// Last node.
     pub to: NodeId,
-    /// Shape points strictly between `from` and `to`: `shape_points[shape.0..shape.1]`.
-    pub shape: (u32, u32),
+    /// Shape points strictly between `from` and `to`.
+    pub shape: ShapeRange,
     /// Who may use it, in which direction.
     pub access: Access,
     /// Road class, for drawing.
@@ -135,9 +213,8 @@ impl StreetGraph {
     /// The polyline of an edge, from its first node to its last, in micro-degrees.
     pub fn edge_points(&self, e: EdgeId) -> impl Iterator<Item = [i32; 2]> + '_ {
         let edge = &self.edges[e.index()];
-        let (s, t) = edge.shape;
         std::iter::once(self.nodes[edge.from.index()])
-            .chain(self.shape_points[s as usize..t as usize].iter().copied())
+            .chain(self.shape_points[edge.shape.range()].iter().copied())
             .chain(std::iter::once(self.nodes[edge.to.index()]))
     }
 
@@ -154,31 +231,50 @@ impl StreetGraph {
             .map(String::as_str)
     }
 
-    /// Checks the references between the parts: node and name indices in range, shape ranges
-    /// ordered, in range and not overlapping. The decoder calls it so that a bundle that decodes
-    /// never panics later.
-    pub fn validate(&self) -> Result<(), String> {
+    /// Checks the references between the parts (node and name indices in range, shape ranges
+    /// ordered, in range and not overlapping) and that every count, including the polyline
+    /// vertices the network derives (two ends per edge plus the shape points), fits in 32 bits.
+    /// The decoder calls it so that a bundle that decodes never panics later, and
+    /// [`crate::Network::try_new`] calls it before deriving anything.
+    pub fn validate(&self) -> Result<(), GraphError> {
         let n = self.nodes.len();
+        let fits = |what: &'static str, count: usize| {
+            if u32::try_from(count).is_ok() {
+                Ok(())
+            } else {
+                Err(GraphError::TooLarge { what, count })
+            }
+        };
+        fits("nodes", n)?;
+        fits("edges", self.edges.len())?;
+        fits("shape points", self.shape_points.len())?;
+        fits(
+            "polyline vertices",
+            self.edges
+                .len()
+                .saturating_mul(2)
+                .saturating_add(self.shape_points.len()),
+        )?;
         let mut next_shape = 0u32;
         for (i, e) in self.edges.iter().enumerate() {
             if e.from.index() >= n || e.to.index() >= n {
-                return Err(format!("edge {i} refers to a node beyond the {n} nodes"));
+                return Err(GraphError::NodeOutOfRange { edge: i, nodes: n });
             }
-            if e.shape.0 != next_shape || e.shape.1 < e.shape.0 {
-                return Err(format!("edge {i} has a shape range out of order"));
+            if e.shape.start != next_shape || e.shape.end < e.shape.start {
+                return Err(GraphError::ShapeOutOfOrder { edge: i });
             }
-            next_shape = e.shape.1;
+            next_shape = e.shape.end;
             if let Some(name) = e.name {
                 if name as usize >= self.names.len() {
-                    return Err(format!("edge {i} refers to a name beyond the names table"));
+                    return Err(GraphError::NameOutOfRange { edge: i });
                 }
             }
         }
         if next_shape as usize != self.shape_points.len() {
-            return Err(format!(
-                "shape ranges cover {next_shape} points but there are {}",
-                self.shape_points.len()
-            ));
+            return Err(GraphError::ShapeCount {
+                covered: next_shape,
+                points: self.shape_points.len(),
+            });
         }
         Ok(())
     }

@@ -1,7 +1,8 @@
 //! # linli-core
 //!
 //! The part of Linli that knows nothing of browsers: the bundle format, the street graph and its
-//! travel profiles, snapping, and one-to-many routing from a starting point to every service.
+//! travel profiles, joining points to the streets ([`join`]), and one-to-many routing from a
+//! starting point to every service.
 //! The web app and the `linli` command line both answer queries through [`Finder`], so a
 //! distance printed by the CLI is the distance shown on the page.
 //!
@@ -14,7 +15,8 @@
 //! let mut router = finder.router();
 //! let here = LngLat::new(114.02, 22.53);
 //! for reach in finder.nearest(&mut router, here, Mode::Walk, |_| true)?.iter().take(3) {
-//!     println!("{} {:?} m", finder.services()[reach.service].name, reach.route_m);
+//!     println!("{} {:?} m, pushed at the end {} m", finder.services()[reach.service].name,
+//!         reach.route_m, reach.push_end_m);
 //! }
 //! # Ok(()) }
 //! ```
@@ -22,12 +24,15 @@
 pub mod bundle;
 pub mod circle;
 pub mod crs;
+mod envelope;
 pub mod finder;
 pub mod geom;
 pub mod graph;
+mod grid;
 pub mod holidays;
 mod holidays_cn;
 pub mod hours;
+pub mod join;
 pub mod network;
 pub mod pinyin;
 pub mod profile;
@@ -36,15 +41,23 @@ pub mod search;
 pub mod service;
 
 #[cfg(test)]
+mod join_tests;
+#[cfg(test)]
 mod oracle_tests;
+#[cfg(test)]
+mod reference;
+// The shared reference (also used by linli-build's tests) names this crate `linli_core`.
+#[cfg(test)]
+extern crate self as linli_core;
 
 pub use bundle::{
     check_area, Bundle, DecodeError, EncodeError, FORMAT_VERSION, MAGIC, MAX_EXTENT_DEG,
 };
 pub use crs::Crs;
-pub use finder::{Finder, QueryError, Reach, Route};
+pub use finder::{Finder, QueryError, Reach, Route, RouteStretch};
 pub use geom::{BBox, LngLat};
-pub use graph::{Edge, EdgeId, NodeId, RoadClass, StreetGraph};
+pub use graph::{Edge, EdgeId, GraphError, NodeId, RoadClass, ShapeRange, StreetGraph};
+pub use join::{JOIN_MAX_M, JOIN_SLACK_M, PUSH_MAX_M};
 pub use network::{Network, Snap};
 pub use profile::{access_from_tags, Access, Mode};
 pub use router::Router;

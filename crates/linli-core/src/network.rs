@@ -1,12 +1,12 @@
 //! The routable network derived from a [`StreetGraph`] on load: edge lengths, per-mode
-//! adjacency in compressed sparse rows, and a uniform grid over edge segments for snapping.
+//! adjacency in compressed sparse rows, and a sparse grid over edge segments for joining points
+//! to the streets ([`crate::join`]).
 
-use crate::geom::{project_onto_segment, BBox, LngLat, LocalProjection};
-use crate::graph::{EdgeId, NodeId, StreetGraph};
+use crate::geom::{BBox, LngLat, LocalProjection};
+use crate::graph::{EdgeId, GraphError, NodeId, StreetGraph};
+use crate::grid::{SegmentGrid, SegmentHit, SegmentRef, Segments};
+use crate::join::{cm_ceil, join_radius_m};
 use crate::profile::Mode;
-
-/// Grid cell size for the snapping index, in metres.
-const CELL_M: f64 = 100.0;
 
 /// An arc of the per-mode adjacency: travel along `edge` to `head`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,7 +15,8 @@ pub struct Arc {
     pub head: NodeId,
     /// The edge travelled, with its direction in the lowest bit (0 = as drawn, 1 = reversed).
     pub edge_dir: u32,
-    /// Length in centimetres.
+    /// Length in whole centimetres, rounded up (arcs are always ridden or walked at the mode's
+    /// own speed, so this is also their routing cost).
     pub cost_cm: u32,
 }
 
@@ -39,16 +40,16 @@ impl Adjacency {
     }
 }
 
-/// Where a point lands on the street network.
+/// Where a point joins one street: the point of that edge nearest to it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Snap {
-    /// The edge it lands on.
+    /// The edge it joins.
     pub edge: EdgeId,
-    /// Distance along the edge from its first node to the landing point, metres.
+    /// Distance along the edge from its first node to the joining point, metres.
     pub offset_m: f64,
-    /// The landing point.
+    /// The joining point.
     pub point: LngLat,
-    /// Straight-line distance from the query point to the landing point, metres.
+    /// Length of the straight leg from the point to the joining point, metres (great-circle).
     pub distance_m: f64,
 }
 
@@ -57,6 +58,7 @@ pub struct Snap {
 pub struct Network {
     graph: StreetGraph,
     proj: LocalProjection,
+    edge_count: u32,
     /// Per edge: index of its first polyline vertex in `vertex_xy` / `vertex_along_m`.
     vertex_start: Vec<u32>,
     /// Polyline vertices of all edges in local metres.
@@ -70,21 +72,40 @@ pub struct Network {
     bbox: Option<BBox>,
 }
 
+/// The polyline vertices of the network, for the grid.
+struct Vertices<'a> {
+    start: &'a [u32],
+    xy: &'a [[f64; 2]],
+}
+
+impl Segments for Vertices<'_> {
+    fn ends(&self, at: SegmentRef) -> ([f64; 2], [f64; 2]) {
+        let v = self.start[at.edge.index()] as usize + at.segment as usize;
+        (self.xy[v], self.xy[v + 1])
+    }
+}
+
+fn to_u32(what: &'static str, count: usize) -> Result<u32, GraphError> {
+    u32::try_from(count).map_err(|_| GraphError::TooLarge { what, count })
+}
+
 impl Network {
-    /// Derives lengths, adjacency and the snapping index. The graph must be valid
-    /// ([`StreetGraph::validate`]); bundles are validated when decoded.
-    pub fn new(graph: StreetGraph) -> Network {
+    /// Derives lengths, adjacency and the snapping index, after checking the graph
+    /// ([`StreetGraph::validate`]).
+    pub fn try_new(graph: StreetGraph) -> Result<Network, GraphError> {
+        graph.validate()?;
+        let edge_count = to_u32("edges", graph.edges.len())?;
         let bbox = BBox::around(graph.nodes.iter().map(|p| LngLat::from_e6(*p)));
         let proj = LocalProjection::new(bbox.map(|b| b.center()).unwrap_or_default());
 
         let mut vertex_start = Vec::with_capacity(graph.edges.len() + 1);
-        let mut vertex_xy = Vec::with_capacity(graph.nodes.len() * 2 + graph.shape_points.len());
+        let mut vertex_xy = Vec::with_capacity(graph.edges.len() * 2 + graph.shape_points.len());
         let mut vertex_along_m = Vec::with_capacity(vertex_xy.capacity());
-        for e in 0..graph.edges.len() {
-            vertex_start.push(index_u32(vertex_xy.len()));
+        for e in (0..edge_count).map(EdgeId) {
+            vertex_start.push(to_u32("polyline vertices", vertex_xy.len())?);
             let mut along = 0.0;
             let mut prev: Option<LngLat> = None;
-            for p in graph.edge_lnglats(EdgeId(index_u32(e))) {
+            for p in graph.edge_lnglats(e) {
                 if let Some(q) = prev {
                     along += q.distance_m(p);
                 }
@@ -93,7 +114,7 @@ impl Network {
                 vertex_along_m.push(along);
             }
         }
-        vertex_start.push(index_u32(vertex_xy.len()));
+        vertex_start.push(to_u32("polyline vertices", vertex_xy.len())?);
 
         let mut net = Network {
             grid: SegmentGrid::default(),
@@ -101,20 +122,57 @@ impl Network {
             reverse: Default::default(),
             graph,
             proj,
+            edge_count,
             vertex_start,
             vertex_xy,
             vertex_along_m,
             bbox,
         };
-        net.adjacency = Mode::ALL.map(|m| net.build_adjacency(m, false));
-        net.reverse = Mode::ALL.map(|m| net.build_adjacency(m, true));
-        net.grid = SegmentGrid::build(&net);
-        net
+        for mode in Mode::ALL {
+            net.adjacency[mode.index()] = net.build_adjacency(mode, false)?;
+            net.reverse[mode.index()] = net.build_adjacency(mode, true)?;
+        }
+        let segments = net.edge_ids().flat_map(|edge| {
+            let count = net.vertex_start[edge.index() + 1] - net.vertex_start[edge.index()];
+            (0..count.saturating_sub(1)).map(move |segment| SegmentRef { edge, segment })
+        });
+        net.grid = SegmentGrid::build(&net.vertices(), segments);
+        Ok(net)
+    }
+
+    /// [`Network::try_new`] for a graph known to be valid, such as one from
+    /// [`crate::Bundle::decode`] (which validates it).
+    ///
+    /// # Panics
+    /// With the [`GraphError`] when the graph is not valid.
+    pub fn new(graph: StreetGraph) -> Network {
+        match Network::try_new(graph) {
+            Ok(net) => net,
+            Err(e) => panic!("invalid street graph: {e}"),
+        }
+    }
+
+    fn vertices(&self) -> Vertices<'_> {
+        Vertices {
+            start: &self.vertex_start,
+            xy: &self.vertex_xy,
+        }
     }
 
     /// The stored graph.
     pub fn graph(&self) -> &StreetGraph {
         &self.graph
+    }
+
+    /// Every edge id, in order.
+    pub fn edge_ids(&self) -> impl Iterator<Item = EdgeId> {
+        (0..self.edge_count).map(EdgeId)
+    }
+
+    /// Number of (cell, segment) entries in the snapping index: at most four per segment,
+    /// whatever the map's extent (for tests and benchmarks).
+    pub fn index_entry_count(&self) -> usize {
+        self.grid.entry_count()
     }
 
     /// The bounding box of all nodes (`None` for an empty graph).
@@ -144,24 +202,25 @@ impl Network {
         self.vertex_along_m[end - 1]
     }
 
-    /// Length of an edge in whole centimetres, the routing cost unit.
+    /// Length of an edge in whole centimetres, rounded up: the cost of an arc.
     pub fn edge_cost_cm(&self, e: EdgeId) -> u32 {
-        meters_to_cm(self.edge_length_m(e))
+        cm_ceil(self.edge_length_m(e))
     }
 
-    fn build_adjacency(&self, mode: Mode, reversed: bool) -> Adjacency {
+    fn build_adjacency(&self, mode: Mode, reversed: bool) -> Result<Adjacency, GraphError> {
         let n = self.graph.nodes.len();
         // Reversed, an edge travelled forward becomes an arc from its last node to its first.
-        let fwd = |e: &crate::graph::Edge| -> (bool, bool) {
+        let dirs = |e: &crate::graph::Edge| -> (bool, bool) {
             if reversed {
                 (e.access.backward(mode), e.access.forward(mode))
             } else {
                 (e.access.forward(mode), e.access.backward(mode))
             }
         };
-        let mut degree = vec![0u32; n + 1];
+        let mut degree = vec![0usize; n + 1];
         for e in &self.graph.edges {
-            let (f, b) = fwd(e);
+            let (f, b) = dirs(e);
+            // At most two arcs per edge; the running total is checked against 32 bits below.
             if f {
                 degree[e.from.index()] += 1;
             }
@@ -170,12 +229,12 @@ impl Network {
             }
         }
         let mut first_out = Vec::with_capacity(n + 1);
-        let mut sum = 0u32;
+        let mut sum = 0usize;
         for d in &degree[..n] {
-            first_out.push(sum);
-            sum += d;
+            first_out.push(to_u32("arcs", sum)?);
+            sum += *d;
         }
-        first_out.push(sum);
+        first_out.push(to_u32("arcs", sum)?);
         let mut fill = first_out.clone();
         let mut arcs = vec![
             Arc {
@@ -183,17 +242,21 @@ impl Network {
                 edge_dir: 0,
                 cost_cm: 0
             };
-            sum as usize
+            sum
         ];
-        for (i, e) in self.graph.edges.iter().enumerate() {
-            let id = EdgeId(index_u32(i));
+        for id in self.edge_ids() {
+            let e = &self.graph.edges[id.index()];
+            let edge_dir = id.0.checked_mul(2).ok_or(GraphError::TooLarge {
+                what: "edges (two directions each)",
+                count: self.graph.edges.len(),
+            })?;
             let cost_cm = self.edge_cost_cm(id);
-            let (f, b) = fwd(e);
+            let (f, b) = dirs(e);
             if f {
                 let slot = &mut fill[e.from.index()];
                 arcs[*slot as usize] = Arc {
                     head: e.to,
-                    edge_dir: id.0 << 1,
+                    edge_dir,
                     cost_cm,
                 };
                 *slot += 1;
@@ -202,37 +265,93 @@ impl Network {
                 let slot = &mut fill[e.to.index()];
                 arcs[*slot as usize] = Arc {
                     head: e.from,
-                    edge_dir: (id.0 << 1) | 1,
+                    edge_dir: edge_dir | 1,
                     cost_cm,
                 };
                 *slot += 1;
             }
         }
-        Adjacency { first_out, arcs }
+        Ok(Adjacency { first_out, arcs })
     }
 
-    /// The point of the nearest street that `mode` may use, found by projecting onto every
-    /// edge segment within `max_m` metres (not merely the nearest node). `None` if no usable
-    /// street is that close.
-    pub fn snap(&self, p: LngLat, mode: Mode, max_m: f64) -> Option<Snap> {
-        let xy = self.proj.project(p);
-        let (e, seg, t) = self.grid.nearest(self, xy, max_m, |e| {
-            self.graph.edges[e.index()].access.any(mode)
-        })?;
-        let v = self.vertex_start[e.index()] as usize + seg;
+    fn snap_of(&self, p: LngLat, hit: SegmentHit) -> Snap {
+        let v = self.vertex_start[hit.at.edge.index()] as usize + hit.at.segment as usize;
         let along0 = self.vertex_along_m[v];
         let along1 = self.vertex_along_m[v + 1];
         let a = self.vertex_xy[v];
         let b = self.vertex_xy[v + 1];
+        let t = hit.t;
         let point = self
             .proj
             .unproject([a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])]);
-        Some(Snap {
-            edge: e,
+        Snap {
+            edge: hit.at.edge,
             offset_m: along0 + t * (along1 - along0),
             point,
             distance_m: p.distance_m(point),
-        })
+        }
+    }
+
+    /// The point of the nearest street that `mode` may use, found by projecting onto every
+    /// edge segment within `max_m` metres (not merely the nearest node). `None` if no usable
+    /// street is that close. Routing joins points by [`Network::join`]; this is its first
+    /// candidate.
+    pub fn snap(&self, p: LngLat, mode: Mode, max_m: f64) -> Option<Snap> {
+        let xy = self.proj.project(p);
+        let hit = self.grid.nearest(&self.vertices(), xy, max_m, |e| {
+            self.graph.edges[e.index()].access.any(mode)
+        })?;
+        Some(self.snap_of(p, hit))
+    }
+
+    /// Every way point `p` joins the streets `mode` may use, by the rule of [`crate::join`]:
+    /// the nearest usable street within `max_m`, and every other usable street that comes
+    /// within [`join_radius_m`] of `p`, each at its own nearest point. Nearest first (ties by
+    /// edge); empty when no usable street is within `max_m`.
+    pub fn join(&self, p: LngLat, mode: Mode, max_m: f64) -> Vec<Snap> {
+        let xy = self.proj.project(p);
+        let usable = |e: EdgeId| self.graph.edges[e.index()].access.any(mode);
+        let Some(nearest) = self.grid.nearest(&self.vertices(), xy, max_m, usable) else {
+            return Vec::new();
+        };
+        let radius = join_radius_m(nearest.distance_m);
+        let mut hits: Vec<SegmentHit> = vec![nearest];
+        self.grid
+            .within(&self.vertices(), xy, radius, usable, |h| hits.push(h));
+        // One candidate per edge: its nearest point (ties to the lower segment).
+        hits.sort_by(|a, b| {
+            a.at.edge
+                .cmp(&b.at.edge)
+                .then(a.distance_m.total_cmp(&b.distance_m))
+                .then(a.at.segment.cmp(&b.at.segment))
+        });
+        hits.dedup_by_key(|h| h.at.edge);
+        hits.sort_by(|a, b| {
+            a.distance_m
+                .total_cmp(&b.distance_m)
+                .then(a.at.edge.cmp(&b.at.edge))
+        });
+        hits.into_iter().map(|h| self.snap_of(p, h)).collect()
+    }
+
+    /// The point at `offset_m` metres along an edge from its first node.
+    pub fn point_at(&self, e: EdgeId, offset_m: f64) -> LngLat {
+        let start = self.vertex_start[e.index()] as usize;
+        let end = self.vertex_start[e.index() + 1] as usize;
+        let along = &self.vertex_along_m[start..end];
+        let xy = &self.vertex_xy[start..end];
+        let i = along
+            .partition_point(|a| *a <= offset_m)
+            .clamp(1, along.len() - 1);
+        let span = along[i] - along[i - 1];
+        let t = if span > 0.0 {
+            ((offset_m - along[i - 1]) / span).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let (a, b) = (xy[i - 1], xy[i]);
+        self.proj
+            .unproject([a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])])
     }
 
     /// The part of an edge's polyline between two offsets (metres from its first node), in
@@ -245,27 +364,14 @@ impl Network {
         };
         let start = self.vertex_start[e.index()] as usize;
         let end = self.vertex_start[e.index() + 1] as usize;
-        let along = &self.vertex_along_m[start..end];
-        let xy = &self.vertex_xy[start..end];
-        let at = |d: f64| -> LngLat {
-            let i = along.partition_point(|a| *a <= d).clamp(1, along.len() - 1);
-            let span = along[i] - along[i - 1];
-            let t = if span > 0.0 {
-                ((d - along[i - 1]) / span).clamp(0.0, 1.0)
-            } else {
-                0.0
-            };
-            let (a, b) = (xy[i - 1], xy[i]);
-            self.proj
-                .unproject([a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])])
-        };
-        let mut points = vec![at(lo)];
-        for (i, a) in along.iter().enumerate() {
-            if *a > lo && *a < hi {
-                points.push(self.proj.unproject(xy[i]));
+        let mut points = vec![self.point_at(e, lo)];
+        for v in start..end {
+            let a = self.vertex_along_m[v];
+            if a > lo && a < hi {
+                points.push(self.proj.unproject(self.vertex_xy[v]));
             }
         }
-        points.push(at(hi));
+        points.push(self.point_at(e, hi));
         if reverse {
             points.reverse();
         }
@@ -273,179 +379,110 @@ impl Network {
     }
 }
 
-/// Metres to whole centimetres, saturating.
-#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-pub(crate) fn meters_to_cm(m: f64) -> u32 {
-    (m * 100.0).round().clamp(0.0, f64::from(u32::MAX)) as u32
-}
+#[cfg(test)]
+mod tests {
+    //! Issue 14: the snapping index follows the size of the input, not its extent.
+    use super::*;
+    use crate::graph::{Edge, RoadClass, ShapeRange};
+    use crate::profile::Access;
+    use crate::{Bundle, Finder, QueryError};
 
-/// A count or index that the bundle format limits to 32 bits.
-#[allow(clippy::cast_possible_truncation)]
-pub(crate) fn index_u32(i: usize) -> u32 {
-    debug_assert!(u32::try_from(i).is_ok());
-    i as u32
-}
+    fn two_way() -> Access {
+        Mode::ALL
+            .into_iter()
+            .fold(Access::NONE, |a, m| a.with(m, true, true))
+    }
 
-/// A uniform grid over the network's bounding box; each cell lists the edge segments whose
-/// bounding boxes touch it.
-#[derive(Debug, Clone, Default)]
-struct SegmentGrid {
-    origin: [f64; 2],
-    cols: usize,
-    rows: usize,
-    cell_start: Vec<u32>,
-    /// (edge, segment index within the edge)
-    items: Vec<(EdgeId, u32)>,
-}
-
-impl SegmentGrid {
-    fn build(net: &Network) -> SegmentGrid {
-        let xy = &net.vertex_xy;
-        if xy.is_empty() {
-            return SegmentGrid::default();
+    /// Streets between the given pairs of points (degrees), each one edge.
+    fn streets(pairs: &[(LngLat, LngLat)]) -> Finder {
+        let mut graph = StreetGraph::default();
+        for (a, b) in pairs {
+            let from = NodeId(u32::try_from(graph.nodes.len()).expect("small"));
+            graph.nodes.push(a.to_e6());
+            graph.nodes.push(b.to_e6());
+            graph.edges.push(Edge {
+                from,
+                to: NodeId(from.0 + 1),
+                shape: ShapeRange::default(),
+                access: two_way(),
+                class: RoadClass::Minor,
+                name: None,
+            });
         }
-        let (mut min, mut max) = ([f64::MAX; 2], [f64::MIN; 2]);
-        for p in xy {
-            for k in 0..2 {
-                min[k] = min[k].min(p[k]);
-                max[k] = max[k].max(p[k]);
-            }
-        }
-        let cols = cells_for(max[0] - min[0]);
-        let rows = cells_for(max[1] - min[1]);
-        let mut grid = SegmentGrid {
-            origin: min,
-            cols,
-            rows,
-            cell_start: Vec::new(),
-            items: Vec::new(),
+        let bbox = BBox::around(graph.nodes.iter().map(|p| LngLat::from_e6(*p))).expect("nodes");
+        let bundle = Bundle {
+            name: "far".into(),
+            build_date: "2026-01-01".into(),
+            attribution: String::new(),
+            bbox,
+            services: Vec::new(),
+            graph,
+            readings: Default::default(),
         };
-        let mut pairs: Vec<(u32, EdgeId, u32)> = Vec::with_capacity(xy.len() * 2);
-        for e in 0..net.graph.edges.len() {
-            let start = net.vertex_start[e] as usize;
-            let end = net.vertex_start[e + 1] as usize;
-            for v in start..end - 1 {
-                let (a, b) = (xy[v], xy[v + 1]);
-                let (c0, r0) = grid.cell_of([a[0].min(b[0]), a[1].min(b[1])]);
-                let (c1, r1) = grid.cell_of([a[0].max(b[0]), a[1].max(b[1])]);
-                for r in r0..=r1 {
-                    for c in c0..=c1 {
-                        pairs.push((
-                            index_u32(r * cols + c),
-                            EdgeId(index_u32(e)),
-                            index_u32(v - start),
-                        ));
-                    }
-                }
-            }
-        }
-        pairs.sort_unstable_by_key(|p| p.0);
-        let mut cell_start = Vec::with_capacity(cols * rows + 1);
-        let mut k = 0;
-        for cell in 0..cols * rows {
-            cell_start.push(index_u32(k));
-            while k < pairs.len() && pairs[k].0 as usize == cell {
-                k += 1;
-            }
-        }
-        cell_start.push(index_u32(k));
-        grid.cell_start = cell_start;
-        grid.items = pairs.into_iter().map(|(_, e, s)| (e, s)).collect();
-        grid
+        // Directly, not through the file format: the decoder refuses areas this large
+        // (`DecodeError::ExtentTooLarge`), and the grid must stay small even without that check.
+        Finder::new(bundle)
     }
 
-    fn cell_of(&self, p: [f64; 2]) -> (usize, usize) {
-        (
-            cell_index(p[0] - self.origin[0], self.cols),
-            cell_index(p[1] - self.origin[1], self.rows),
-        )
+    fn walk_from(f: &Finder, p: LngLat) -> Result<Vec<Snap>, QueryError> {
+        f.join_origin(p, Mode::Walk)
     }
 
-    /// The nearest usable segment to `p` within `max_m`: (edge, segment, fraction along it).
-    /// Searches rings of cells outwards and stops once no unvisited cell can hold anything
-    /// nearer than the best so far.
-    fn nearest(
-        &self,
-        net: &Network,
-        p: [f64; 2],
-        max_m: f64,
-        usable: impl Fn(EdgeId) -> bool,
-    ) -> Option<(EdgeId, usize, f64)> {
-        if self.cols == 0 {
-            return None;
+    #[test]
+    fn two_streets_ten_thousand_km_apart() {
+        // Shenzhen and about 10,000 km east along the equator's latitude band.
+        let f = streets(&[
+            (LngLat::new(114.0, 22.5), LngLat::new(114.001, 22.5)),
+            (LngLat::new(-150.0, 22.5), LngLat::new(-149.999, 22.5)),
+        ]);
+        assert!(f.network().index_entry_count() <= 8);
+        let joins = walk_from(&f, LngLat::new(114.0005, 22.5001)).expect("near the first");
+        assert_eq!(joins.len(), 1);
+        assert_eq!(joins[0].edge, EdgeId(0));
+        assert!((joins[0].distance_m - 11.1).abs() < 0.5);
+        assert!(matches!(
+            walk_from(&f, LngLat::new(0.0, 0.0)),
+            Err(QueryError::NoStreetNearby { .. })
+        ));
+    }
+
+    #[test]
+    fn streets_at_the_corners_of_the_world() {
+        let f = streets(&[
+            (LngLat::new(-180.0, -85.0), LngLat::new(-179.999, -85.0)),
+            (LngLat::new(179.999, 85.0), LngLat::new(180.0, 85.0)),
+            (LngLat::new(-180.0, 85.0), LngLat::new(-179.999, 85.0)),
+            (LngLat::new(179.999, -85.0), LngLat::new(180.0, -85.0)),
+        ]);
+        assert!(f.network().index_entry_count() <= 16);
+        let joins = walk_from(&f, LngLat::new(179.9995, 85.0)).expect("on the second");
+        assert_eq!(joins[0].edge, EdgeId(1));
+        assert!(joins[0].distance_m < 1.0);
+        let mut router = f.router();
+        assert!(f
+            .nearest(
+                &mut router,
+                LngLat::new(-179.9995, -85.0),
+                Mode::Ebike,
+                |_| true
+            )
+            .expect("answers")
+            .is_empty());
+        assert!(walk_from(&f, LngLat::new(0.0, 0.0)).is_err());
+    }
+
+    #[test]
+    fn one_segment_across_the_world() {
+        let f = streets(&[
+            (LngLat::new(114.0, 22.5), LngLat::new(114.001, 22.5)),
+            (LngLat::new(-170.0, -80.0), LngLat::new(170.0, 80.0)),
+        ]);
+        assert!(f.network().index_entry_count() <= 8);
+        let joins = walk_from(&f, LngLat::new(114.0005, 22.5001)).expect("near the short one");
+        assert_eq!(joins[0].edge, EdgeId(0));
+        // Far from the short street, the long one is found (or nothing within 1 km), fast.
+        for lng in [-100.0, -10.0, 0.0, 10.0, 100.0] {
+            let _ = walk_from(&f, LngLat::new(lng, 0.0));
         }
-        let cx = ((p[0] - self.origin[0]) / CELL_M).floor();
-        let cy = ((p[1] - self.origin[1]) / CELL_M).floor();
-        let mut best: Option<(f64, EdgeId, usize, f64)> = None;
-        let max_ring = (max_m / CELL_M).ceil() + 1.0;
-        let mut ring = 0.0;
-        while ring <= max_ring {
-            // Every segment within `ring * CELL_M` of p touches a cell within `ring` rings.
-            if let Some((d2, ..)) = best {
-                if d2.sqrt() <= (ring - 1.0).max(0.0) * CELL_M {
-                    break;
-                }
-            }
-            for (c, r) in ring_cells(cx, cy, ring) {
-                if c < 0.0 || r < 0.0 || c >= self.cols as f64 || r >= self.rows as f64 {
-                    continue;
-                }
-                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                let cell = r as usize * self.cols + c as usize;
-                let items =
-                    &self.items[self.cell_start[cell] as usize..self.cell_start[cell + 1] as usize];
-                for &(e, seg) in items {
-                    if !usable(e) {
-                        continue;
-                    }
-                    let v = net.vertex_start[e.index()] as usize + seg as usize;
-                    let (t, d2) = project_onto_segment(p, net.vertex_xy[v], net.vertex_xy[v + 1]);
-                    let better = match best {
-                        None => true,
-                        // Ties go to the lower edge id, so results do not depend on cell order.
-                        Some((bd2, be, bs, _)) => {
-                            d2 < bd2 || (d2 == bd2 && (e, seg as usize) < (be, bs))
-                        }
-                    };
-                    if better {
-                        best = Some((d2, e, seg as usize, t));
-                    }
-                }
-            }
-            ring += 1.0;
-        }
-        let (d2, e, seg, t) = best?;
-        (d2.sqrt() <= max_m).then_some((e, seg, t))
     }
-}
-
-fn cells_for(extent_m: f64) -> usize {
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let n = (extent_m / CELL_M).floor() as usize + 1;
-    n
-}
-
-fn cell_index(offset_m: f64, count: usize) -> usize {
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let i = (offset_m / CELL_M).floor().max(0.0) as usize;
-    i.min(count - 1)
-}
-
-/// The cells on the square ring at Chebyshev distance `ring` around (cx, cy).
-fn ring_cells(cx: f64, cy: f64, ring: f64) -> Vec<(f64, f64)> {
-    if ring == 0.0 {
-        return vec![(cx, cy)];
-    }
-    let mut cells = Vec::new();
-    let mut d = -ring;
-    while d <= ring {
-        cells.push((cx + d, cy - ring));
-        cells.push((cx + d, cy + ring));
-        if d > -ring && d < ring {
-            cells.push((cx - ring, cy + d));
-            cells.push((cx + ring, cy + d));
-        }
-        d += 1.0;
-    }
-    cells
 }

@@ -36,8 +36,15 @@
 //! - `highway=path|track` with `smoothness` of `bad` or worse or `surface` of `gravel`,
 //!   `pebblestone`, `sand`, `grass`, `mud`, `dirt`, `ground` (unless `wheelchair=yes`).
 //!
+//! # On foot between the street and the point
+//! The straight legs between a point and the street it joins ([`crate::join`]) are walked: at
+//! the mode's own speed for walk and step-free, at walking speed for e-bike (the courier pushes
+//! the bike). An e-bike may also be pushed against a one-way street for the first or last
+//! [`crate::join::PUSH_MAX_M`] metres of a route, at walking speed ([`Mode::may_push`]).
+//!
 //! # Units
-//! Speeds are in metres per second; travel time is route length divided by the mode's speed.
+//! Speeds are in metres per second. Travel time is the ridden length divided by
+//! [`Mode::speed_mps`] plus the walked or pushed length divided by [`Mode::foot_speed_mps`].
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -68,6 +75,31 @@ impl Mode {
             // 3.6 km/h
             Mode::StepFree => 1.0,
         }
+    }
+
+    /// Speed on foot, metres per second: for the legs between a point and its street, and for
+    /// pushing an e-bike. Walkers walk at their own speed; an e-bike courier at walking speed.
+    pub const fn foot_speed_mps(self) -> f64 {
+        match self {
+            Mode::Walk | Mode::Ebike => Mode::Walk.speed_mps(),
+            Mode::StepFree => Mode::StepFree.speed_mps(),
+        }
+    }
+
+    /// How many times longer a metre on foot takes than a metre at [`Mode::speed_mps`]:
+    /// 1 for walk and step-free, 3 for e-bike (15 km/h riding, 5 km/h pushing). Routing costs
+    /// are "metres at the mode's speed", so a walked metre costs this many.
+    pub const fn foot_factor(self) -> u32 {
+        match self {
+            Mode::Walk | Mode::StepFree => 1,
+            Mode::Ebike => 3,
+        }
+    }
+
+    /// May this mode be pushed on foot against a one-way street for the last or first metres?
+    /// Only the e-bike: one-way streets do not bind pedestrians.
+    pub const fn may_push(self) -> bool {
+        matches!(self, Mode::Ebike)
     }
 
     /// The lowercase name used in URLs, the CLI and JSON: `walk`, `ebike`, `stepfree`.
@@ -425,5 +457,17 @@ mod tests {
         assert!("car".parse::<Mode>().is_err());
         assert!(Mode::Ebike.speed_mps() > Mode::Walk.speed_mps());
         assert!(Mode::StepFree.speed_mps() < Mode::Walk.speed_mps());
+    }
+
+    #[test]
+    fn foot_factor_is_the_ratio_of_speeds() {
+        for m in Mode::ALL {
+            let ratio = m.speed_mps() / m.foot_speed_mps();
+            assert!(
+                (ratio - f64::from(m.foot_factor())).abs() < 1e-12,
+                "{m}: {ratio}"
+            );
+        }
+        assert!(Mode::Ebike.may_push() && !Mode::Walk.may_push() && !Mode::StepFree.may_push());
     }
 }

@@ -9,19 +9,22 @@ use std::collections::BinaryHeap;
 
 /// Cost of a node not reached.
 pub const UNREACHED: u32 = u32::MAX;
-/// Predecessor of a seed.
+/// Predecessor of a seed (and of a node not reached).
 pub const NO_PRED: u32 = u32::MAX;
+/// Seed tag of a node not reached.
+pub const NO_TAG: usize = usize::MAX;
 
-/// A starting node with its initial cost (centimetres) and the arc that led there
-/// (`edge_dir` as in [`crate::network::Arc`], or [`NO_PRED`]).
+/// A starting node with its initial cost. Costs are whole centimetres at the mode's speed
+/// (see [`crate::join`]): arcs add their length, seeds may include walked or pushed metres.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Seed {
     /// The node.
     pub node: NodeId,
-    /// Initial cost in centimetres.
+    /// Initial cost.
     pub cost_cm: u32,
-    /// A tag the caller gets back from [`Router::seed_of`] (e.g. which source it came from).
-    pub tag: u32,
+    /// A tag the caller gets back from [`Router::seed_of`] (e.g. which candidate or which
+    /// place the seed stands for).
+    pub tag: usize,
 }
 
 /// Reusable buffers for one-to-many searches.
@@ -29,7 +32,7 @@ pub struct Seed {
 pub struct Router {
     dist: Vec<u32>,
     pred: Vec<u32>,
-    origin_tag: Vec<u32>,
+    origin_tag: Vec<usize>,
     target: Vec<bool>,
     touched: Vec<u32>,
     heap: BinaryHeap<Reverse<(u32, u32)>>,
@@ -47,7 +50,7 @@ impl Router {
         if self.dist.len() < n {
             self.dist.resize(n, UNREACHED);
             self.pred.resize(n, NO_PRED);
-            self.origin_tag.resize(n, NO_PRED);
+            self.origin_tag.resize(n, NO_TAG);
             self.target.resize(n, false);
         }
     }
@@ -57,7 +60,7 @@ impl Router {
             let v = v as usize;
             self.dist[v] = UNREACHED;
             self.pred[v] = NO_PRED;
-            self.origin_tag[v] = NO_PRED;
+            self.origin_tag[v] = NO_TAG;
         }
         self.touched.clear();
         self.heap.clear();
@@ -145,16 +148,8 @@ impl Router {
         self.pred.get(node.index()).copied().unwrap_or(NO_PRED)
     }
 
-    /// The tag of the seed whose shortest path reaches `node`.
-    pub fn seed_of(&self, node: NodeId) -> u32 {
-        self.origin_tag
-            .get(node.index())
-            .copied()
-            .unwrap_or(NO_PRED)
-    }
-
-    /// Nodes the last run assigned a cost to.
-    pub fn touched(&self) -> impl Iterator<Item = NodeId> + '_ {
-        self.touched.iter().map(|v| NodeId(*v))
+    /// The tag of the seed whose shortest path reaches `node`, or [`NO_TAG`].
+    pub fn seed_of(&self, node: NodeId) -> usize {
+        self.origin_tag.get(node.index()).copied().unwrap_or(NO_TAG)
     }
 }

@@ -13,7 +13,7 @@
 
 use std::path::{Path, PathBuf};
 
-use linli_core::graph::{Edge, NodeId, RoadClass, StreetGraph};
+use linli_core::graph::{Edge, NodeId, RoadClass, ShapeRange, StreetGraph};
 use linli_core::pinyin::{CharReadings, PhraseReadings, Readings};
 use linli_core::search::{SearchIndex, SearchQuery};
 use linli_core::service::{Amenity, Kind, Service};
@@ -44,7 +44,10 @@ fn base() -> Bundle {
                     edges.push(Edge {
                         from: NodeId(v),
                         to: NodeId(to),
-                        shape: (s, s + 1),
+                        shape: ShapeRange {
+                            start: s,
+                            end: s + 1,
+                        },
                         access: all,
                         class: RoadClass::Minor,
                         name: Some(v % 2),

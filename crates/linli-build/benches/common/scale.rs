@@ -3,7 +3,7 @@
 //! generated grid city of any size.
 
 use linli_core::geom::{BBox, LngLat};
-use linli_core::graph::{Edge, NodeId, RoadClass, StreetGraph};
+use linli_core::graph::{Edge, NodeId, RoadClass, ShapeRange, StreetGraph};
 use linli_core::profile::{Access, Mode};
 use linli_core::Bundle;
 
@@ -18,7 +18,7 @@ fn two_way() -> Access {
 }
 
 fn u32_of(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
+    u32::try_from(n).expect("benchmark graphs stay below 2^32 nodes and points")
 }
 
 /// `base` repeated on a `k × k` grid of tiles. Each tile's services are copied with ids
@@ -69,15 +69,15 @@ pub fn tile(base: &Bundle, k: u32) -> Bundle {
         out.nodes.extend(g.nodes.iter().map(|p| shift(*p)));
         for e in &g.edges {
             let start = u32_of(out.shape_points.len());
-            out.shape_points.extend(
-                g.shape_points[e.shape.0 as usize..e.shape.1 as usize]
-                    .iter()
-                    .map(|p| shift(*p)),
-            );
+            out.shape_points
+                .extend(g.shape_points[e.shape.range()].iter().map(|p| shift(*p)));
             out.edges.push(Edge {
                 from: NodeId(e.from.0 + base_node),
                 to: NodeId(e.to.0 + base_node),
-                shape: (start, u32_of(out.shape_points.len())),
+                shape: ShapeRange {
+                    start,
+                    end: u32_of(out.shape_points.len()),
+                },
                 ..*e
             });
         }
@@ -94,7 +94,7 @@ pub fn tile(base: &Bundle, k: u32) -> Bundle {
         out.edges.push(Edge {
             from: NodeId(u32_of(a)),
             to: NodeId(u32_of(b)),
-            shape: (s, s),
+            shape: ShapeRange { start: s, end: s },
             access: two_way(),
             class: RoadClass::Minor,
             name: None,
@@ -146,7 +146,7 @@ pub fn grid_city(side: u32, every: u32, template: &linli_core::Service) -> Bundl
                 g.edges.push(Edge {
                     from: NodeId(v),
                     to: NodeId(w),
-                    shape: (0, 0),
+                    shape: ShapeRange::default(),
                     access: two_way(),
                     class: RoadClass::Minor,
                     name: None,
@@ -178,6 +178,57 @@ pub fn grid_city(side: u32, every: u32, template: &linli_core::Service) -> Bundl
     Bundle {
         name: format!("grid {side}×{side}"),
         build_date: "2026-01-01".into(),
+        attribution: String::new(),
+        bbox,
+        services,
+        graph: g,
+        readings: Default::default(),
+    }
+}
+
+/// One straight 3 km street (two-way, a shape point every 100 m) with `places` services beside
+/// it, 5–17 m off, spread evenly along it: issue 14's "many places on one street" for coverage.
+pub fn one_street(places: u32, template: &linli_core::Service) -> Bundle {
+    let step_lng = 975; // ~100 m at 22.5° N
+    let mut g = StreetGraph::default();
+    g.nodes.push([113_000_000, 22_000_000]);
+    g.nodes.push([113_000_000 + 30 * step_lng, 22_000_000]);
+    for k in 1..30 {
+        g.shape_points
+            .push([113_000_000 + k * step_lng, 22_000_000]);
+    }
+    g.edges.push(Edge {
+        from: NodeId(0),
+        to: NodeId(1),
+        shape: ShapeRange {
+            start: 0,
+            end: u32_of(g.shape_points.len()),
+        },
+        access: two_way(),
+        class: RoadClass::Minor,
+        name: None,
+    });
+    let services = (0..places)
+        .map(|i| {
+            let along = i64::from(i) * 30 * i64::from(step_lng) / i64::from(places.max(1));
+            let off = 45 + i64::from(i % 7) * 18; // micro-degrees north or south, 5–17 m
+            let side = if i % 2 == 0 { 1 } else { -1 };
+            let x = i32::try_from(113_000_000 + along).unwrap_or(i32::MAX);
+            let y = i32::try_from(22_000_000 + side * off).unwrap_or(i32::MAX);
+            linli_core::Service {
+                id: format!("s{i}"),
+                location: LngLat::from_e6([x, y]),
+                ..template.clone()
+            }
+        })
+        .collect();
+    let bbox = BBox::around(g.nodes.iter().map(|p| LngLat::from_e6(*p))).unwrap_or(BBox {
+        min: LngLat::default(),
+        max: LngLat::default(),
+    });
+    Bundle {
+        name: format!("one street, {places} places"),
+        build_date: "2026-11-22".into(),
         attribution: String::new(),
         bbox,
         services,

@@ -391,7 +391,7 @@ fn the_encoder_refuses_what_the_decoder_would() {
     assert!(matches!(b.encode(), Err(EncodeError::InvalidGraph(_))));
 
     let mut b = sample();
-    b.graph.edges[0].shape = (3, 1);
+    b.graph.edges[0].shape = ShapeRange { start: 3, end: 1 };
     assert!(matches!(b.encode(), Err(EncodeError::InvalidGraph(_))));
 
     let mut b = sample();

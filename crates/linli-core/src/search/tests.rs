@@ -9,7 +9,7 @@
 
 use super::*;
 use crate::geom::BBox;
-use crate::graph::{Edge, NodeId, RoadClass};
+use crate::graph::{Edge, NodeId, RoadClass, ShapeRange};
 use crate::pinyin::{CharReadings, PhraseReadings, Readings};
 use crate::profile::Access;
 use crate::service::Service;
@@ -68,7 +68,7 @@ fn edge(from: u32, to: u32, name: u32) -> Edge {
     Edge {
         from: NodeId(from),
         to: NodeId(to),
-        shape: (0, 0),
+        shape: ShapeRange::default(),
         access: Access::from_bits(0b11_1111).expect("bits"),
         class: RoadClass::Minor,
         name: Some(name),
