@@ -170,6 +170,8 @@ pub struct AppState {
     pub pending_place: StoredValue<Option<String>>,
     /// URL parameters that are not the user's state (kept in every URL written).
     pub other_params: StoredValue<Vec<(String, String)>>,
+    /// How far the list was scrolled when a place was opened, to return there.
+    pub list_scroll: StoredValue<i32>,
 }
 
 /// Now in Beijing, from the browser's clock (the only place the app reads it).
@@ -221,6 +223,7 @@ impl AppState {
             more_open: RwSignal::new(false),
             pending_place: StoredValue::new(url.place.clone()),
             other_params: StoredValue::new(url.other.clone()),
+            list_scroll: StoredValue::new(0),
         }
     }
 
@@ -315,8 +318,12 @@ impl AppState {
         }
     }
 
-    /// Opens a place's detail (the URL gets a history entry, so Back closes it).
+    /// Opens a place's detail (the URL gets a history entry, so Back closes it), remembering
+    /// where the list was scrolled.
     pub fn open_place(self, service: usize) {
+        if self.selected.get_untracked().is_none() {
+            self.list_scroll.set_value(panel_scroll().unwrap_or(0));
+        }
         self.view.set(View::List);
         self.selected.set(Some(service));
     }
@@ -326,6 +333,27 @@ impl AppState {
         self.forced_layout
             .get_value()
             .unwrap_or_else(|| crate::layout::choose(self.screen.get()))
+    }
+}
+
+/// The panel (list or detail) element, which scrolls on phones.
+fn panel() -> Option<web_sys::Element> {
+    web_sys::window()?
+        .document()?
+        .query_selector("[data-testid=panel]")
+        .ok()
+        .flatten()
+}
+
+/// How far the panel is scrolled.
+pub fn panel_scroll() -> Option<i32> {
+    panel().map(|p| p.scroll_top())
+}
+
+/// Scrolls the panel to `top`.
+pub fn set_panel_scroll(top: i32) {
+    if let Some(p) = panel() {
+        p.set_scroll_top(top);
     }
 }
 

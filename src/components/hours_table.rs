@@ -55,6 +55,8 @@ pub fn HoursTable(hours: Hours, raw: String) -> impl IntoView {
             .into_iter()
             .map(|row| {
                 let is_today = row.contains(today);
+                // "Every day (today)" says nothing the line above does not.
+                let mark = is_today && (row.last - row.first).num_days() < 6;
                 let days = row.days_words(l.words());
                 let words = row.hours_words(l.words());
                 let note = row.note.map(|n| day_note(n, l));
@@ -63,7 +65,7 @@ pub fn HoursTable(hours: Hours, raw: String) -> impl IntoView {
                         <th scope="row">
                             {days}
                             {note.map(|n| view! { <span class="day-note" data-testid="day-note">" "{n}</span> })}
-                            {is_today.then(|| view! { <span class="today-mark">{T::Today.text(l)}</span> })}
+                            {mark.then(|| view! { <span class="today-mark">{T::Today.text(l)}</span> })}
                         </th>
                         <td>{words}</td>
                     </tr>

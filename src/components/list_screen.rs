@@ -30,6 +30,11 @@ pub fn ListScreen(
             _ => None,
         })
     };
+    // Back from a detail: the list where it was.
+    let back_to = state.list_scroll.get_value();
+    if back_to > 0 {
+        request_animation_frame(move || crate::state::set_panel_scroll(back_to));
+    }
     view! {
         <div class="list-screen">
             // A search box (by name or address) belongs here, first in the panel.

@@ -34,10 +34,14 @@ pub fn ServiceDetail(service: usize, query_point: Memo<Option<LngLat>>) -> impl 
     };
     let s = engine.finder().services()[service].clone();
     let heading = NodeRef::<leptos::html::H2>::new();
-    // Move focus to the heading so screen readers and keyboards land on the detail.
+    // A screen of its own: it starts at the top, and focus moves to the heading so screen
+    // readers and keyboards land on the detail.
     Effect::new(move |_| {
         if let Some(h) = heading.get() {
-            let _ = h.focus();
+            crate::state::set_panel_scroll(0);
+            let options = web_sys::FocusOptions::new();
+            options.set_prevent_scroll(true);
+            let _ = h.focus_with_options(&options);
         }
     });
     let close = move |_| crate::history::close_detail(state);
