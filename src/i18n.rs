@@ -78,7 +78,7 @@ macro_rules! texts {
 texts! {
     AppTitle => "邻里 · 身边的服务", "Linli · services nearby";
     AppTitleShort => "邻里", "Linli";
-    SampleNotice => "示例数据，非官方名录", "Illustrative sample data, not an official listing";
+    SampleNotice => "示例数据，非官方名录", "Sample data, not an official listing";
     SampleShort => "示例", "Sample";
     LanguageSwitchShort => "EN", "中文";
     LocateShort => "定位", "Locate";
@@ -115,16 +115,16 @@ texts! {
     OriginGps => "起点：我的位置", "Start: my location";
     OriginMap => "起点：地图上选择的位置", "Start: the point chosen on the map";
     OriginUrl => "起点：链接中给出的位置", "Start: the point given in the link";
-    OriginCentre => "起点：区域中心（地图上的蓝圈）。点击地图或用“我的位置”更改。", "Start: the area centre (the blue ring on the map). Tap the map or use “My location” to change it.";
+    OriginCentre => "起点：区域中心（地图上的蓝圈）。点击地图或使用您的位置可更改。", "Start: the area centre (the blue ring on the map). Tap the map or use your location to change it.";
     OriginCentreShort => "起点：区域中心", "Start: the area centre";
     AreaCentre => "区域中心", "Area centre";
-    MyLocation => "我的位置", "My location";
+    MyLocation => "我的位置", "Locate me";
     GeoDenied => "无法使用您的位置：定位权限被拒绝。请点击地图选择起点，或在浏览器设置中允许定位。", "Your location can't be used: permission was denied. Tap the map to choose a starting point, or allow location in your browser settings.";
     GeoUnavailable => "暂时无法获取您的位置。请点击地图选择起点，或稍后再试。", "Your location is not available right now. Tap the map to choose a starting point, or try again later.";
     GeoTimeout => "定位超时。请点击地图选择起点，或再试一次。", "Finding your location took too long. Tap the map to choose a starting point, or try again.";
     GeoUnsupported => "此浏览器不支持定位。请点击地图选择起点。", "This browser cannot share its location. Tap the map to choose a starting point.";
     GeoOutside => "您的位置不在本地图范围内，已改为从区域中心出发。请点击地图选择起点。", "Your location is outside this map's area, so results start from the area centre. Tap the map to choose a starting point.";
-    UrlOutside => "链接中的起点不在本地图范围内，已改为从区域中心出发。请点击地图或用“我的位置”选择起点。", "The link's starting point is outside this map's area, so results start from the area centre. Tap the map or use “My location” to choose one.";
+    UrlOutside => "链接中的起点不在本地图范围内，已改为从区域中心出发。请点击地图或使用您的位置选择起点。", "The link's starting point is outside this map's area, so results start from the area centre. Tap the map or use your location to choose one.";
     UnknownPlace => "链接中的服务点不在本数据中：", "The link names a place that is not in this data: ";
     NoStreetNearby => "起点附近没有可通行的道路，请在地图上另选起点。", "There is no usable street near the starting point. Choose another point on the map.";
     ModeLabel => "出行方式", "Travel mode";
@@ -138,7 +138,7 @@ texts! {
     KindCanteen => "食堂", "Canteen";
     KindCentreShort => "中心", "Centres";
     KindRestStopShort => "驿站", "Rest stops";
-    KindCanteenShort => "食堂", "Canteens";
+    KindCanteenShort => "食堂", "Meals";
     FiltersLabel => "需要的服务", "Services needed";
     OpenLabel => "营业状态", "Open or closed";
     OpenAll => "全部显示", "Show all";

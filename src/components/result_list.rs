@@ -109,7 +109,7 @@ pub fn ResultList(rows: Memo<Vec<Row>>) -> impl IntoView {
                     (OpenChoice::Auto | OpenChoice::All, _) => ("distance", T::OrderDistance),
                 };
                 view! {
-                    <p class="order-note" class:quiet=compact && code == "distance"
+                    <p class="order-note" class:quiet=code == "distance"
                         data-testid="order-note" data-order=code>{text.text(lang.get())}</p>
                 }
             }}

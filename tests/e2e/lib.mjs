@@ -314,6 +314,19 @@ export async function axeViolations(page, options = {}, context = null) {
 }
 
 /**
+ * axe-core in light and in dark mode on the page as it is (the colour scheme is switched in
+ * place, then restored to light): `{light: [...], dark: [...]}` violations.
+ */
+export async function axeLightAndDark(page) {
+  await page.emulateMedia({ colorScheme: 'light' });
+  const light = await axeViolations(page);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  const dark = await axeViolations(page);
+  await page.emulateMedia({ colorScheme: 'light' });
+  return { light, dark };
+}
+
+/**
  * What does not fit, as readable lines: the page scrolling sideways, elements reaching past
  * the window's edges, content cut off by a box that hides its overflow, and (when
  * `minFontPx` is given) text smaller than that. The map's inside is left out (a map is a

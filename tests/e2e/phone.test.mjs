@@ -13,6 +13,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   atBeijing,
+  axeLightAndDark,
   axeViolations,
   cliNearest,
   eventually,
@@ -117,6 +118,21 @@ describe('phones at 100 % and 200 % text, light and dark', () => {
     }
   }
 
+  test('in English: 320×640 at 100 % shows the first result; at 200 % nothing overflows or is cut off', async () => {
+    for (const scale of [1, 2]) {
+      const page = await open(`${CGM_QUERY}&lang=en`, { width: 320, height: 640, scale });
+      try {
+        if (scale === 1) assert.deepEqual(await firstResultProblems(page), [], 'the first result at 100 %');
+        assert.deepEqual(await layoutProblems(page, { minFontPx: 16 * scale }), [], `layout at ${scale * 100} %`);
+        assert.deepEqual(await smallTargets(page), []);
+        assert.deepEqual(await axeLightAndDark(page), { light: [], dark: [] });
+        await screenshot(page, `phone-320x640-${scale * 100}-en`);
+      } finally {
+        await page.context().close();
+      }
+    }
+  });
+
   test('the main buttons and the open state meet AAA contrast (7:1), light and dark', async () => {
     for (const colorScheme of ['light', 'dark']) {
       const page = await open(CGM_QUERY, { colorScheme });
@@ -154,6 +170,7 @@ describe('history, links and language', () => {
       assert.equal((await params(page)).place, undefined, 'no place= after Back');
       assert.equal(new URL(page.url()).origin, new URL(server.url).origin, 'still on the app');
       assert.equal(await page.evaluate(() => window.__sameDocument), true, 'no reload');
+      assert.deepEqual(await axeLightAndDark(page), { light: [], dark: [] }, 'axe after Back');
       // Forward opens it again; the close button goes back the same way.
       await page.goForward();
       await page.locator('[data-testid=service-detail]').waitFor();
@@ -252,6 +269,7 @@ describe('history, links and language', () => {
         'the same place, the same distance',
       );
       assert.equal(again.url(), url, 'the URL is stable');
+      assert.deepEqual(await axeLightAndDark(again), { light: [], dark: [] }, 'axe on the detail from the link');
       await again.click('[data-testid=detail-close]');
       await waitForResults(again);
       assert.deepEqual(await readResults(again), before, 'the same list');
@@ -281,6 +299,7 @@ describe('history, links and language', () => {
       assert.equal(await page.evaluate(() => window.__sameDocument), true, 'no reload');
       assert.deepEqual(await params(page), { ...before, lang: 'en' });
       assert.match(await page.locator('[data-testid=hours-today]').innerText(), /^Today/);
+      assert.deepEqual(await axeLightAndDark(page), { light: [], dark: [] }, 'axe in English');
       await page.click('[data-testid=detail-close]');
       await waitForResults(page);
       assert.deepEqual((await readResults(page)).map((r) => [r.id, r.routeM]), list);
@@ -301,7 +320,7 @@ describe('history, links and language', () => {
       assert.equal(await page.getAttribute('[data-testid=origin-status]', 'data-origin'), 'centre');
       assert.ok((await readResults(page)).every((r) => r.kind === 'canteen' && r.routeM), 'ranked from the centre');
       assert.deepEqual(await params(page), { kind: 'canteen' }, 'the unusable point leaves the URL');
-      assert.deepEqual(await axeViolations(page), []);
+      assert.deepEqual(await axeLightAndDark(page), { light: [], dark: [] });
       // The area centre is a visible pin that says so.
       await page.locator('.linli-origin-centre .pin-label').waitFor();
     } finally {
@@ -336,6 +355,7 @@ describe('the map', () => {
       await tapEmptyMap(page);
       await page.locator('[data-testid=origin-status][data-origin=map]').waitFor();
       assert.equal(await page.locator('[data-testid=map-error]').count(), 0);
+      assert.deepEqual(await axeLightAndDark(page), { light: [], dark: [] }, 'axe with the late map');
     } finally {
       await page.context().close();
     }
@@ -349,7 +369,7 @@ describe('the map', () => {
       await waitForResults(page);
       const error = page.locator('[data-testid=map-error]');
       await error.waitFor();
-      assert.deepEqual(await axeViolations(page), []);
+      assert.deepEqual(await axeLightAndDark(page), { light: [], dark: [] }, 'axe with the map error');
       await page.unroute('**/leaflet.js');
       await page.click('[data-testid=map-retry]');
       await page.locator('.linli-marker').first().waitFor();
@@ -399,7 +419,7 @@ describe('the map', () => {
           () => 'tapping a group zooms in',
         );
       }
-      assert.deepEqual(await axeViolations(page), [], 'axe on the full-screen map');
+      assert.deepEqual(await axeLightAndDark(page), { light: [], dark: [] }, 'axe on the full-screen map');
       await page.click('[data-testid=view-list]');
       await waitForResults(page);
     } finally {
@@ -484,7 +504,7 @@ describe('geolocation', () => {
       const error = page.locator('[data-testid=location-error]');
       await error.waitFor();
       assert.match(await error.innerText(), /超时/);
-      assert.deepEqual(await axeViolations(page), []);
+      assert.deepEqual(await axeLightAndDark(page), { light: [], dark: [] });
     } finally {
       await page.context().close();
     }
@@ -615,7 +635,7 @@ describe('open now, hours and sharing', () => {
       assert.equal(await status.getAttribute('data-outcome'), 'copied');
       assert.match(await status.innerText(), /链接已复制/);
       assert.equal(await page.evaluate(() => navigator.clipboard.readText()), page.url());
-      assert.deepEqual(await axeViolations(page), []);
+      assert.deepEqual(await axeLightAndDark(page), { light: [], dark: [] });
     } finally {
       await page.context().close();
     }
