@@ -261,6 +261,9 @@ async function circleSection(url) {
       await cdp.send('Performance.enable');
       await page.goto(url);
       await page.waitForSelector('[data-testid=result]', { timeout: WAIT_MS });
+      await page.waitForFunction(() => Boolean(window.__linliMap), null, { timeout: WAIT_MS });
+      // On a phone the circle and coverage toggles are among the folded controls.
+      if (await page.locator('[data-testid=more-options]').count()) await page.click('[data-testid=more-options]');
       const label = rate === 1 ? 'no throttling' : `${rate}× slowdown`;
       const iso = await sampleTiming(page, 'isochroneMs', ['circle-toggle', 'mode-ebike', 'mode-stepfree', 'mode-walk', 'mode-ebike', 'mode-walk']);
       await page.click('[data-testid=circle-toggle]');

@@ -1,44 +1,24 @@
-//! The page: title, the panel (controls and results, or the detail of one place) and the map.
+//! The page: the title bar, the panel (the list and its controls, or the detail of one place)
+//! and the map, arranged by the layout that fits the screen (`layout.rs`).
+//!
+//! ```text
+//! Wide:    [header                        ]     Split:  [header]      Compact: [header]
+//!          [panel | map                   ]             [map strip]            [panel]
+//!                                                       [panel    ]            (map on demand)
+//! ```
+//! On phones the map can fill the screen (`view=map`); the detail is a screen of its own that
+//! Back closes (`history.rs`).
 
 use leptos::prelude::*;
 
-use crate::components::circle_panel::CirclePanel;
 use crate::components::header::Header;
+use crate::components::list_screen::ListScreen;
 use crate::components::load_screen::LoadScreen;
-use crate::components::locate_button::LocateButton;
 use crate::components::map_view::MapView;
-use crate::components::pickers::{KindPicker, ModePicker, ServiceFilters};
-use crate::components::result_list::ResultList;
 use crate::components::service_detail::ServiceDetail;
 use crate::config::Config;
-use crate::i18n::T;
 use crate::state::{circle, coverage, query_point, ranked, rows, AppState, Load};
-
-fn read_config() -> Config {
-    let search = web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .unwrap_or_default();
-    let params = web_sys::UrlSearchParams::new_with_str(&search).ok();
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    if let Some(p) = params {
-        for key in [
-            "lat",
-            "lng",
-            "lon",
-            "mode",
-            "kind",
-            "lang",
-            "data",
-            "tiles",
-            "tiles_attribution",
-        ] {
-            if let Some(v) = p.get(key) {
-                pairs.push((key.to_string(), v));
-            }
-        }
-    }
-    Config::from_params(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-}
+use crate::url_state::{parse_query, UrlState, View};
 
 /// The whole app.
 #[component]
@@ -50,10 +30,14 @@ pub fn App() -> impl IntoView {
     {
         boot.remove();
     }
-    let config = read_config();
-    let state = AppState::new(&config);
+    let pairs = parse_query(&crate::history::current_query());
+    let config = Config::from_params(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let url = UrlState::from_pairs(&pairs);
+    let state = AppState::new(&config, &url);
     provide_context(state);
     state.start_loading();
+    crate::screen::watch(state);
+    crate::history::sync(state);
 
     // Keep `<html lang>` true to the interface language.
     Effect::new(move |_| {
@@ -81,36 +65,27 @@ pub fn App() -> impl IntoView {
     let rows = rows(state, ranked);
     let circle = circle(state, point);
     let coverage = coverage(state);
-    let lang = state.lang;
-    let query_error = move || {
-        ranked.with(|r| match r {
-            Some(Err(linli_core::QueryError::NoStreetNearby { .. })) => Some(view! {
-                <p class="notice warn" role="alert" data-testid="query-error">{T::NoStreetNearby.text(lang.get())}</p>
-            }),
-            _ => None,
-        })
-    };
     let ready = move || state.load.with(|l| *l == Load::Ready);
+    let app_class = move || {
+        let view = if state.view.get() == View::Map {
+            "view-map"
+        } else {
+            "view-list"
+        };
+        format!("app {} {view}", state.layout().class())
+    };
 
     view! {
-        <div class="app">
+        <div class=app_class data-testid="app">
             <Header />
             <main class="layout">
-                <div class="panel">
+                <div class="panel" data-testid="panel">
                     <LoadScreen />
                     <Show when=ready>
                         {move || match state.selected.get() {
-                            Some(i) => view! { <ServiceDetail service=i /> }.into_any(),
+                            Some(i) => view! { <ServiceDetail service=i query_point=point /> }.into_any(),
                             None => view! {
-                                <div class="controls" data-testid="controls">
-                                    <LocateButton />
-                                    <ModePicker />
-                                    <KindPicker />
-                                    <ServiceFilters />
-                                </div>
-                                <CirclePanel circle=circle coverage=coverage ranked=ranked />
-                                {query_error}
-                                <ResultList rows=rows />
+                                <ListScreen rows=rows ranked=ranked circle=circle coverage=coverage />
                             }.into_any(),
                         }}
                     </Show>

@@ -1,75 +1,50 @@
-//! What the host page or the link configures, read from the URL's query string.
+//! What the host page configures through the URL (the user's own state, such as the starting
+//! point or the kind, is in `url_state.rs`).
 //!
 //! | parameter | meaning | default |
 //! |---|---|---|
-//! | `lat`, `lng` | starting point, WGS-84 | none: ranked from the map centre |
-//! | `mode` | `walk`, `ebike` or `stepfree` | `walk` |
-//! | `kind` | `centre`, `rest_stop` or `canteen` | all kinds |
-//! | `lang` | `zh` or `en` | `zh` |
 //! | `data` | URL of the bundle | `data/futian.linli` |
 //! | `tiles` | raster tile URL template (`{z}/{x}/{y}`), drawn under the streets | none |
 //! | `tiles_attribution` | attribution text for those tiles | none |
+//! | `layout` | `wide`, `split` or `compact` instead of the automatic choice | automatic |
 
-use linli_core::{Kind, LngLat, Mode};
-
-use crate::i18n::Lang;
+use crate::layout::Layout;
 
 /// The bundle loaded when the page does not name one.
 pub const DEFAULT_DATA_URL: &str = "data/futian.linli";
 
-/// The app's configuration.
+/// The host's configuration.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
-    /// Starting point from the link.
-    pub origin: Option<LngLat>,
-    /// Travel mode.
-    pub mode: Mode,
-    /// Kind filter.
-    pub kind: Option<Kind>,
-    /// Interface language.
-    pub lang: Lang,
     /// Bundle URL.
     pub data_url: String,
     /// Optional raster tiles.
     pub tiles: Option<String>,
     /// Attribution for the raster tiles.
     pub tiles_attribution: Option<String>,
+    /// A layout chosen by the host instead of the automatic one.
+    pub layout: Option<Layout>,
 }
 
 impl Config {
     /// From query parameters (already percent-decoded). Unusable values fall back to the
     /// defaults: a bad link should still open the finder.
     pub fn from_params<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -> Config {
-        let mut lat = None;
-        let mut lng = None;
         let mut c = Config {
-            origin: None,
-            mode: Mode::Walk,
-            kind: None,
-            lang: Lang::Zh,
             data_url: DEFAULT_DATA_URL.to_string(),
             tiles: None,
             tiles_attribution: None,
+            layout: None,
         };
         for (k, v) in params {
             match k {
-                "lat" => lat = v.trim().parse::<f64>().ok(),
-                "lng" | "lon" => lng = v.trim().parse::<f64>().ok(),
-                "mode" => c.mode = v.parse().unwrap_or_default(),
-                "kind" => c.kind = v.parse().ok(),
-                "lang" => c.lang = Lang::from_param(Some(v)),
                 "data" if !v.trim().is_empty() => c.data_url = v.trim().to_string(),
                 "tiles" if !v.trim().is_empty() => c.tiles = Some(v.trim().to_string()),
                 "tiles_attribution" if !v.trim().is_empty() => {
                     c.tiles_attribution = Some(v.trim().to_string());
                 }
+                "layout" => c.layout = Layout::from_param(v),
                 _ => {}
-            }
-        }
-        if let (Some(lat), Some(lng)) = (lat, lng) {
-            let p = LngLat::new(lng, lat);
-            if p.is_valid() {
-                c.origin = Some(p);
             }
         }
         c
@@ -83,36 +58,22 @@ mod tests {
     #[test]
     fn reads_every_parameter() {
         let c = Config::from_params([
-            ("lat", "22.535"),
-            ("lng", "114.02"),
-            ("mode", "ebike"),
-            ("kind", "rest_stop"),
-            ("lang", "en"),
             ("data", "other.linli"),
             ("tiles", "https://t/{z}/{x}/{y}.png"),
+            ("tiles_attribution", "© someone"),
+            ("layout", "compact"),
+            ("lat", "22.5"),
         ]);
-        assert_eq!(c.origin, Some(LngLat::new(114.02, 22.535)));
-        assert_eq!(
-            (c.mode, c.kind, c.lang),
-            (Mode::Ebike, Some(Kind::RestStop), Lang::En)
-        );
         assert_eq!(c.data_url, "other.linli");
-        assert!(c.tiles.is_some());
+        assert_eq!(c.tiles.as_deref(), Some("https://t/{z}/{x}/{y}.png"));
+        assert_eq!(c.tiles_attribution.as_deref(), Some("© someone"));
+        assert_eq!(c.layout, Some(Layout::Compact));
     }
 
     #[test]
     fn bad_values_fall_back_to_defaults() {
-        let c = Config::from_params([
-            ("lat", "north"),
-            ("lng", "114"),
-            ("mode", "car"),
-            ("kind", "zoo"),
-        ]);
-        assert_eq!(c.origin, None);
-        assert_eq!(c.mode, Mode::Walk);
-        assert_eq!(c.kind, None);
+        let c = Config::from_params([("data", "  "), ("layout", "huge")]);
         assert_eq!(c.data_url, DEFAULT_DATA_URL);
-        let c = Config::from_params([("lat", "95"), ("lng", "114")]);
-        assert_eq!(c.origin, None, "latitude out of range");
+        assert_eq!(c.layout, None);
     }
 }

@@ -21,6 +21,30 @@ impl Lang {
         }
     }
 
+    /// `zh` or `en`, for the `lang` URL parameter.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
+    /// The other language (what the switch offers).
+    pub const fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+
+    /// The language of the "hours in words" helpers of the core.
+    pub const fn words(self) -> linli_core::hours::Language {
+        match self {
+            Lang::Zh => linli_core::hours::Language::Zh,
+            Lang::En => linli_core::hours::Language::En,
+        }
+    }
+
     /// The BCP 47 tag for `<html lang>`.
     pub const fn tag(self) -> &'static str {
         match self {
@@ -53,7 +77,30 @@ macro_rules! texts {
 
 texts! {
     AppTitle => "邻里 · 身边的服务", "Linli · services nearby";
-    SampleNotice => "示例数据，非官方名录", "Illustrative sample data, not an official listing";
+    AppTitleShort => "邻里", "Linli";
+    SampleNotice => "示例数据，非官方名录", "Sample data, not an official listing";
+    SampleShort => "示例", "Sample";
+    LanguageSwitchShort => "EN", "中文";
+    LocateShort => "定位", "Locate";
+    FiltersShort => "筛选", "Filters";
+    OriginGpsShort => "起点：我的位置", "Start: my location";
+    OriginMapShort => "起点：地图上的点", "Start: point on the map";
+    OriginUrlShort => "起点：链接中的点", "Start: point in the link";
+    ShowMap => "地图", "Map";
+    ShowList => "返回列表", "Back to the list";
+    BackToDetail => "返回详情", "Back to the details";
+    Share => "分享", "Share";
+    ShareCopied => "链接已复制，可以粘贴发给别人。", "Link copied: paste it to share.";
+    ShareManual => "请复制这个链接：", "Copy this link:";
+    ShareLinkLabel => "要分享的链接", "Link to share";
+    MapLoading => "正在加载地图…", "Loading the map…";
+    MapFailed => "地图无法加载。列表仍可使用。", "The map could not be loaded. The list still works.";
+    ClusterHint => "点击放大", "tap to zoom in";
+    WayThere => "怎么去", "How to get there";
+    ShowRouteOnMap => "在地图上看路线", "See the route on the map";
+    FromStart => "从起点出发", "from the starting point";
+    HoursThisWeek => "本周营业时间", "Opening hours this week";
+    RawRule => "营业时间原始规则（OpenStreetMap 格式）", "The hours as written (OpenStreetMap format)";
     Loading => "正在加载地图数据…", "Loading map data…";
     LoadFailed => "地图数据加载失败", "The map data could not be loaded";
     Retry => "重试", "Try again";
@@ -63,18 +110,22 @@ texts! {
     ErrVersion => "数据文件的格式版本与本页面不匹配，无法读取。请刷新页面；如仍不行，文件可能已损坏。", "The data file's format version does not match this page, so it cannot be read. Reload the page; if that does not help, the file may be damaged.";
     ErrNotBundle => "下载的文件不是邻里数据文件，无法读取。", "The downloaded file is not a Linli data file and cannot be read.";
     TechnicalDetail => "技术信息", "Technical detail";
-    UseMyLocation => "使用我的位置", "Use my location";
     UseMapCentre => "以地图中心为起点", "Start from the map centre";
     Locating => "正在定位…", "Finding your location…";
     OriginGps => "起点：我的位置", "Start: my location";
     OriginMap => "起点：地图上选择的位置", "Start: the point chosen on the map";
     OriginUrl => "起点：链接中给出的位置", "Start: the point given in the link";
-    OriginCentre => "尚未确定起点，按地图中心排序。点击地图或使用我的位置。", "No starting point yet: ranked from the map centre. Tap the map or use your location.";
+    OriginCentre => "起点：区域中心（地图上的蓝圈）。点击地图或使用您的位置可更改。", "Start: the area centre (the blue ring on the map). Tap the map or use your location to change it.";
+    OriginCentreShort => "起点：区域中心", "Start: the area centre";
+    AreaCentre => "区域中心", "Area centre";
+    MyLocation => "我的位置", "Locate me";
     GeoDenied => "无法使用您的位置：定位权限被拒绝。请点击地图选择起点，或在浏览器设置中允许定位。", "Your location can't be used: permission was denied. Tap the map to choose a starting point, or allow location in your browser settings.";
     GeoUnavailable => "暂时无法获取您的位置。请点击地图选择起点，或稍后再试。", "Your location is not available right now. Tap the map to choose a starting point, or try again later.";
     GeoTimeout => "定位超时。请点击地图选择起点，或再试一次。", "Finding your location took too long. Tap the map to choose a starting point, or try again.";
     GeoUnsupported => "此浏览器不支持定位。请点击地图选择起点。", "This browser cannot share its location. Tap the map to choose a starting point.";
-    GeoOutside => "您的位置不在本地图范围内，已改为按地图中心排序。请点击地图选择起点。", "Your location is outside this map's area, so results are ranked from the map centre. Tap the map to choose a starting point.";
+    GeoOutside => "您的位置不在本地图范围内，已改为从区域中心出发。请点击地图选择起点。", "Your location is outside this map's area, so results start from the area centre. Tap the map to choose a starting point.";
+    UrlOutside => "链接中的起点不在本地图范围内，已改为从区域中心出发。请点击地图或使用您的位置选择起点。", "The link's starting point is outside this map's area, so results start from the area centre. Tap the map or use your location to choose one.";
+    UnknownPlace => "链接中的服务点不在本数据中：", "The link names a place that is not in this data: ";
     NoStreetNearby => "起点附近没有可通行的道路，请在地图上另选起点。", "There is no usable street near the starting point. Choose another point on the map.";
     ModeLabel => "出行方式", "Travel mode";
     ModeWalk => "步行", "Walk";
@@ -85,8 +136,21 @@ texts! {
     KindCentre => "服务中心", "Service centre";
     KindRestStop => "骑士驿站", "Rest stop";
     KindCanteen => "食堂", "Canteen";
+    KindCentreShort => "中心", "Centres";
+    KindRestStopShort => "驿站", "Rest stops";
+    KindCanteenShort => "食堂", "Meals";
     FiltersLabel => "需要的服务", "Services needed";
-    OpenNow => "正在营业", "Open now";
+    OpenLabel => "营业状态", "Open or closed";
+    OpenAll => "全部显示", "Show all";
+    OpenFirst => "营业中优先", "Open first";
+    OpenOnly => "只看营业中", "Open now only";
+    OrderDistance => "按路线距离排序，最近的在前。", "Nearest first, by route.";
+    OrderOpenFirst => "营业中的排在前面，再按路线距离排序。", "Open places first, then nearest first by route.";
+    OrderEvening => "现在是晚上：营业中的排在前面，再按路线距离排序。", "It is evening: open places first, then nearest first by route.";
+    OrderOpenFirstShort => "营业中的排在前面", "Open places first";
+    OrderOnlyOpen => "只显示营业中的，最近的在前。", "Only places open now, nearest first.";
+    MoreOptions => "出行方式和筛选", "Travel mode and filters";
+    ServicesCount => "项服务", "services";
     ResultsLabel => "附近的服务点", "Nearby places";
     NoResults => "没有符合条件的服务点。请减少筛选条件。", "No place matches. Try fewer filters.";
     Unreachable => "无法到达", "Cannot be reached";
@@ -111,7 +175,6 @@ texts! {
     StepFreeYes => "有（可无台阶到达）", "Yes (reachable without steps)";
     StepFreeNo => "未标明无障碍通行", "Step-free access not indicated";
     Hours => "营业时间", "Opening hours";
-    ClosedAllDay => "休息", "Closed";
     Services => "服务", "Services";
     Phone => "电话", "Phone";
     Price => "价格", "Price";
@@ -121,7 +184,6 @@ texts! {
     OpenInMapApp => "在其他地图应用中打开", "Open in another map app";
     MapLabel => "地图：点击选择起点", "Map: tap to choose the starting point";
     YouAreHere => "起点", "Starting point";
-    Attribution => "地图数据", "Map data";
     LanguageSwitch => "English", "中文";
     Weekday1 => "周一", "Mon";
     Weekday2 => "周二", "Tue";
@@ -203,7 +265,7 @@ mod tests {
             let (zh, en) = (t.text(Lang::Zh), t.text(Lang::En));
             assert!(!zh.is_empty() && !en.is_empty(), "{t:?}");
             // The language switch shows the *other* language's name.
-            if *t != T::LanguageSwitch {
+            if !matches!(t, T::LanguageSwitch | T::LanguageSwitchShort) {
                 assert!(!has_cjk(en), "{t:?} English text has Chinese: {en}");
             }
         }

@@ -1,4 +1,6 @@
-//! Thin bindings to the parts of Leaflet 1.9 Linli uses (the global `L`, loaded by index.html).
+//! Thin bindings to the parts of Leaflet 1.9 Linli uses (the global `L`), and the loading of
+//! `leaflet.js` itself: the app inserts the script and waits for it (with a deadline, a
+//! visible error and a retry), so the map cannot miss a late Leaflet.
 //!
 //! Own bindings rather than leptos-leaflet's components: the street network is drawn as a few
 //! multi-polylines on one canvas renderer (thousands of segments, one layer each would be slow
@@ -33,6 +35,12 @@ extern "C" {
     pub fn remove_map(this: &Map);
     #[wasm_bindgen(method, getter, js_name = attributionControl)]
     fn attribution_control(this: &Map) -> JsValue;
+    #[wasm_bindgen(method, js_name = getZoom)]
+    pub fn get_zoom(this: &Map) -> f64;
+    #[wasm_bindgen(method, js_name = getMaxZoom)]
+    pub fn get_max_zoom(this: &Map) -> f64;
+    #[wasm_bindgen(method, js_name = getContainer)]
+    fn get_container(this: &Map) -> web_sys::HtmlElement;
 
     #[wasm_bindgen(js_namespace = L, js_name = polyline)]
     fn l_polyline(latlngs: &JsValue, options: &JsValue) -> Layer;
@@ -63,7 +71,87 @@ extern "C" {
 pub fn available() -> bool {
     web_sys::window()
         .and_then(|w| Reflect::get(&w, &"L".into()).ok())
-        .is_some_and(|l| !l.is_undefined())
+        .is_some_and(|l| !l.is_undefined() && !l.is_null())
+}
+
+/// How long `leaflet.js` may take before the map area shows an error (and a retry), ms. A
+/// script that arrives later still brings the map up.
+pub const LOAD_DEADLINE_MS: i32 = 15_000;
+
+/// Where `leaflet.js` is: the `href` of `<link id="leaflet-js">` in index.html (which also
+/// preloads it), else `leaflet.js` beside the page.
+fn script_url(doc: &web_sys::Document) -> String {
+    doc.get_element_by_id("leaflet-js")
+        .and_then(|l| l.get_attribute("href"))
+        .unwrap_or_else(|| "leaflet.js".to_string())
+}
+
+/// Loads Leaflet (unless the page already has it) and reports through `done(true)` when `L`
+/// is there, `done(false)` when the script failed or the deadline passed; a late script
+/// reports `true` afterwards. Each call inserts a fresh `<script>` (a retry).
+pub fn load(done: impl Fn(bool) + 'static) {
+    if available() {
+        done(true);
+        return;
+    }
+    let Some((window, doc)) = web_sys::window().and_then(|w| w.document().map(|d| (w, d))) else {
+        done(false);
+        return;
+    };
+    if let Ok(Some(old)) = doc.query_selector("script[data-linli-leaflet]") {
+        old.remove();
+    }
+    let Ok(script) = doc.create_element("script") else {
+        done(false);
+        return;
+    };
+    let done = std::rc::Rc::new(done);
+    let on_load = {
+        let done = done.clone();
+        Closure::once_into_js(move || done(available()))
+    };
+    let on_error = {
+        let done = done.clone();
+        Closure::once_into_js(move || done(false))
+    };
+    let on_deadline = {
+        let done = done.clone();
+        Closure::once_into_js(move || {
+            if !available() {
+                done(false);
+            }
+        })
+    };
+    let _ = script.set_attribute("src", &script_url(&doc));
+    let _ = script.set_attribute("data-linli-leaflet", "");
+    let _ = script.add_event_listener_with_callback("load", on_load.unchecked_ref());
+    let _ = script.add_event_listener_with_callback("error", on_error.unchecked_ref());
+    let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+        on_deadline.unchecked_ref(),
+        LOAD_DEADLINE_MS,
+    );
+    match doc.head() {
+        Some(head) => {
+            let _ = head.append_child(&script);
+        }
+        None => done(false),
+    }
+}
+
+/// Does the user ask for less motion (`prefers-reduced-motion: reduce`)?
+pub fn reduced_motion() -> bool {
+    media_matches("(prefers-reduced-motion: reduce)")
+}
+
+/// Is the page in dark mode (`prefers-color-scheme: dark`)?
+pub fn dark_mode() -> bool {
+    media_matches("(prefers-color-scheme: dark)")
+}
+
+fn media_matches(query: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media(query).ok().flatten())
+        .is_some_and(|m| m.matches())
 }
 
 /// A plain JS object from key/value pairs.
@@ -85,14 +173,20 @@ fn line(points: &[LngLat]) -> JsValue {
 
 /// Creates a map in `element`.
 pub fn new_map(element: &web_sys::HtmlElement, attribution_prefix: &str) -> Map {
+    let animate = !reduced_motion();
     let map = l_map(
         element,
         &obj(&[
             ("zoomControl", true.into()),
             ("zoomSnap", 0.25.into()),
             ("minZoom", 11.into()),
-            ("maxZoom", 19.into()),
+            ("maxZoom", MAX_ZOOM.into()),
             ("keyboard", true.into()),
+            ("zoomAnimation", animate.into()),
+            ("fadeAnimation", animate.into()),
+            ("markerZoomAnimation", animate.into()),
+            ("inertia", animate.into()),
+            ("tapTolerance", 15.into()),
         ]),
     );
     // Leaflet's own prefix links to leaflet.com with a flag; keep only the data attribution.
@@ -105,33 +199,33 @@ pub fn new_map(element: &web_sys::HtmlElement, attribution_prefix: &str) -> Map 
     map
 }
 
-/// Fits the map to a rectangle.
-pub fn fit(map: &Map, min: LngLat, max: LngLat, padding_px: u32) {
+/// The deepest zoom.
+pub const MAX_ZOOM: f64 = 19.0;
+
+/// Does the map's element have a size (it has none while hidden)?
+pub fn has_size(map: &Map) -> bool {
+    let el = map.get_container();
+    el.client_width() > 0 && el.client_height() > 0
+}
+
+/// Fits the map to a rectangle, zooming in at most to `max_zoom`; without animation when the
+/// user asks for less motion.
+pub fn fit(map: &Map, min: LngLat, max: LngLat, padding_px: u32, max_zoom: f64) {
     let bounds = Array::of2(&latlng(min), &latlng(max));
     map.fit_bounds(
         &bounds,
-        &obj(&[(
-            "padding",
-            Array::of2(&padding_px.into(), &padding_px.into()).into(),
-        )]),
-    );
-}
-
-/// Fits the map to a layer's bounds.
-pub fn fit_layer(map: &Map, layer: &Layer, padding_px: u32) {
-    map.fit_bounds(
-        &layer.get_bounds(),
         &obj(&[
             (
                 "padding",
                 Array::of2(&padding_px.into(), &padding_px.into()).into(),
             ),
-            ("maxZoom", 17.into()),
+            ("maxZoom", max_zoom.into()),
+            ("animate", (!reduced_motion()).into()),
         ]),
     );
 }
 
-/// Centres the map on `p` at `zoom`.
+/// Centres the map on `p` at `zoom`, at once.
 pub fn set_view(map: &Map, p: LngLat, zoom: f64) {
     map.set_view_raw(&latlng(p), zoom);
 }
@@ -167,8 +261,17 @@ pub fn on_click(map: &Map, f: impl Fn(LngLat) + 'static) {
 
 /// Calls `f` after every pan or zoom. The handler lives as long as the map.
 pub fn on_move_end(map: &Map, f: impl Fn() + 'static) {
+    on_map_event(map, "moveend", f);
+}
+
+/// Calls `f` after every zoom. The handler lives as long as the map.
+pub fn on_zoom_end(map: &Map, f: impl Fn() + 'static) {
+    on_map_event(map, "zoomend", f);
+}
+
+fn on_map_event(map: &Map, event: &str, f: impl Fn() + 'static) {
     let handler = Closure::<dyn Fn(JsValue)>::new(move |_| f());
-    map.on_event("moveend", handler.as_ref());
+    map.on_event(event, handler.as_ref());
     handler.forget();
 }
 
@@ -201,7 +304,7 @@ pub fn svg_polyline(points: &[LngLat], style: &[(&str, JsValue)]) -> Layer {
 /// targets: every marker's action (open that place) is also a full-size button in the results
 /// list, which keyboard and screen-reader users reach in order (WCAG 2.5.8 "equivalent"), and
 /// dozens of overlapping pins would make a poor tab sequence. `interactive: false` makes it a
-/// plain picture.
+/// plain picture. `z_offset` lifts it above the others (the selected place, the start).
 pub fn html_marker(
     p: LngLat,
     html: &str,
@@ -209,6 +312,7 @@ pub fn html_marker(
     size_px: u32,
     title: &str,
     interactive: bool,
+    z_offset: i32,
 ) -> Layer {
     let icon = l_div_icon(&obj(&[
         ("html", html.into()),
@@ -218,6 +322,7 @@ pub fn html_marker(
             Array::of2(&size_px.into(), &size_px.into()).into(),
         ),
     ]));
+
     l_marker(
         &latlng(p),
         &obj(&[
@@ -227,6 +332,7 @@ pub fn html_marker(
             ("keyboard", false.into()),
             ("interactive", interactive.into()),
             ("riseOnHover", true.into()),
+            ("zIndexOffset", z_offset.into()),
         ]),
     )
 }

@@ -5,11 +5,16 @@ mod app;
 mod components;
 mod config;
 mod data;
+mod declutter;
 mod format;
 mod geolocate;
+mod history;
 mod i18n;
+mod layout;
 mod leaflet;
+mod screen;
 mod state;
+mod url_state;
 
 fn main() {
     console_error_panic_hook::set_once();

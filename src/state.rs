@@ -2,15 +2,38 @@
 
 use std::sync::Arc;
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDateTime, Timelike};
 use leptos::prelude::*;
-use linli_core::hours::{beijing_time, HoursStatus};
+use linli_core::hours::{beijing_time, HoursStatus, OpenState};
 use linli_core::{Amenities, Kind, LngLat, Mode, QueryError, Reach};
 
 use crate::config::Config;
 use crate::data::{now_ms, publish_timings, Engine, LoadError, Progress, Timings};
 use crate::geolocate::GeoError;
 use crate::i18n::Lang;
+use crate::layout::{Layout, Screen};
+use crate::url_state::{round6, OpenChoice, UrlState, View};
+
+/// Something about the link worth telling the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// The link's starting point is outside the map's area: ranked from the area centre.
+    UrlOriginOutside,
+    /// The link names a place this data does not have.
+    UnknownPlace(String),
+}
+
+/// Leaflet, which the app loads itself (see `leaflet::load`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MapLib {
+    /// Downloading `leaflet.js`.
+    #[default]
+    Loading,
+    /// `L` is there.
+    Ready,
+    /// It failed or took too long; the map area says so and offers a retry.
+    Failed,
+}
 
 /// Where the starting point came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,10 +125,12 @@ pub struct AppState {
     pub kind: RwSignal<Option<Kind>>,
     /// Services the user needs.
     pub needs: RwSignal<Amenities>,
-    /// Show only places open now.
-    pub open_now: RwSignal<bool>,
+    /// Open places first, only, or not.
+    pub open: RwSignal<OpenChoice>,
     /// The service shown in detail.
     pub selected: RwSignal<Option<usize>>,
+    /// List or full-screen map (phones).
+    pub view: RwSignal<View>,
     /// Now, in Beijing.
     pub now: RwSignal<NaiveDateTime>,
     /// "Use my location" progress.
@@ -128,6 +153,25 @@ pub struct AppState {
     pub tiles: StoredValue<Option<(String, String)>>,
     /// The bundle URL.
     pub data_url: StoredValue<String>,
+    /// A message about the link (starting point outside the area, unknown place).
+    pub notice: RwSignal<Option<Notice>>,
+    /// Ask the map to show the starting point and the first result (after "use my location");
+    /// a counter, so that asking again re-runs the fit.
+    pub show_nearest: RwSignal<u32>,
+    /// Leaflet's loading state.
+    pub map_lib: RwSignal<MapLib>,
+    /// The window and the rendered text size, for the layout.
+    pub screen: RwSignal<Screen>,
+    /// A layout the link asks for (`layout=`), instead of the automatic one.
+    pub forced_layout: StoredValue<Option<Layout>>,
+    /// The folded controls (mode, open, services, circle) are shown.
+    pub more_open: RwSignal<bool>,
+    /// A `place=` id waiting for the bundle.
+    pub pending_place: StoredValue<Option<String>>,
+    /// URL parameters that are not the user's state (kept in every URL written).
+    pub other_params: StoredValue<Vec<(String, String)>>,
+    /// How far the list was scrolled when a place was opened, to return there.
+    pub list_scroll: StoredValue<i32>,
 }
 
 /// Now in Beijing, from the browser's clock (the only place the app reads it).
@@ -138,28 +182,29 @@ pub fn beijing_now() -> NaiveDateTime {
 }
 
 impl AppState {
-    /// The state for a configuration.
-    pub fn new(config: &Config) -> AppState {
+    /// The state for a link: the host's configuration and the user's state.
+    pub fn new(config: &Config, url: &UrlState) -> AppState {
         AppState {
-            lang: RwSignal::new(config.lang),
+            lang: RwSignal::new(url.lang),
             engine: RwSignal::new(None),
             load: RwSignal::new(Load::Loading(Progress::default())),
             timings: RwSignal::new(Timings::default()),
-            origin: RwSignal::new(config.origin.map(|point| Origin {
+            origin: RwSignal::new(url.origin.map(|point| Origin {
                 point,
                 source: OriginSource::Url,
             })),
-            mode: RwSignal::new(config.mode),
-            kind: RwSignal::new(config.kind),
-            needs: RwSignal::new(Amenities::EMPTY),
-            open_now: RwSignal::new(false),
+            mode: RwSignal::new(url.mode),
+            kind: RwSignal::new(url.kind),
+            needs: RwSignal::new(url.needs),
+            open: RwSignal::new(url.open),
             selected: RwSignal::new(None),
+            view: RwSignal::new(url.view),
             now: RwSignal::new(beijing_now()),
             locating: RwSignal::new(Locating::Idle),
             map_centre: RwSignal::new(None),
             circle_on: RwSignal::new(false),
             coverage_on: RwSignal::new(false),
-            coverage_kind: RwSignal::new(config.kind.unwrap_or(Kind::Centre)),
+            coverage_kind: RwSignal::new(url.kind.unwrap_or(Kind::Centre)),
             coverage_at: RwSignal::new(None),
             coverage_tap: RwSignal::new(None),
             fly_to: RwSignal::new(None),
@@ -170,7 +215,76 @@ impl AppState {
                     .map(|t| (t, config.tiles_attribution.clone().unwrap_or_default())),
             ),
             data_url: StoredValue::new(config.data_url.clone()),
+            notice: RwSignal::new(None),
+            show_nearest: RwSignal::new(if url.origin.is_some() { 1 } else { 0 }),
+            map_lib: RwSignal::new(MapLib::Loading),
+            screen: RwSignal::new(Screen::default()),
+            forced_layout: StoredValue::new(config.layout),
+            more_open: RwSignal::new(false),
+            pending_place: StoredValue::new(url.place.clone()),
+            other_params: StoredValue::new(url.other.clone()),
+            list_scroll: StoredValue::new(0),
         }
+    }
+
+    /// The state as a link carries it (tracks every signal it reads).
+    pub fn url_state(self) -> UrlState {
+        let place = match self.selected.get() {
+            Some(i) => self
+                .engine
+                .with(|e| e.as_ref().map(|e| e.finder().services()[i].id.clone())),
+            None => None,
+        };
+        UrlState {
+            origin: self.origin.get().map(|o| o.point),
+            mode: self.mode.get(),
+            kind: self.kind.get(),
+            needs: self.needs.get(),
+            open: self.open.get(),
+            place,
+            lang: self.lang.get(),
+            view: self.view.get(),
+            other: self.other_params.get_value(),
+        }
+    }
+
+    /// [`AppState::url_state`] without tracking.
+    pub fn url_state_untracked(self) -> UrlState {
+        untrack(|| self.url_state())
+    }
+
+    /// The index of the service with this id.
+    pub fn service_index(self, id: &str) -> Option<usize> {
+        self.engine.with_untracked(|e| {
+            e.as_ref()
+                .and_then(|e| e.finder().services().iter().position(|s| s.id == id))
+        })
+    }
+
+    /// Once the bundle is there: check the link's starting point and open the link's place.
+    fn check_link(self) {
+        let outside = self
+            .origin
+            .get_untracked()
+            .is_some_and(|o| o.source == OriginSource::Url && !self.inside_area(o.point));
+        if outside {
+            self.origin.set(None);
+            self.notice.set(Some(Notice::UrlOriginOutside));
+        }
+        if let Some(id) = self.pending_place.get_value() {
+            self.pending_place.set_value(None);
+            match self.service_index(&id) {
+                Some(i) => self.selected.set(Some(i)),
+                None => self.notice.set(Some(Notice::UnknownPlace(id))),
+            }
+        }
+    }
+
+    fn inside_area(self, point: LngLat) -> bool {
+        self.engine.with_untracked(|e| {
+            e.as_ref()
+                .is_none_or(|e| e.finder().bundle().bbox.contains_with_margin(point, 1000.0))
+        })
     }
 
     /// Starts (or restarts) loading the bundle.
@@ -183,6 +297,7 @@ impl AppState {
                 Ok((engine, timings)) => {
                     self.timings.set(timings);
                     self.engine.set(Some(engine));
+                    self.check_link();
                     self.load.set(Load::Ready);
                 }
                 Err(e) => self.load.set(Load::Failed(e)),
@@ -190,18 +305,55 @@ impl AppState {
         });
     }
 
-    /// Sets the starting point, unless it is outside the map's area (then says so).
+    /// Sets the starting point (rounded as the URL keeps it), unless it is outside the map's
+    /// area (then says so and keeps ranking from the area centre).
     pub fn set_origin(self, point: LngLat, source: OriginSource) {
-        let inside = self.engine.with_untracked(|e| {
-            e.as_ref()
-                .is_none_or(|e| e.finder().bundle().bbox.contains_with_margin(point, 1000.0))
-        });
-        if inside {
+        let point = LngLat::new(round6(point.lng), round6(point.lat));
+        if self.inside_area(point) {
             self.origin.set(Some(Origin { point, source }));
             self.locating.set(Locating::Idle);
+            self.notice.set(None);
         } else {
             self.locating.set(Locating::Outside);
         }
+    }
+
+    /// Opens a place's detail (the URL gets a history entry, so Back closes it), remembering
+    /// where the list was scrolled.
+    pub fn open_place(self, service: usize) {
+        if self.selected.get_untracked().is_none() {
+            self.list_scroll.set_value(panel_scroll().unwrap_or(0));
+        }
+        self.view.set(View::List);
+        self.selected.set(Some(service));
+    }
+
+    /// The layout now.
+    pub fn layout(self) -> Layout {
+        self.forced_layout
+            .get_value()
+            .unwrap_or_else(|| crate::layout::choose(self.screen.get()))
+    }
+}
+
+/// The panel (list or detail) element, which scrolls on phones.
+fn panel() -> Option<web_sys::Element> {
+    web_sys::window()?
+        .document()?
+        .query_selector("[data-testid=panel]")
+        .ok()
+        .flatten()
+}
+
+/// How far the panel is scrolled.
+pub fn panel_scroll() -> Option<i32> {
+    panel().map(|p| p.scroll_top())
+}
+
+/// Scrolls the panel to `top`.
+pub fn set_panel_scroll(top: i32) {
+    if let Some(p) = panel() {
+        p.set_scroll_top(top);
     }
 }
 
@@ -210,7 +362,8 @@ pub fn use_app() -> AppState {
     expect_context::<AppState>()
 }
 
-/// The point results are ranked from: the chosen origin, or the centre of the area.
+/// The one starting point, used for the list, the detail, the route line and the circle: the
+/// chosen origin, or the centre of the area (shown on the map as a pin).
 pub fn query_point(state: AppState) -> Memo<Option<LngLat>> {
     Memo::new(move |_| {
         state.origin.get().map(|o| o.point).or_else(|| {
@@ -248,13 +401,14 @@ pub fn rows(
         };
         let kind = state.kind.get();
         let needs = state.needs.get();
-        let open_now = state.open_now.get();
+        let open = state.open.get();
+        let open_now = open == OpenChoice::Only;
         let now = state.now.get();
         ranked.with(|r| {
             let Some(Ok(reaches)) = r else {
                 return Vec::new();
             };
-            reaches
+            let mut rows: Vec<Row> = reaches
                 .iter()
                 .filter_map(|reach| {
                     let s = &engine.finder().services()[reach.service];
@@ -271,13 +425,50 @@ pub fn rows(
                         status,
                     })
                 })
-                .collect()
+                .collect();
+            if open_first(open, now) {
+                sort_open_first(&mut rows);
+            }
+            rows
         })
     })
 }
 
 /// The limits of the service circle, minutes (one definition, in the core).
 pub use linli_core::circle::CIRCLE_MINUTES;
+
+/// Evening and night in Beijing (19:00–07:00), when many places are closed and the open ones
+/// come first unless the user chose otherwise.
+pub fn is_evening(now: NaiveDateTime) -> bool {
+    let h = now.hour();
+    !(7..19).contains(&h)
+}
+
+/// Do open places come first?
+pub fn open_first(choice: OpenChoice, now: NaiveDateTime) -> bool {
+    match choice {
+        OpenChoice::Auto => is_evening(now),
+        OpenChoice::First => true,
+        OpenChoice::All | OpenChoice::Only => false,
+    }
+}
+
+/// Open (and closing soon) places first, then those whose hours are unknown, then closed ones;
+/// places that cannot be reached stay last. Nearest first within each group (a stable sort
+/// of the route ranking).
+pub fn sort_open_first(rows: &mut [Row]) {
+    rows.sort_by_key(|r| open_first_key(r.reach.route_m.is_some(), r.status.state));
+}
+
+/// The sort key of [`sort_open_first`]: unreachable last, then open, unknown, closed.
+pub fn open_first_key(reachable: bool, state: OpenState) -> (bool, u8) {
+    let group = match state {
+        OpenState::Open | OpenState::Closing => 0,
+        OpenState::Unknown => 1,
+        OpenState::Closed | OpenState::Holiday => 2,
+    };
+    (!reachable, group)
+}
 
 /// The isochrone from the query point, while "my circle" is on.
 pub fn circle(
@@ -316,4 +507,53 @@ pub fn coverage(state: AppState) -> Memo<Option<Arc<linli_core::circle::Coverage
         crate::data::publish_timing("coverageMs", now_ms() - t0);
         Some(Arc::new(cov))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").expect("time")
+    }
+
+    #[test]
+    fn open_places_come_first_in_the_evening_unless_chosen_otherwise() {
+        assert!(!open_first(OpenChoice::Auto, at("2026-11-24 11:30")));
+        assert!(!open_first(OpenChoice::Auto, at("2026-11-24 18:59")));
+        assert!(open_first(OpenChoice::Auto, at("2026-11-24 19:00")));
+        assert!(open_first(OpenChoice::Auto, at("2026-11-24 22:30")));
+        assert!(open_first(OpenChoice::Auto, at("2026-11-25 06:59")));
+        assert!(!open_first(OpenChoice::Auto, at("2026-11-25 07:00")));
+        assert!(open_first(OpenChoice::First, at("2026-11-24 11:30")));
+        assert!(!open_first(OpenChoice::All, at("2026-11-24 22:30")));
+    }
+
+    #[test]
+    fn open_first_keeps_the_route_order_within_each_group() {
+        // (name, reachable, state) in route order, as the finder ranks them.
+        let mut rows = vec![
+            ("near-closed", true, OpenState::Closed),
+            ("near-unknown", true, OpenState::Unknown),
+            ("mid-open", true, OpenState::Open),
+            ("mid-holiday", true, OpenState::Holiday),
+            ("far-closing", true, OpenState::Closing),
+            ("far-open", true, OpenState::Open),
+            ("unreachable-open", false, OpenState::Open),
+        ];
+        rows.sort_by_key(|(_, reachable, state)| open_first_key(*reachable, *state));
+        let names: Vec<&str> = rows.iter().map(|r| r.0).collect();
+        assert_eq!(
+            names,
+            [
+                "mid-open",
+                "far-closing",
+                "far-open",
+                "near-unknown",
+                "near-closed",
+                "mid-holiday",
+                "unreachable-open"
+            ]
+        );
+    }
 }

@@ -1,26 +1,11 @@
 //! The title bar: what this is, which area, the sample-data notice and the language switch.
+//! The switch changes the language in place (the URL follows), so nothing chosen is lost.
 
 use leptos::prelude::*;
 
 use crate::i18n::{Lang, T};
 use crate::state::use_app;
-
-/// The link to the same page in the other language.
-fn other_language_href(lang: Lang) -> String {
-    let Some(window) = web_sys::window() else {
-        return String::new();
-    };
-    let search = window.location().search().unwrap_or_default();
-    let params = web_sys::UrlSearchParams::new_with_str(&search).ok();
-    let other = if lang == Lang::Zh { "en" } else { "zh" };
-    match params {
-        Some(p) => {
-            p.set("lang", other);
-            format!("?{}", String::from(p.to_string()))
-        }
-        None => format!("?lang={other}"),
-    }
-}
+use crate::url_state::UrlState;
 
 /// The title bar.
 #[component]
@@ -32,22 +17,49 @@ pub fn Header() -> impl IntoView {
             .engine
             .with(|e| e.as_ref().map(|e| e.finder().bundle().name.clone()))
     };
+    // A real link to the same view in the other language (it works with a middle click or
+    // without the app); a plain click switches in place.
+    let href = move || {
+        let url = UrlState {
+            lang: lang.get().other(),
+            ..state.url_state()
+        };
+        crate::history::href_for(&url.to_query())
+    };
+    let switch = move |ev: leptos::ev::MouseEvent| {
+        if ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.button() != 0 {
+            return;
+        }
+        ev.prevent_default();
+        lang.update(|l| *l = l.other());
+    };
     view! {
         <header class="topbar">
             <div class="topbar-text">
-                <h1>{move || T::AppTitle.text(lang.get())}</h1>
+                <h1>
+                    <span class="title-long">{move || T::AppTitle.text(lang.get())}</span>
+                    <span class="title-short">{move || T::AppTitleShort.text(lang.get())}</span>
+                </h1>
                 <p class="area">
-                    {area}
-                    <span class="sample">{move || T::SampleNotice.text(lang.get())}</span>
+                    <span class="area-name">{area}</span>
+                    <span class="sample" data-testid="sample-notice">
+                        <span class="sample-long">{move || T::SampleNotice.text(lang.get())}</span>
+                        <span class="sample-short">{move || T::SampleShort.text(lang.get())}</span>
+                    </span>
                 </p>
             </div>
             <a
                 class="lang-switch"
                 data-testid="lang-switch"
-                href=move || other_language_href(lang.get())
+                href=href
                 hreflang=move || if lang.get() == Lang::Zh { "en" } else { "zh-CN" }
+                lang=move || if lang.get() == Lang::Zh { "en" } else { "zh-CN" }
+                on:click=switch
             >
-                {move || T::LanguageSwitch.text(lang.get())}
+                <span class="switch-long">{move || T::LanguageSwitch.text(lang.get())}</span>
+                <span class="switch-short" title=move || T::LanguageSwitch.text(lang.get())>
+                    {move || T::LanguageSwitchShort.text(lang.get())}
+                </span>
             </a>
         </header>
     }

@@ -1,22 +1,36 @@
-//! The map: the street network from the bundle (no tile server needed), markers per kind, the
-//! starting point and the route to the selected place. Leaflet lives outside Leptos; the effects
-//! here only sync it with the app state.
+//! The map: the street network from the bundle (no tile server needed), a marker per place
+//! that shows its kind by shape and its open state by fill and sign, grouped where they would
+//! hide each other, the one starting point (the area centre when none is chosen), and the
+//! route to the selected place. Leaflet lives outside Leptos; the effects here only sync it
+//! with the app state. Leaflet is loaded by the app itself, so a late `leaflet.js` still
+//! brings the map up, and a failed one says so with a retry.
 
-use leptos::prelude::*;
-use linli_core::{LngLat, RoadClass};
-use wasm_bindgen::JsValue;
-
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::Arc;
 
+use leptos::prelude::*;
 use linli_core::circle::{Coverage, Isochrone};
+use linli_core::{BBox, LngLat, RoadClass};
+use wasm_bindgen::JsValue;
 
 use crate::components::circle_panel::band_style;
-use crate::components::symbols::kind_class;
-use crate::i18n::{kind_name, T};
-use crate::leaflet::{self, Layer, Map};
-use crate::state::{use_app, OriginSource, Row};
+use crate::components::symbols::pin_svg;
+use crate::declutter::{group, project, spread, unproject};
+use crate::format::open_status;
+use crate::i18n::{kind_name, Lang, T};
+use crate::layout::Layout;
+use crate::leaflet::{self, Layer, Map, MAX_ZOOM};
+use crate::state::{use_app, AppState, MapLib, OriginSource, Row};
+use crate::url_state::View;
 
-/// The Leaflet objects of the map, created once the bundle and the element are there.
+/// Markers are this many CSS pixels square: the tap target (WCAG 2.5.5).
+const MARKER_PX: f64 = 44.0;
+
+/// A fit asked for while the map was hidden, done when it shows.
+type PendingFit = Rc<RefCell<Option<(LngLat, LngLat, f64)>>>;
+
+/// The Leaflet objects of the map, created once the bundle, Leaflet and the element are there.
 #[derive(Clone)]
 struct Layers {
     map: Map,
@@ -27,26 +41,55 @@ struct Layers {
     circle: Layer,
     coverage: Layer,
     overlay_renderer: JsValue,
+    pending: PendingFit,
 }
 
-/// How each road class is drawn: (group, colour, weight, dash pattern).
-fn street_style(class: RoadClass) -> (usize, &'static str, f64, &'static str) {
-    match class {
-        RoadClass::Trunk | RoadClass::Primary | RoadClass::Secondary => (0, "#8c96a3", 4.0, ""),
-        RoadClass::Tertiary | RoadClass::Minor | RoadClass::Service => (1, "#a9b1bb", 2.5, ""),
-        RoadClass::Footway | RoadClass::Cycleway => (2, "#8d9a7b", 1.5, "4 3"),
-        RoadClass::Steps => (3, "#b0643c", 2.0, "2 2"),
+impl Layers {
+    /// Fits the map to a rectangle now, or as soon as the map is shown.
+    fn fit(&self, min: LngLat, max: LngLat, max_zoom: f64) {
+        if leaflet::has_size(&self.map) {
+            leaflet::fit(&self.map, min, max, 48, max_zoom);
+        } else {
+            // Leaflet needs a view to exist; the real fit waits for a size.
+            let centre = LngLat::new((min.lng + max.lng) / 2.0, (min.lat + max.lat) / 2.0);
+            leaflet::set_view(&self.map, centre, 15.0_f64.min(max_zoom));
+            *self.pending.borrow_mut() = Some((min, max, max_zoom));
+        }
     }
 }
 
-fn draw_streets(map: &Map, state: crate::state::AppState) {
+/// How each road class is drawn: (group, colour, weight, dash pattern); lighter lines on the
+/// dark background of dark mode.
+fn street_style(class: RoadClass, dark: bool) -> (usize, &'static str, f64, &'static str) {
+    match (class, dark) {
+        (RoadClass::Trunk | RoadClass::Primary | RoadClass::Secondary, false) => {
+            (0, "#8c96a3", 4.0, "")
+        }
+        (RoadClass::Trunk | RoadClass::Primary | RoadClass::Secondary, true) => {
+            (0, "#6b7684", 4.0, "")
+        }
+        (RoadClass::Tertiary | RoadClass::Minor | RoadClass::Service, false) => {
+            (1, "#a9b1bb", 2.5, "")
+        }
+        (RoadClass::Tertiary | RoadClass::Minor | RoadClass::Service, true) => {
+            (1, "#555e69", 2.5, "")
+        }
+        (RoadClass::Footway | RoadClass::Cycleway, false) => (2, "#8d9a7b", 1.5, "4 3"),
+        (RoadClass::Footway | RoadClass::Cycleway, true) => (2, "#6f7d5e", 1.5, "4 3"),
+        (RoadClass::Steps, false) => (3, "#b0643c", 2.0, "2 2"),
+        (RoadClass::Steps, true) => (3, "#c98a5e", 2.0, "2 2"),
+    }
+}
+
+fn draw_streets(map: &Map, state: AppState) {
+    let dark = leaflet::dark_mode();
     state.engine.with_untracked(|engine| {
         let Some(engine) = engine else { return };
         let graph = engine.finder().network().graph();
         let mut groups: [Vec<Vec<LngLat>>; 4] = Default::default();
         let mut styles = [("", 0.0, ""); 4];
         for (i, e) in graph.edges.iter().enumerate() {
-            let (g, colour, weight, dash) = street_style(e.class);
+            let (g, colour, weight, dash) = street_style(e.class, dark);
             styles[g] = (colour, weight, dash);
             let id = linli_core::EdgeId(u32::try_from(i).unwrap_or(u32::MAX));
             groups[g].push(graph.edge_lnglats(id).collect());
@@ -86,30 +129,18 @@ fn escape(s: &str) -> String {
 }
 
 /// Creates the map, draws the streets and fits the area.
-fn create_map(el: &web_sys::HtmlElement, state: crate::state::AppState) -> Layers {
-    let lang = state.lang;
+fn create_map(el: &web_sys::HtmlElement, state: AppState, zoom: RwSignal<f64>) -> Layers {
     let attribution = state
         .engine
         .with_untracked(|e| e.as_ref().map(|e| e.finder().bundle().attribution.clone()))
         .unwrap_or_default();
-    let map = leaflet::new_map(
-        el,
-        &format!(
-            "{}: {}",
-            T::Attribution.text(lang.get_untracked()),
-            escape(&attribution)
-        ),
-    );
+    // The data's own attribution ("© OpenStreetMap contributors"), nothing more: on a phone
+    // every word of it takes map space.
+    let map = leaflet::new_map(el, &escape(&attribution));
     if let Some((url, tiles_attribution)) = state.tiles.get_value() {
         leaflet::tiles(&url, &escape(&tiles_attribution)).show_on(&map);
     }
     draw_streets(&map, state);
-    if let Some(bbox) = state
-        .engine
-        .with_untracked(|e| e.as_ref().map(|e| e.finder().bundle().bbox))
-    {
-        leaflet::fit(&map, bbox.min, bbox.max, 8);
-    }
     let (markers, origin, route) = (leaflet::group(), leaflet::group(), leaflet::group());
     let (circle, coverage) = (leaflet::group(), leaflet::group());
     coverage.show_on(&map);
@@ -133,23 +164,34 @@ fn create_map(el: &web_sys::HtmlElement, state: crate::state::AppState) -> Layer
             state.set_origin(p, OriginSource::Map);
         }
     });
-    // The benchmark script pans the map through this handle.
+    // The benchmark script and the tests read the map through this handle.
     if let Some(w) = web_sys::window() {
         let _ = js_sys::Reflect::set(&w, &"__linliMap".into(), &map);
     }
-    let m = map.clone();
-    let update = move || state.map_centre.set(leaflet::center(&m));
-    update();
-    leaflet::on_move_end(&map, update);
-    Layers {
-        map,
+    let layers = Layers {
+        map: map.clone(),
         markers,
         origin,
         route,
         circle,
         coverage,
         overlay_renderer: leaflet::canvas_renderer(),
+        pending: Rc::new(RefCell::new(None)),
+    };
+    if let Some(bbox) = state
+        .engine
+        .with_untracked(|e| e.as_ref().map(|e| e.finder().bundle().bbox))
+    {
+        layers.fit(bbox.min, bbox.max, MAX_ZOOM);
     }
+    let m = map.clone();
+    let update = move || state.map_centre.set(leaflet::center(&m));
+    update();
+    leaflet::on_move_end(&map, update);
+    let m = map.clone();
+    zoom.set(map.get_zoom());
+    leaflet::on_zoom_end(&map, move || zoom.set(m.get_zoom()));
+    layers
 }
 
 /// Draws band parts (edge, from, to, band) as one multi-polyline per band, widest band first.
@@ -190,7 +232,124 @@ fn draw_bands(
     }
 }
 
-/// The map with its layers.
+/// "12 个服务点：…（点击放大）" / "12 places: … (tap to zoom in)".
+fn cluster_title(names: &[String], lang: Lang) -> String {
+    let shown = names.iter().take(6).cloned().collect::<Vec<_>>();
+    let more = if names.len() > 6 { "…" } else { "" };
+    match lang {
+        Lang::Zh => format!(
+            "{} 个服务点：{}{more}（{}）",
+            names.len(),
+            shown.join("、"),
+            T::ClusterHint.text(lang)
+        ),
+        Lang::En => format!(
+            "{} places: {}{more} ({})",
+            names.len(),
+            shown.join(", "),
+            T::ClusterHint.text(lang)
+        ),
+    }
+}
+
+/// Draws the markers of `rows` (the selected place first, so it is never grouped away).
+fn draw_markers(ls: &Layers, state: AppState, rows: &[Row], zoom: f64, lang: Lang) {
+    let Some(engine) = state.engine.get_untracked() else {
+        return;
+    };
+    let selected = state.selected.get_untracked();
+    let now = state.now.get_untracked();
+    ls.markers.clear_layers();
+    let mut order: Vec<&Row> = Vec::with_capacity(rows.len());
+    order.extend(rows.iter().filter(|r| Some(r.service) == selected));
+    order.extend(rows.iter().filter(|r| Some(r.service) != selected));
+    let services = engine.finder().services();
+    let points: Vec<[f64; 2]> = order
+        .iter()
+        .map(|r| project(services[r.service].location, zoom))
+        .collect();
+    let at_max = zoom >= MAX_ZOOM - 0.01;
+    for g in group(&points, MARKER_PX) {
+        if g.members.len() == 1 || at_max {
+            // One place, or places zoom cannot separate: spread them around the spot.
+            let offsets = spread(g.members.len(), MARKER_PX);
+            for (&i, off) in g.members.iter().zip(offsets) {
+                let row = order[i];
+                let s = &services[row.service];
+                let chosen = selected == Some(row.service);
+                let spot = if g.members.len() == 1 {
+                    g.at
+                } else {
+                    [g.at[0] + off[0], g.at[1] + off[1]]
+                };
+                let state_code = row.status.state.as_str();
+                let html = format!(
+                    r#"<span class="pin" data-service-id="{}" data-state="{state_code}" data-kind="{}">{}</span>"#,
+                    escape(&s.id),
+                    s.kind.code(),
+                    pin_svg(s.kind, row.status.state, chosen)
+                );
+                let title = format!(
+                    "{} ({}) · {}",
+                    s.name,
+                    kind_name(s.kind, lang),
+                    open_status(&row.status, now, lang)
+                );
+                let marker = leaflet::html_marker(
+                    unproject(spot, zoom),
+                    &html,
+                    "linli-marker",
+                    44,
+                    &title,
+                    true,
+                    if chosen { 500 } else { 0 },
+                );
+                let service = row.service;
+                leaflet::on_layer_click(&marker, move || state.open_place(service));
+                ls.markers.push(&marker);
+            }
+        } else {
+            let names: Vec<String> = g
+                .members
+                .iter()
+                .map(|&i| services[order[i].service].name.clone())
+                .collect();
+            let open = g
+                .members
+                .iter()
+                .filter(|&&i| order[i].status.state.is_open())
+                .count();
+            let html = format!(
+                r#"<span class="cluster" data-count="{}" data-open="{open}"><span class="cluster-count">{}</span></span>"#,
+                g.members.len(),
+                g.members.len()
+            );
+            let marker = leaflet::html_marker(
+                unproject(g.at, zoom),
+                &html,
+                "linli-cluster",
+                44,
+                &cluster_title(&names, lang),
+                true,
+                100,
+            );
+            let bounds = BBox::around(
+                g.members
+                    .iter()
+                    .map(|&i| services[order[i].service].location),
+            );
+            let ls2 = ls.clone();
+            leaflet::on_layer_click(&marker, move || {
+                if let Some(b) = bounds {
+                    ls2.fit(b.min, b.max, MAX_ZOOM);
+                }
+            });
+            ls.markers.push(&marker);
+        }
+    }
+}
+
+/// The map with its layers, and what shows instead while Leaflet loads or when it failed.
 #[component]
 pub fn MapView(
     rows: Memo<Vec<Row>>,
@@ -203,12 +362,25 @@ pub fn MapView(
     let node = NodeRef::<leptos::html::Div>::new();
     // A local signal (Leaflet objects are not Send), so the effects below re-run once it is set.
     let layers: RwSignal<Option<Layers>, LocalStorage> = RwSignal::new_local(None);
+    let zoom = RwSignal::new(0.0_f64);
 
-    // Create the map once both the element and the bundle exist, in a task of its own after
-    // the list has rendered (drawing thousands of street segments should not delay it).
+    let load_leaflet = move || {
+        state.map_lib.set(MapLib::Loading);
+        leaflet::load(move |ok| {
+            if ok {
+                state.map_lib.set(MapLib::Ready);
+            } else if state.map_lib.get_untracked() != MapLib::Ready {
+                state.map_lib.set(MapLib::Failed);
+            }
+        });
+    };
+    load_leaflet();
+
+    // Create the map once the element, the bundle and Leaflet are there, in a task of its own
+    // after the list has rendered (drawing thousands of street segments should not delay it).
     let scheduled = StoredValue::new(false);
     Effect::new(move |_| {
-        let ready = state.engine.with(Option::is_some);
+        let ready = state.engine.with(Option::is_some) && state.map_lib.get() == MapLib::Ready;
         if !ready || node.get().is_none() || scheduled.get_value() {
             return;
         }
@@ -216,8 +388,30 @@ pub fn MapView(
         set_timeout(
             move || {
                 if let Some(el) = node.get_untracked() {
-                    if leaflet::available() {
-                        layers.set(Some(create_map(&el, state)));
+                    layers.set(Some(create_map(&el, state, zoom)));
+                }
+            },
+            std::time::Duration::ZERO,
+        );
+    });
+
+    // When the map appears (a layout or view change), give Leaflet its new size and do the
+    // fit that waited for it.
+    Effect::new(move |_| {
+        let _ = (state.layout(), state.view.get(), state.selected.get());
+        if layers.with(Option::is_none) {
+            return;
+        }
+        set_timeout(
+            move || {
+                let Some(ls) = layers.get_untracked() else {
+                    return;
+                };
+                if leaflet::has_size(&ls.map) {
+                    ls.map.invalidate_size();
+                    let pending = ls.pending.borrow_mut().take();
+                    if let Some((min, max, z)) = pending {
+                        leaflet::fit(&ls.map, min, max, 48, z);
                     }
                 }
             },
@@ -225,58 +419,44 @@ pub fn MapView(
         );
     });
 
-    // Markers for the places in the list: shape and colour per kind, name as title.
+    // Markers for the places in the list.
     Effect::new(move |_| {
         let rows = rows.get();
         let l = lang.get();
-        let selected = state.selected.get();
+        let _ = (state.selected.get(), state.now.get());
+        let z = zoom.get();
         let Some(ls) = layers.get() else { return };
-        let Some(engine) = state.engine.get_untracked() else {
-            return;
-        };
-        ls.markers.clear_layers();
-        for row in rows.iter().rev() {
-            let s = &engine.finder().services()[row.service];
-            let chosen = selected == Some(row.service);
-            let html = format!(
-                r#"<span class="pin {} {}" data-service-id="{}"></span>"#,
-                kind_class(s.kind),
-                if chosen { "pin-selected" } else { "" },
-                escape(&s.id)
-            );
-            let title = format!("{} ({})", s.name, kind_name(s.kind, l));
-            let marker = leaflet::html_marker(
-                s.location,
-                &html,
-                "linli-marker",
-                if chosen { 30 } else { 24 },
-                &title,
-                true,
-            );
-            let service = row.service;
-            leaflet::on_layer_click(&marker, move || state.selected.set(Some(service)));
-            ls.markers.push(&marker);
-        }
+        draw_markers(&ls, state, &rows, z, l);
     });
 
-    // The starting point.
+    // The one starting point: the chosen one, or the area centre with its label.
     Effect::new(move |_| {
         let point = query_point.get();
-        let has_origin = state.origin.with(Option::is_some);
+        let origin = state.origin.get();
         let l = lang.get();
         let Some(ls) = layers.get() else { return };
         ls.origin.clear_layers();
-        if let (Some(p), true) = (point, has_origin) {
-            let marker = leaflet::html_marker(
-                p,
-                r#"<span class="pin pin-origin"></span>"#,
+        let Some(p) = point else { return };
+        let (html, class, title) = match origin {
+            Some(o) => (
+                format!(
+                    r#"<span class="pin-origin" data-origin="{}"></span>"#,
+                    o.source.code()
+                ),
                 "linli-origin",
-                22,
-                T::YouAreHere.text(l),
-                false,
-            );
-            ls.origin.push(&marker);
-        }
+                T::YouAreHere.text(l).to_string(),
+            ),
+            None => (
+                format!(
+                    r#"<span class="pin-origin centre" data-origin="centre"></span><span class="pin-label">{}</span>"#,
+                    escape(T::AreaCentre.text(l))
+                ),
+                "linli-origin linli-origin-centre",
+                T::OriginCentre.text(l).to_string(),
+            ),
+        };
+        let marker = leaflet::html_marker(p, &html, class, 28, &title, false, 1000);
+        ls.origin.push(&marker);
     });
 
     // The route to the selected place, and zoom to it.
@@ -297,6 +477,7 @@ pub fn MapView(
                     ("color", "#ffffff".into()),
                     ("weight", 9.into()),
                     ("opacity", 0.9.into()),
+                    ("className", "linli-route-casing".into()),
                 ],
             );
             let line = leaflet::svg_polyline(
@@ -309,7 +490,32 @@ pub fn MapView(
             );
             ls.route.push(&casing);
             ls.route.push(&line);
-            leaflet::fit_layer(&ls.map, &line, 40);
+            if let Some(b) = BBox::around(route.points.iter().copied()) {
+                ls.fit(b.min, b.max, 17.0);
+            }
+        }
+    });
+
+    // After "use my location" (or a link with a starting point): show the start and the first
+    // result together.
+    let shown = StoredValue::new(0_u32);
+    Effect::new(move |_| {
+        let asked = state.show_nearest.get();
+        let Some(ls) = layers.get() else { return };
+        if asked == shown.get_value() || state.selected.get_untracked().is_some() {
+            return;
+        }
+        let (Some(p), Some(engine)) = (query_point.get_untracked(), state.engine.get_untracked())
+        else {
+            return;
+        };
+        let Some(first) = rows.with_untracked(|r| r.first().map(|r| r.service)) else {
+            return;
+        };
+        shown.set_value(asked);
+        let target = engine.finder().services()[first].location;
+        if let Some(b) = BBox::around([p, target]) {
+            ls.fit(b.min, b.max, 16.0);
         }
     });
 
@@ -352,7 +558,7 @@ pub fn MapView(
         let target = state.fly_to.get();
         let Some(ls) = layers.get() else { return };
         if let Some(p) = target {
-            leaflet::set_view(&ls.map, p, 17.0);
+            ls.fit(p, p, 17.0);
         }
     });
 
@@ -362,13 +568,56 @@ pub fn MapView(
         }
     });
 
+    let status = move || {
+        let l = lang.get();
+        match state.map_lib.get() {
+            MapLib::Ready => None,
+            MapLib::Loading => Some(
+                view! { <p class="map-status" data-testid="map-loading" role="status">{T::MapLoading.text(l)}</p> }
+                    .into_any(),
+            ),
+            MapLib::Failed => Some(
+                view! {
+                    <div class="map-status map-error" data-testid="map-error" role="alert">
+                        <p>{T::MapFailed.text(l)}</p>
+                        <button class="primary" data-testid="map-retry" on:click=move |_| load_leaflet()>
+                            {T::Retry.text(l)}
+                        </button>
+                    </div>
+                }
+                .into_any(),
+            ),
+        }
+    };
+    // In the full-screen map (phones), the way back to the list or the detail.
+    let back = move || {
+        let l = lang.get();
+        (state.view.get() == View::Map && state.layout() != Layout::Wide).then(|| {
+            let text = if state.selected.get().is_some() {
+                T::BackToDetail
+            } else {
+                T::ShowList
+            };
+            view! {
+                <button class="map-back primary" data-testid="view-list"
+                    on:click=move |_| crate::history::close_map(state)>
+                    <span aria-hidden="true">"☰ "</span>{text.text(l)}
+                </button>
+            }
+        })
+    };
+
     view! {
-        <div
-            class="map"
-            data-testid="map"
-            node_ref=node
-            role="region"
-            aria-label=move || T::MapLabel.text(lang.get())
-        ></div>
+        <div class="map-area">
+            <div
+                class="map"
+                data-testid="map"
+                node_ref=node
+                role="region"
+                aria-label=move || T::MapLabel.text(lang.get())
+            ></div>
+            {status}
+            {back}
+        </div>
     }
 }

@@ -1,7 +1,10 @@
 //! The widgets on screen, one per file, named for what the user sees.
 
 pub mod circle_panel;
+pub mod controls;
 pub mod header;
+pub mod hours_table;
+pub mod list_screen;
 pub mod load_screen;
 pub mod locate_button;
 pub mod map_view;
@@ -9,4 +12,6 @@ pub mod open_badge;
 pub mod pickers;
 pub mod result_list;
 pub mod service_detail;
+pub mod share_button;
 pub mod symbols;
+pub mod toolbar;

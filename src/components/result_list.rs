@@ -7,7 +7,9 @@ use crate::components::open_badge::OpenBadge;
 use crate::components::symbols::{amenity_icon, key_amenities, kind_class};
 use crate::format::{distance, minutes, whole_metres};
 use crate::i18n::{amenity_name, kind_name, T};
-use crate::state::{use_app, Row};
+use crate::layout::Layout;
+use crate::state::{is_evening, use_app, Row};
+use crate::url_state::OpenChoice;
 
 /// One place in the list.
 #[component]
@@ -48,15 +50,9 @@ pub fn ResultCard(row: Row) -> impl IntoView {
             data-kind=s.kind.code()
             data-services=services_attr
         >
-            <button class="result-main" on:click=move |_| state.selected.set(Some(service))>
-                <span class="result-head">
-                    <span class="result-name">{s.name.clone()}</span>
-                    <span class="kind-label">
-                        <span class=format!("shape {}", kind_class(s.kind)) aria-hidden="true"></span>
-                        {kind_name(s.kind, lang)}
-                    </span>
-                </span>
-                <span class="result-distance">
+            <button class="result-main" on:click=move |_| state.open_place(service)>
+                <span class="result-name" data-testid="result-name">{s.name.clone()}</span>
+                <span class="result-distance" data-testid="result-distance">
                     {match route {
                         Some((m, t)) => view! {
                             <strong>{distance(m, lang)}</strong>
@@ -74,10 +70,18 @@ pub fn ResultCard(row: Row) -> impl IntoView {
                 </span>
                 <OpenBadge status=row.status.clone() now=now lang=lang />
                 <span class="visually-hidden">{T::ShowOnMap.text(lang)}</span>
-                <span class="amenities">
-                    {keys.into_iter().map(|a| view! {
-                        <span class="amenity"><span aria-hidden="true">{amenity_icon(a)}" "</span>{amenity_name(a, lang)}</span>
-                    }).collect_view()}
+                // What matters first (name, distance, open) comes first; the kind and the key
+                // services after, so the first result's essentials fit a small screen.
+                <span class="result-more">
+                    <span class="kind-label">
+                        <span class=format!("shape {}", kind_class(s.kind)) aria-hidden="true"></span>
+                        {kind_name(s.kind, lang)}
+                    </span>
+                    <span class="amenities">
+                        {keys.into_iter().map(|a| view! {
+                            <span class="amenity"><span aria-hidden="true">{amenity_icon(a)}" "</span>{amenity_name(a, lang)}</span>
+                        }).collect_view()}
+                    </span>
                 </span>
             </button>
         </li>
@@ -93,6 +97,22 @@ pub fn ResultList(rows: Memo<Vec<Row>>) -> impl IntoView {
     view! {
         <section class="results" aria-label=move || T::ResultsLabel.text(lang.get())>
             <h2 class="visually-hidden">{move || T::ResultsLabel.text(lang.get())}</h2>
+            {move || {
+                let compact = state.layout() == Layout::Compact;
+                let evening = is_evening(state.now.get());
+                let (code, text) = match (state.open.get(), compact) {
+                    (OpenChoice::Only, _) => ("open-only", T::OrderOnlyOpen),
+                    (OpenChoice::First, true) => ("open-first", T::OrderOpenFirstShort),
+                    (OpenChoice::First, false) => ("open-first", T::OrderOpenFirst),
+                    (OpenChoice::Auto, true) if evening => ("open-first", T::OrderOpenFirstShort),
+                    (OpenChoice::Auto, false) if evening => ("open-first", T::OrderEvening),
+                    (OpenChoice::Auto | OpenChoice::All, _) => ("distance", T::OrderDistance),
+                };
+                view! {
+                    <p class="order-note" class:quiet=code == "distance"
+                        data-testid="order-note" data-order=code>{text.text(lang.get())}</p>
+                }
+            }}
             {move || (!linli_core::hours::calendar_known(state.now.get().date())).then(|| view! {
                 <p class="notice" data-testid="calendar-unknown">{T::CalendarUnknown.text(lang.get())}</p>
             })}

@@ -1,15 +1,18 @@
-//! Everything about one place: where, when, what, how far in each mode, and links onward.
+//! Everything about one place, as a screen of its own (Back closes it): its state now, how far
+//! it is from the one starting point, its hours in words, how to get there, and the facts.
 
-use chrono::{Datelike, Duration};
 use leptos::prelude::*;
-use linli_core::hours::{calendar_known, minute_label, DayNote};
-use linli_core::{Amenity, Kind, Mode};
+use linli_core::{Amenity, Kind, LngLat, Mode};
 
+use crate::components::hours_table::HoursTable;
 use crate::components::open_badge::OpenBadge;
+use crate::components::share_button::{ShareButton, ShareMessage, Shared};
 use crate::components::symbols::{amenity_icon, kind_class};
-use crate::format::{amap_url, day_note, distance, geo_uri, minutes, tel_uri};
-use crate::i18n::{amenity_name, kind_name, mode_name, weekday, Lang, T};
+use crate::format::{amap_url, distance, geo_uri, minutes, tel_uri, whole_metres};
+use crate::i18n::{amenity_name, kind_name, mode_name, Lang, T};
+use crate::layout::Layout;
 use crate::state::use_app;
+use crate::url_state::View;
 
 fn floor_label(floor: i8, lang: Lang) -> String {
     match (lang, floor) {
@@ -21,100 +24,82 @@ fn floor_label(floor: i8, lang: Lang) -> String {
     }
 }
 
-/// The detail view of the selected place.
+/// The detail screen of the selected place.
 #[component]
-pub fn ServiceDetail(service: usize) -> impl IntoView {
+pub fn ServiceDetail(service: usize, query_point: Memo<Option<LngLat>>) -> impl IntoView {
     let state = use_app();
     let lang = state.lang;
     let Some(engine) = state.engine.get_untracked() else {
         return ().into_any();
     };
     let s = engine.finder().services()[service].clone();
-    let hours = engine.hours(service).clone();
     let heading = NodeRef::<leptos::html::H2>::new();
-    // Move focus to the heading so screen readers and keyboards land on the detail.
+    // A screen of its own: it starts at the top, and focus moves to the heading so screen
+    // readers and keyboards land on the detail.
     Effect::new(move |_| {
         if let Some(h) = heading.get() {
-            let _ = h.focus();
+            crate::state::set_panel_scroll(0);
+            let options = web_sys::FocusOptions::new();
+            options.set_prevent_scroll(true);
+            let _ = h.focus_with_options(&options);
         }
     });
-    let close = move |_| state.selected.set(None);
+    let close = move |_| crate::history::close_detail(state);
     let step_free = s.amenities.contains(Amenity::StepFree);
     let (name, location) = (s.name.clone(), s.location);
-    let per_mode = {
+    // Every mode from the one starting point (the list's), so the numbers match the list.
+    let reaches = {
         let engine = engine.clone();
-        move || {
-            let l = lang.get();
-            let point = state
-                .origin
-                .get()
-                .map(|o| o.point)
-                .or_else(|| state.map_centre.get())?;
+        Memo::new(move |_| {
+            let p = query_point.get()?;
             Some(
                 Mode::ALL
                     .into_iter()
-                    .map(|m| {
-                        let reach = engine.reach(point, m, service);
-                        let text = match reach.and_then(|r| r.route_m.zip(r.time_s)) {
-                            Some((d, t)) => format!("{} · {}", distance(d, l), minutes(t, l)),
-                            None => T::Unreachable.text(l).to_string(),
-                        };
-                        view! {
-                            <tr class:current=move || state.mode.get() == m>
-                                <th scope="row">{mode_name(m, l)}</th>
-                                <td data-testid=format!("detail-route-{}", m.as_str())>{text}</td>
-                            </tr>
-                        }
-                    })
-                    .collect_view(),
+                    .map(|m| (m, engine.reach(p, m, service)))
+                    .collect::<Vec<_>>(),
             )
-        }
+        })
     };
-    let week = move || {
+    let current = move || {
         let l = lang.get();
-        let now = state.now.get();
-        let today = now.date();
-        let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
-        (0..7)
-            .map(|i| {
-                let day = monday + Duration::days(i);
-                let spans = hours.day_spans(day);
-                let text = if !hours.is_known() {
-                    T::StateUnknown.text(l).to_string()
-                } else if spans.is_empty() {
-                    T::ClosedAllDay.text(l).to_string()
-                } else {
-                    spans
-                        .iter()
-                        .map(|sp| {
-                            format!(
-                                "{}–{}",
-                                minute_label(sp.start_minute),
-                                minute_label(sp.end_minute)
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                };
-                let is_today = day == today;
-                let note = DayNote::for_date(day)
-                    .filter(|n| *n != DayNote::CalendarUnknown)
-                    .map(|n| day_note(n, l));
-                view! {
-                    <tr class:today=is_today aria-current=is_today.then_some("date")>
-                        <th scope="row">
-                            {weekday(day.weekday().number_from_monday(), l)}
-                            " "{day.format("%-m/%-d").to_string()}
-                            {is_today.then(|| format!(" ({})", T::Today.text(l)))}
-                        </th>
-                        <td>
-                            {text}
-                            {note.map(|n| view! { <span class="day-note" data-testid="day-note">" · "{n}</span> })}
-                        </td>
-                    </tr>
-                }
-            })
-            .collect_view()
+        let mode = state.mode.get();
+        let reach = reaches.get()?.into_iter().find(|(m, _)| *m == mode)?.1;
+        let route = reach.and_then(|r| r.route_m.zip(r.time_s));
+        let text = match route {
+            Some((d, t)) => format!("{} · {}", distance(d, l), minutes(t, l)),
+            None => T::Unreachable.text(l).to_string(),
+        };
+        let from = match state.origin.get() {
+            Some(_) => T::FromStart.text(l),
+            None => T::OriginCentreShort.text(l),
+        };
+        Some(view! {
+            <p class="detail-distance" data-testid="detail-distance"
+                data-route-m=route.map(|(d, _)| whole_metres(d).to_string()).unwrap_or_default()>
+                <span aria-hidden="true">{crate::components::pickers::mode_icon(mode)}" "</span>
+                <strong>{mode_name(mode, l)}" "{text}</strong>
+                <span class="small">" · "{from}</span>
+            </p>
+        })
+    };
+    let per_mode = move || {
+        let l = lang.get();
+        reaches.get().map(|all| {
+            all.into_iter()
+                .map(|(m, reach)| {
+                    let text = match reach.and_then(|r| r.route_m.zip(r.time_s)) {
+                        Some((d, t)) => format!("{} · {}", distance(d, l), minutes(t, l)),
+                        None => T::Unreachable.text(l).to_string(),
+                    };
+                    view! {
+                        <tr class:current=move || state.mode.get() == m>
+                            <th scope="row">{mode_name(m, l)}</th>
+                            <td data-testid=format!("detail-route-{}", m.as_str())>{text}</td>
+                        </tr>
+                    }
+                })
+                .collect_view()
+        })
     };
     let status = {
         let hours = engine.hours(service).clone();
@@ -123,17 +108,47 @@ pub fn ServiceDetail(service: usize) -> impl IntoView {
             view! { <OpenBadge status=hours.status(now) now=now lang=lang.get() /> }
         }
     };
+    let outcome: RwSignal<Option<Shared>> = RwSignal::new(None);
+    let share_title = {
+        let name = name.clone();
+        Signal::derive(move || format!("{name} · {}", T::AppTitleShort.text(lang.get())))
+    };
+    let show_route = move |_| state.view.set(View::Map);
     view! {
         <article class="detail" data-testid="service-detail" aria-labelledby="detail-title">
-            <button class="back" data-testid="detail-close" on:click=close>
-                <span aria-hidden="true">"← "</span>{move || T::Back.text(lang.get())}
-            </button>
+            <div class="detail-bar">
+                <button class="back" data-testid="detail-close" on:click=close>
+                    <span aria-hidden="true">"← "</span>{move || T::Back.text(lang.get())}
+                </button>
+                <ShareButton title=share_title label=T::Share outcome=outcome />
+            </div>
+            <ShareMessage outcome=outcome />
             <h2 id="detail-title" tabindex="-1" node_ref=heading>{s.name.clone()}</h2>
             <p class="kind-label">
                 <span class=format!("shape {}", kind_class(s.kind)) aria-hidden="true"></span>
                 {move || kind_name(s.kind, lang.get())}
             </p>
             <p class="status-line">{status}</p>
+            {current}
+            <HoursTable hours=engine.hours(service).clone() raw=s.opening_hours.clone() />
+            <section class="way" aria-labelledby="way-title">
+                <h3 id="way-title">{move || T::WayThere.text(lang.get())}</h3>
+                <div class="links">
+                    <Show when=move || state.layout() != Layout::Wide>
+                        <button class="button" data-testid="show-route" on:click=show_route>
+                            <span aria-hidden="true">"🗺 "</span>{move || T::ShowRouteOnMap.text(lang.get())}
+                        </button>
+                    </Show>
+                    <a class="button" data-testid="amap-link" href=amap_url(location, &name) target="_blank" rel="noopener">
+                        {move || T::OpenInAmap.text(lang.get())}
+                    </a>
+                    <a class="button" data-testid="geo-link" href=geo_uri(location, &name)>
+                        {move || T::OpenInMapApp.text(lang.get())}
+                    </a>
+                </div>
+                <h4 class="subheading">{move || T::RouteByMode.text(lang.get())}</h4>
+                <table class="modes"><tbody>{per_mode}</tbody></table>
+            </section>
             <dl class="facts">
                 {(!s.address.is_empty()).then(|| view! {
                     <dt>{move || T::Address.text(lang.get())}</dt><dd>{s.address.clone()}</dd>
@@ -154,28 +169,12 @@ pub fn ServiceDetail(service: usize) -> impl IntoView {
                     <dt>{move || T::Notes.text(lang.get())}</dt><dd>{s.notes.clone()}</dd>
                 })}
             </dl>
-            <h3>{move || T::RouteByMode.text(lang.get())}</h3>
-            <table class="modes"><tbody>{per_mode}</tbody></table>
-            <h3>{move || format!("{} ({})", T::Hours.text(lang.get()), T::BeijingTime.text(lang.get()))}</h3>
-            <table class="week" data-testid="week-hours"><tbody>{week}</tbody></table>
-            {move || (!calendar_known(state.now.get().date())).then(|| view! {
-                <p class="small" data-testid="calendar-unknown">{T::CalendarUnknown.text(lang.get())}</p>
-            })}
-            {(!s.opening_hours.is_empty()).then(|| view! { <p class="small mono">{s.opening_hours.clone()}</p> })}
             <h3>{move || T::Services.text(lang.get())}</h3>
             <ul class="amenities full">
                 {s.amenities.iter().map(|a| view! {
                     <li class="amenity"><span aria-hidden="true">{amenity_icon(a)}" "</span>{move || amenity_name(a, lang.get())}</li>
                 }).collect_view()}
             </ul>
-            <div class="links">
-                <a class="button" data-testid="amap-link" href=amap_url(location, &name) target="_blank" rel="noopener">
-                    {move || T::OpenInAmap.text(lang.get())}
-                </a>
-                <a class="button" data-testid="geo-link" href=geo_uri(location, &name)>
-                    {move || T::OpenInMapApp.text(lang.get())}
-                </a>
-            </div>
         </article>
     }
     .into_any()

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createRequire } from 'node:module';
-import { cliCoverage, cliIsochrone, launchBrowser, newPage, startDistServer, waitForResults } from './lib.mjs';
+import { cliCoverage, cliIsochrone, launchBrowser, newPage, startDistServer, tapEmptyMap, waitForResults } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const CGM = { lat: 22.535, lng: 114.02 };
@@ -116,8 +116,7 @@ test('tapping a street or a worst-served place names the nearest place and the m
     assert.match(await info.innerText(), /分钟|无法到达/);
     // A tap on the map in the coverage view explains the street instead of moving the start.
     const before = await page.getAttribute('[data-testid=origin-status]', 'data-origin');
-    const box = await page.locator('[data-testid=map]').boundingBox();
-    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await tapEmptyMap(page);
     await page.waitForTimeout(300);
     assert.equal(await page.getAttribute('[data-testid=origin-status]', 'data-origin'), before);
     assert.match(await info.innerText(), /分钟|无法到达/);
@@ -129,6 +128,8 @@ test('tapping a street or a worst-served place names the nearest place and the m
 test('legends and summaries are readable by screen readers (axe, names, live regions)', async () => {
   const page = await openPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   try {
+    // On a phone the circle is among the folded controls.
+    await page.click('[data-testid=more-options]');
     await page.click('[data-testid=circle-toggle]');
     await page.click('[data-testid=coverage-toggle]');
     await page.locator('[data-testid=coverage-summary]').waitFor();

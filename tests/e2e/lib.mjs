@@ -271,3 +271,175 @@ export function samplePlaces() {
     parseCsv(text).map((place) => [place.id, { ...place, services: place.services.split(';').filter(Boolean) }]),
   );
 }
+
+/** Phone emulation: touch, mobile viewport, 2× pixels. */
+export const PHONE = { isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+
+/**
+ * "200 % text" the way a browser's text-size setting does it: the default font size
+ * (Chromium's `Page.setFontSizes`, the same setting as Settings › Appearance › Font size)
+ * goes from 16 to 16 × scale px. Linli sizes text in rem from a percentage root, so this
+ * doubles every text size, as Android's and iOS's text scaling do for web pages; and
+ * media queries in em follow it too. Set before `goto`; it lasts for the page.
+ */
+export async function setTextScale(page, scale) {
+  if (scale === 1) return;
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Page.setFontSizes', { fontSizes: { standard: 16 * scale, fixed: 13 * scale } });
+}
+
+/** A phone page: `{width, height}` viewport, text `scale`, `colorScheme`, plus newPage options. */
+export async function newPhonePage(browser, { width = 360, height = 740, scale = 1, ...options } = {}) {
+  const page = await newPage(browser, { viewport: { width, height }, ...PHONE, ...options });
+  await setTextScale(page, scale);
+  return page;
+}
+
+/**
+ * Start the page's clock at a Beijing time ("2026-11-24T11:30"); time then runs on normally
+ * (timers and animations work), and `page.clock.fastForward` can jump ahead. Before `goto`.
+ */
+export async function atBeijing(page, local) {
+  await page.clock.install({ time: new Date(`${local}:00+08:00`) });
+}
+
+/** axe-core on the page as it is: the violations as readable lines. */
+export async function axeViolations(page, options = {}, context = null) {
+  const axePath = fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url));
+  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.addScriptTag({ path: axePath });
+  const { violations } = await page.evaluate(([o, c]) => window.axe.run(c ?? document, o), [options, context]);
+  return violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).join('\n    ')}`,
+  );
+}
+
+/**
+ * axe-core in light and in dark mode on the page as it is (the colour scheme is switched in
+ * place, then restored to light): `{light: [...], dark: [...]}` violations.
+ */
+export async function axeLightAndDark(page) {
+  await page.emulateMedia({ colorScheme: 'light' });
+  const light = await axeViolations(page);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  const dark = await axeViolations(page);
+  await page.emulateMedia({ colorScheme: 'light' });
+  return { light, dark };
+}
+
+/**
+ * What does not fit, as readable lines: the page scrolling sideways, elements reaching past
+ * the window's edges, content cut off by a box that hides its overflow, and (when
+ * `minFontPx` is given) text smaller than that. The map's inside is left out (a map is a
+ * window onto a larger world), and so is what is hidden on purpose.
+ */
+export async function layoutProblems(page, { minFontPx = 0 } = {}) {
+  return page.evaluate((minFontPx) => {
+    const problems = [];
+    const doc = document.scrollingElement;
+    if (doc.scrollWidth > window.innerWidth) problems.push(`the page scrolls sideways: scrollWidth ${doc.scrollWidth} > innerWidth ${window.innerWidth}`);
+    const name = (el) =>
+      el.getAttribute('data-testid') ||
+      `${el.tagName.toLowerCase()}${el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : ''} “${(el.textContent || '').trim().slice(0, 24)}”`;
+    const hiddenOnPurpose = (el) =>
+      el.closest('.leaflet-container, .visually-hidden, #linli-text-probe, [hidden]') !== null;
+    for (const el of document.querySelectorAll('.app *')) {
+      if (hiddenOnPurpose(el)) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue;
+      const style = getComputedStyle(el);
+      if (style.visibility === 'hidden') continue;
+      if (r.right > window.innerWidth + 0.5 || r.left < -0.5) {
+        problems.push(`${name(el)} reaches past the window: left ${r.left.toFixed(1)}, right ${r.right.toFixed(1)}, window ${window.innerWidth}`);
+      }
+      const clipsX = style.overflowX !== 'visible';
+      const clipsY = style.overflowY === 'hidden' || style.overflowY === 'clip';
+      if (clipsX && el.scrollWidth > el.clientWidth + 1) problems.push(`${name(el)} cuts off content sideways: ${el.scrollWidth} > ${el.clientWidth}`);
+      if (clipsY && el.scrollHeight > el.clientHeight + 1) problems.push(`${name(el)} cuts off content below: ${el.scrollHeight} > ${el.clientHeight}`);
+      if (minFontPx > 0) {
+        const ownText = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim() !== '');
+        if (ownText && parseFloat(style.fontSize) < minFontPx - 0.01) problems.push(`${name(el)} has ${style.fontSize} text`);
+      }
+    }
+    // The map's own controls and text (attribution, zoom buttons, labels) count too.
+    if (minFontPx > 0) {
+      for (const el of document.querySelectorAll('.leaflet-control-attribution, .leaflet-control-zoom a, .pin-label, .cluster-count, .map-status, .map-back')) {
+        const size = parseFloat(getComputedStyle(el).fontSize);
+        if (el.getClientRects().length > 0 && size < minFontPx - 0.01) problems.push(`${name(el)} has ${size}px text`);
+      }
+    }
+    return problems;
+  }, minFontPx);
+}
+
+/**
+ * Is each of these parts of the first result inside the window and on top (not covered by
+ * anything)? Returns problems as lines.
+ */
+export async function firstResultProblems(page) {
+  return page.evaluate(() => {
+    const first = document.querySelector('[data-testid=result]');
+    if (!first) return ['no result shown'];
+    const parts = {
+      name: first.querySelector('[data-testid=result-name]'),
+      distance: first.querySelector('[data-testid=result-distance]'),
+      'open state': first.querySelector('[data-testid=open-status]'),
+    };
+    const problems = [];
+    for (const [label, el] of Object.entries(parts)) {
+      if (!el) {
+        problems.push(`${label}: missing`);
+        continue;
+      }
+      for (const r of el.getClientRects()) {
+        if (r.top < 0 || r.left < 0 || r.bottom > window.innerHeight + 0.5 || r.right > window.innerWidth + 0.5) {
+          problems.push(`${label} “${el.textContent.trim()}” is not all on the screen: ${JSON.stringify(r)} in ${window.innerWidth}×${window.innerHeight}`);
+          continue;
+        }
+        const x = r.left + r.width / 2;
+        const y = r.top + r.height / 2;
+        const top = document.elementFromPoint(x, y);
+        if (!top || !(el === top || el.contains(top) || top.contains(el))) {
+          problems.push(`${label} is covered at (${x.toFixed(0)}, ${y.toFixed(0)}) by ${top?.outerHTML.slice(0, 80)}`);
+        }
+      }
+    }
+    return problems;
+  });
+}
+
+/** Buttons, links, inputs and disclosure summaries in `scopeSelector` smaller than 44×44 CSS px. */
+export async function smallTargets(page, scopeSelector = '.app') {
+  return page.evaluate((scopeSelector) => {
+    const selector = 'button, a[href], input, select, textarea, summary, [role=button]';
+    const small = [];
+    for (const scope of document.querySelectorAll(scopeSelector)) {
+      for (const el of [scope, ...scope.querySelectorAll(selector)].filter((e) => e.matches(selector))) {
+        if (el.getClientRects().length === 0 || el.closest('.leaflet-control-attribution')) continue;
+        const rects = [el, ...(el.labels ?? [])].map((e) => e.getBoundingClientRect()).filter((r) => r.width > 0);
+        const w = Math.max(...rects.map((r) => r.right)) - Math.min(...rects.map((r) => r.left));
+        const h = Math.max(...rects.map((r) => r.bottom)) - Math.min(...rects.map((r) => r.top));
+        if (w < 43.5 || h < 43.5) small.push(`${el.getAttribute('data-testid') ?? el.tagName.toLowerCase()} “${(el.textContent || '').trim().slice(0, 20)}” ${w.toFixed(1)}×${h.toFixed(1)}`);
+      }
+    }
+    return small;
+  }, scopeSelector);
+}
+
+/** Taps the map where no marker or control is (so the tap chooses the starting point). */
+export async function tapEmptyMap(page) {
+  await page.locator('.leaflet-container').waitFor();
+  const spot = await page.evaluate(() => {
+    const r = document.querySelector('[data-testid=map]').getBoundingClientRect();
+    for (let fy = 0.5; fy < 0.95; fy += 0.05) {
+      for (let fx = 0.5; fx < 0.95; fx += 0.05) {
+        for (const [x, y] of [[r.left + r.width * fx, r.top + r.height * fy], [r.left + r.width * (1 - fx), r.top + r.height * fy]]) {
+          const el = document.elementFromPoint(x, y);
+          if (el && el.closest('.leaflet-container') && !el.closest('.leaflet-marker-icon, .leaflet-control, .map-status, .map-back')) return { x, y };
+        }
+      }
+    }
+    return null;
+  });
+  assert.ok(spot, 'an empty spot on the map');
+  await page.mouse.click(spot.x, spot.y);
+}

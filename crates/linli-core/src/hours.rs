@@ -346,6 +346,225 @@ pub fn minute_label(m: u16) -> String {
     format!("{:02}:{:02}", m / 60, m % 60)
 }
 
+/// The language of [`week_words`] and the other "hours in words" helpers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    /// 简体中文: "周一至周五 7:00–9:00、11:00–13:30".
+    Zh,
+    /// English: "Mon–Fri 7:00–9:00, 11:00–13:30".
+    En,
+}
+
+/// A span as it is read out: `next_day` when it runs past midnight into the next day's first
+/// span (then `end_minute` is a time of the next day: "18:00–次日2:00").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadSpan {
+    /// Start, minutes after 00:00.
+    pub start_minute: u16,
+    /// End, minutes after 00:00 (of the next day when `next_day`).
+    pub end_minute: u16,
+    /// Ends on the next day.
+    pub next_day: bool,
+}
+
+/// One line of a week in words: consecutive days (`first..=last`) with the same hours and the
+/// same note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WeekRow {
+    /// The first day of the run.
+    pub first: NaiveDate,
+    /// The last day of the run (equal to `first` for a single day).
+    pub last: NaiveDate,
+    /// The opening spans, as read out; empty when closed all day.
+    pub spans: Vec<ReadSpan>,
+    /// A public holiday or make-up working day (never [`DayNote::CalendarUnknown`]).
+    pub note: Option<DayNote>,
+}
+
+impl WeekRow {
+    /// Does the run include `date`?
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        self.first <= date && date <= self.last
+    }
+
+    /// The days in words: "周一至周五", "周六、周日", "周三" / "Mon–Fri", "Sat, Sun", "Wed";
+    /// a whole week starting on Monday is "每天" / "Every day".
+    pub fn days_words(&self, lang: Language) -> String {
+        let n = (self.last - self.first).num_days() + 1;
+        let name = |d: NaiveDate| weekday_short(d.weekday().number_from_monday(), lang);
+        match n {
+            7.. if self.first.weekday() == chrono::Weekday::Mon => match lang {
+                Language::Zh => "每天".to_string(),
+                Language::En => "Every day".to_string(),
+            },
+            1 => name(self.first).to_string(),
+            2 => match lang {
+                Language::Zh => format!("{}、{}", name(self.first), name(self.last)),
+                Language::En => format!("{}, {}", name(self.first), name(self.last)),
+            },
+            _ => match lang {
+                Language::Zh => format!("{}至{}", name(self.first), name(self.last)),
+                Language::En => format!("{}–{}", name(self.first), name(self.last)),
+            },
+        }
+    }
+
+    /// The hours in words: "7:00–9:00、11:00–13:30", "18:00–次日2:00", "全天", "休息" /
+    /// "7:00–9:00, 11:00–13:30", "18:00–2:00 next day", "24 hours", "closed".
+    pub fn hours_words(&self, lang: Language) -> String {
+        spans_words(&self.spans, lang)
+    }
+}
+
+/// "Mon" / "周一" for ISO weekday `n` (Monday = 1).
+fn weekday_short(n: u32, lang: Language) -> &'static str {
+    const ZH: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
+    const EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    let i = usize::try_from(n.clamp(1, 7) - 1).unwrap_or(0);
+    match lang {
+        Language::Zh => ZH[i],
+        Language::En => EN[i],
+    }
+}
+
+/// "7:00" for a minute of the day, without a leading zero ("24:00" for 1440).
+pub fn clock_words(m: u16) -> String {
+    format!("{}:{:02}", m / 60, m % 60)
+}
+
+/// Spans in words (see [`WeekRow::hours_words`]).
+pub fn spans_words(spans: &[ReadSpan], lang: Language) -> String {
+    if spans.is_empty() {
+        return match lang {
+            Language::Zh => "休息".to_string(),
+            Language::En => "closed".to_string(),
+        };
+    }
+    if let [only] = spans {
+        if only.start_minute == 0 && only.end_minute == 1440 && !only.next_day {
+            return match lang {
+                Language::Zh => "全天".to_string(),
+                Language::En => "24 hours".to_string(),
+            };
+        }
+    }
+    let words: Vec<String> = spans
+        .iter()
+        .map(|s| {
+            let (a, b) = (clock_words(s.start_minute), clock_words(s.end_minute));
+            match (s.next_day, lang) {
+                (false, _) => format!("{a}–{b}"),
+                (true, Language::Zh) => format!("{a}–次日{b}"),
+                (true, Language::En) => format!("{a}–{b} next day"),
+            }
+        })
+        .collect();
+    words.join(match lang {
+        Language::Zh => "、",
+        Language::En => ", ",
+    })
+}
+
+impl Hours {
+    /// A day's spans as read out: the early-morning span that continues the previous night is
+    /// left to the previous day ("18:00–次日2:00"), unless the previous day is closed at
+    /// midnight; a whole day open stays "00:00–24:00".
+    pub fn read_spans(&self, date: NaiveDate) -> Vec<ReadSpan> {
+        let whole = |s: &Span| s.start_minute == 0 && s.end_minute == 1440;
+        let spans = self.day_spans(date);
+        let prev = date
+            .pred_opt()
+            .map(|d| self.day_spans(d))
+            .unwrap_or_default();
+        let next = date
+            .succ_opt()
+            .map(|d| self.day_spans(d))
+            .unwrap_or_default();
+        let carried_in = prev
+            .last()
+            .is_some_and(|p| p.end_minute == 1440 && !whole(p))
+            && spans
+                .first()
+                .is_some_and(|s| s.start_minute == 0 && !whole(s));
+        let carries_on = next.first().filter(|n| n.start_minute == 0 && !whole(n));
+        let count = spans.len();
+        spans
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !(carried_in && *i == 0))
+            .map(|(i, s)| match carries_on {
+                Some(n) if i + 1 == count && s.end_minute == 1440 && !whole(s) => ReadSpan {
+                    start_minute: s.start_minute,
+                    end_minute: n.end_minute,
+                    next_day: true,
+                },
+                _ => ReadSpan {
+                    start_minute: s.start_minute,
+                    end_minute: s.end_minute,
+                    next_day: false,
+                },
+            })
+            .collect()
+    }
+
+    /// Seven days from `start` as rows of consecutive days with the same hours and note, with
+    /// China's holidays and make-up working days of those dates. Empty when the hours are
+    /// unknown.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use linli_core::hours::{week_words, Hours, Language};
+    /// let h = Hours::parse("Mo-Fr 07:00-09:00,11:00-13:30; Sa 11:00-13:00; Su off");
+    /// let monday = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    /// assert_eq!(
+    ///     week_words(&h.week(monday), Language::Zh),
+    ///     "周一至周五 7:00–9:00、11:00–13:30；周六 11:00–13:00；周日 休息"
+    /// );
+    /// ```
+    pub fn week(&self, start: NaiveDate) -> Vec<WeekRow> {
+        if !self.is_known() {
+            return Vec::new();
+        }
+        let mut rows: Vec<WeekRow> = Vec::new();
+        for i in 0..7 {
+            let date = start + Duration::days(i);
+            let spans = self.read_spans(date);
+            let note = DayNote::for_date(date).filter(|n| *n != DayNote::CalendarUnknown);
+            match rows.last_mut() {
+                Some(last) if last.spans == spans && last.note == note => last.last = date,
+                _ => rows.push(WeekRow {
+                    first: date,
+                    last: date,
+                    spans,
+                    note,
+                }),
+            }
+        }
+        rows
+    }
+}
+
+/// A week in one sentence: "周一至周五 7:00–9:00、11:00–13:30；周六 11:00–13:00；周日 休息" /
+/// "Mon–Fri 7:00–9:00, 11:00–13:30; Sat 11:00–13:00; Sun closed". Holidays are named after
+/// their day ("周四（国庆节） 休息").
+pub fn week_words(rows: &[WeekRow], lang: Language) -> String {
+    let parts: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            let days = match (r.note, lang) {
+                (None, _) => r.days_words(lang),
+                (Some(n), Language::Zh) => format!("{}（{}）", r.days_words(lang), n.text_zh()),
+                (Some(n), Language::En) => format!("{} ({})", r.days_words(lang), n.text_en()),
+            };
+            format!("{days} {}", r.hours_words(lang))
+        })
+        .collect();
+    parts.join(match lang {
+        Language::Zh => "；",
+        Language::En => "; ",
+    })
+}
+
 /// Spans that parse but are probably mistakes: a time range that starts where it ends
 /// (`09:00-09:00`). Returns the offending ranges as written.
 pub fn suspicious_spans(raw: &str) -> Vec<String> {
@@ -585,6 +804,72 @@ mod tests {
                 end_minute: 1440
             }]
         );
+    }
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("date")
+    }
+
+    #[rstest]
+    #[case::canteen_two_meals(
+        "Mo-Fr 07:00-09:00,11:00-13:30; Sa 11:00-13:00; Su off",
+        "周一至周五 7:00–9:00、11:00–13:30；周六 11:00–13:00；周日 休息",
+        "Mon–Fri 7:00–9:00, 11:00–13:30; Sat 11:00–13:00; Sun closed"
+    )]
+    #[case::every_day("Mo-Su 09:00-21:00", "每天 9:00–21:00", "Every day 9:00–21:00")]
+    #[case::always("24/7", "每天 全天", "Every day 24 hours")]
+    #[case::weekend_pair(
+        "Mo-Fr 09:00-18:00",
+        "周一至周五 9:00–18:00；周六、周日 休息",
+        "Mon–Fri 9:00–18:00; Sat, Sun closed"
+    )]
+    #[case::over_midnight(
+        "Mo-Su 18:00-02:00",
+        "每天 18:00–次日2:00",
+        "Every day 18:00–2:00 next day"
+    )]
+    #[case::over_midnight_weekend_only(
+        "Fr,Sa 20:00-02:00",
+        "周一至周四 休息；周五、周六 20:00–次日2:00；周日 休息",
+        "Mon–Thu closed; Fri, Sat 20:00–2:00 next day; Sun closed"
+    )]
+    fn a_week_in_words(#[case] rule: &str, #[case] zh: &str, #[case] en: &str) {
+        // An ordinary week: Monday 23 November 2026.
+        let week = Hours::parse(rule).week(d(2026, 11, 23));
+        assert_eq!(week_words(&week, Language::Zh), zh);
+        assert_eq!(week_words(&week, Language::En), en);
+    }
+
+    #[test]
+    fn a_holiday_week_names_the_holiday_and_the_make_up_day() {
+        // National Day 2026: 1–7 October off, Saturday 10 October a make-up working day.
+        let h = Hours::parse(OFFICE);
+        let week = h.week(d(2026, 9, 28));
+        assert_eq!(
+            week_words(&week, Language::Zh),
+            "周一至周三 9:00–12:00、14:00–18:00；周四至周日（国庆节） 休息"
+        );
+        let next = h.week(d(2026, 10, 5));
+        assert_eq!(
+            week_words(&next, Language::En),
+            "Mon–Wed (National Day) closed; Thu, Fri 9:00–12:00, 14:00–18:00; \
+             Sat (make-up working day (National Day)) 9:00–12:00, 14:00–18:00; Sun closed"
+        );
+        assert!(week
+            .iter()
+            .any(|r| r.contains(d(2026, 10, 1)) && r.note.is_some()));
+    }
+
+    #[test]
+    fn unknown_hours_have_no_week() {
+        assert!(Hours::parse("").week(d(2026, 11, 23)).is_empty());
+    }
+
+    #[test]
+    fn clock_words_have_no_leading_zero() {
+        assert_eq!(clock_words(7 * 60), "7:00");
+        assert_eq!(clock_words(13 * 60 + 30), "13:30");
+        assert_eq!(clock_words(1440), "24:00");
     }
 
     #[test]
