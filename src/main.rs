@@ -1,22 +1,28 @@
 //! Linli (邻里): the nearest community service centre, courier rest stop or canteen, with route
-//! distances computed in the browser. `main` installs the panic hook and mounts the app.
+//! distances computed in the browser. `main` installs the panic hook (the console, and a plain
+//! message on the page) and mounts the app.
 
 mod app;
 mod components;
 mod config;
+mod crash;
 mod data;
 mod declutter;
+mod fetch;
 mod format;
 mod geolocate;
 mod history;
+mod hours_book;
 mod i18n;
 mod layout;
 mod leaflet;
 mod screen;
 mod state;
+mod suggest;
 mod url_state;
+mod virtual_list;
 
 fn main() {
-    console_error_panic_hook::set_once();
+    std::panic::set_hook(Box::new(crash::on_panic));
     leptos::mount::mount_to_body(app::App);
 }
