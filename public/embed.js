@@ -32,6 +32,9 @@
  *   element.linli.setOrigin(lat, lng)   select('place-id' | null)     send(type, fields)
  *   or Linli.send(element, 'setMode', {mode: 'ebike'})
  *
+ * Elements added after the page loaded: <linli-finder> mounts itself; for a div call
+ * Linli.scan() (or Linli.mount(element)).
+ *
  * Serve this file with a short cache (e.g. Cache-Control: max-age=300): its URL never changes.
  */
 (function () {

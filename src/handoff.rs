@@ -86,12 +86,20 @@ pub enum Platform {
 impl Platform {
     /// From `navigator.userAgent` and `navigator.maxTouchPoints` (iPadOS reports a Mac).
     pub fn detect(user_agent: &str, touch_points: i32) -> Platform {
-        if user_agent.contains("Android") {
+        // A plain byte search: `str::contains` would link a substring searcher into the wasm
+        // for these few short words.
+        let has = |word: &str| {
+            user_agent
+                .as_bytes()
+                .windows(word.len())
+                .any(|w| w == word.as_bytes())
+        };
+        if has("Android") {
             Platform::Android
-        } else if ["iPhone", "iPad", "iPod"]
-            .iter()
-            .any(|d| user_agent.contains(d))
-            || (user_agent.contains("Macintosh") && touch_points > 1)
+        } else if has("iPhone")
+            || has("iPad")
+            || has("iPod")
+            || (has("Macintosh") && touch_points > 1)
         {
             Platform::Ios
         } else {

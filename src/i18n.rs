@@ -215,11 +215,11 @@ texts! {
     OpenInApple => "苹果地图", "Apple Maps";
     AboutData => "关于数据", "About this data";
     DataUpdated => "数据更新于", "Data updated";
-    DataSource => "来源", "Source";
-    DataOwnSite => "本站", "this site";
-    DataOtherSite => "其他网站，本站部署者允许", "another site, allowed by this deployment";
-    DataFile => "数据文件", "Data file";
-    MapData => "地图数据", "Map data";
+    DataSource => "来源：", "Source: ";
+    DataOwnSite => "（本站）", " (this site)";
+    DataOtherSite => "（其他网站，本站部署者允许）", " (another site, allowed by this deployment)";
+    DataFile => "数据文件：", "Data file: ";
+    MapData => "地图数据：", "Map data: ";
     DataFrom => "数据来自", "Data from";
     LoadRefused => "不能显示这份数据", "This data cannot be shown";
     RefusedOrigin => "这个链接要加载其他网站的数据：", "This link asks for data from another site: ";

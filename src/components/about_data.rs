@@ -18,33 +18,50 @@ pub fn AboutData() -> impl IntoView {
     let href = resolved.as_ref().map_or(url, |r| r.href.clone());
     let origin = resolved.map(|r| r.origin).unwrap_or_default();
     let own = origin == page_origin();
-    let bundle = move || {
-        state.engine.with(|e| {
+    // One reactive piece: the data arrives once, the language may change.
+    let panel = move || {
+        let l = lang.get();
+        let bundle = state.engine.with(|e| {
             e.as_ref().map(|e| {
                 let b = e.finder().bundle();
                 (b.name.clone(), b.build_date.clone(), b.attribution.clone())
             })
-        })
+        });
+        let (name_date, attribution) = match bundle {
+            Some((name, date, attribution)) => (
+                Some(view! {
+                    <p>
+                        <strong data-testid="data-name">{name}</strong>
+                        " · "
+                        <span data-testid="data-date">{T::DataUpdated.text(l)}" "{date}</span>
+                    </p>
+                }),
+                (!attribution.is_empty()).then(|| {
+                    view! {
+                        <p class="small">{T::MapData.text(l)}{attribution}</p>
+                    }
+                }),
+            ),
+            None => (None, None),
+        };
+        let site = if own {
+            T::DataOwnSite
+        } else {
+            T::DataOtherSite
+        };
+        view! {
+            <h2 id="about-data-title">{T::AboutData.text(l)}</h2>
+            {name_date}
+            <p data-testid="data-origin" data-own=own.to_string()>
+                {T::DataSource.text(l)}<span class="origin-name">{origin.clone()}</span>{site.text(l)}
+            </p>
+            <p class="small">{T::DataFile.text(l)}<span class="origin-name">{href.clone()}</span></p>
+            {attribution}
+        }
     };
     view! {
         <section class="about-data" data-testid="about-data" aria-labelledby="about-data-title">
-            <h2 id="about-data-title">{move || T::AboutData.text(lang.get())}</h2>
-            {move || bundle().map(|(name, date, _)| view! {
-                <p>
-                    <strong data-testid="data-name">{name}</strong>
-                    " · "
-                    <span data-testid="data-date">{T::DataUpdated.text(lang.get())}" "{date}</span>
-                </p>
-            })}
-            <p data-testid="data-origin" data-own=own.to_string()>
-                {move || T::DataSource.text(lang.get())}": "
-                <span class="origin-name">{origin.clone()}</span>
-                " ("{move || if own { T::DataOwnSite.text(lang.get()) } else { T::DataOtherSite.text(lang.get()) }}")"
-            </p>
-            <p class="small">{move || T::DataFile.text(lang.get())}": "<span class="origin-name">{href.clone()}</span></p>
-            {move || bundle().filter(|(_, _, a)| !a.is_empty()).map(|(_, _, attribution)| view! {
-                <p class="small">{T::MapData.text(lang.get())}": "{attribution}</p>
-            })}
+            {panel}
         </section>
     }
 }

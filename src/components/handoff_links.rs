@@ -1,7 +1,9 @@
 //! "Directions in a map app": Amap, Baidu, Tencent, Apple Maps and any `geo:` app, each with
 //! directions from the chosen starting point (or the phone's own location) in the current
 //! mode, in the app's coordinate system (`handoff.rs`). On a phone a tap tries the app's own
-//! scheme first and opens the web link when the app does not take over within 1.5 s.
+//! scheme first and opens the web link when the app does not take over within 1.5 s. Not in
+//! a frame: there an unknown scheme could replace the page with an error, so the web links are
+//! followed (Amap's asks to open its app by itself, `callnative=1`).
 
 use leptos::prelude::*;
 use linli_core::LngLat;
@@ -10,9 +12,17 @@ use crate::handoff::{link, End, Platform, Provider};
 use crate::i18n::T;
 use crate::state::{use_app, OriginSource};
 
-/// The phone's system.
+/// The phone's system; a desktop, or any page in a frame, gets web links only.
 fn platform() -> Platform {
     web_sys::window().map_or(Platform::Other, |w| {
+        let framed = w
+            .parent()
+            .ok()
+            .flatten()
+            .is_some_and(|p| !js_sys::Object::is(&p, &w));
+        if framed {
+            return Platform::Other;
+        }
         let n = w.navigator();
         Platform::detect(&n.user_agent().unwrap_or_default(), n.max_touch_points())
     })

@@ -39,19 +39,24 @@ after(async () => {
   await browser?.close();
 });
 
-/** A copy of dist/ served on its own port. */
-async function deployCopy(name) {
-  const dir = path.join(outputDir, `deploy-${name}-${process.pid}`);
-  rmSync(dir, { recursive: true, force: true });
+/**
+ * A copy of dist/ served on its own port, at the root or under a folder (`under`, e.g.
+ * 'apps/linli/'), as a deployment may put it: `server.url` is the app's address.
+ */
+async function deployCopy(name, { under = '' } = {}) {
+  const root = path.join(outputDir, `deploy-${name}-${process.pid}`);
+  const dir = path.join(root, under);
+  rmSync(root, { recursive: true, force: true });
   cpSync(distDir, dir, { recursive: true });
-  const server = await startServer(dir);
-  await warmUp(server.url);
+  const server = await startServer(root);
+  const url = new URL(under, server.url).href;
+  await warmUp(url);
   return {
     dir,
-    server,
+    server: { url },
     close: async () => {
       await server.close();
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(root, { recursive: true, force: true });
     },
   };
 }
@@ -125,8 +130,8 @@ describe('installable', () => {
 });
 
 describe('offline', () => {
-  test('after one visit, a reload with no network opens the app and answers', async () => {
-    const deploy = await deployCopy('offline');
+  test('after one visit, a reload with no network opens the app and answers (deployed under a folder)', async () => {
+    const deploy = await deployCopy('offline', { under: 'apps/linli/' });
     const page = await newPage(browser, { viewport: { width: 360, height: 740 } });
     try {
       await atBeijing(page, '2026-11-24T10:00');
@@ -134,6 +139,8 @@ describe('offline', () => {
       await waitForResults(page);
       const online = await readResults(page);
       await offlineReady(page);
+      // The worker serves the app's folder, wherever it is deployed.
+      assert.equal(await page.evaluate(() => navigator.serviceWorker.ready.then((r) => r.scope)), deploy.server.url);
 
       await page.context().setOffline(true);
       const response = await page.reload();
