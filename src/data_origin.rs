@@ -219,39 +219,36 @@ pub fn page_origin() -> String {
 /// Reads `data_origins` from `config.json`: the listed origins and the problems found. A
 /// missing file (404) is an empty list, not an error.
 async fn config_origins() -> (Vec<String>, Vec<String>) {
-    let response = match gloo_net::http::Request::get(CONFIG_URL).send().await {
-        Ok(r) => r,
-        Err(e) => {
-            return (
-                Vec::new(),
-                vec![format!("{CONFIG_URL} could not be read: {e}")],
-            )
-        }
-    };
-    if response.status() == 404 {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let problem = |p: String| (Vec::new(), vec![p]);
+    let Some(window) = web_sys::window() else {
         return (Vec::new(), Vec::new());
+    };
+    let response = match JsFuture::from(window.fetch_with_str(CONFIG_URL)).await {
+        Ok(r) => r.unchecked_into::<web_sys::Response>(),
+        Err(_) => return problem(format!("{CONFIG_URL} could not be read")),
+    };
+    match response.status() {
+        404 => return (Vec::new(), Vec::new()),
+        s if !response.ok() => return problem(format!("{CONFIG_URL}: HTTP {s}")),
+        _ => {}
     }
-    if !response.ok() {
-        return (
-            Vec::new(),
-            vec![format!("{CONFIG_URL}: HTTP {}", response.status())],
-        );
-    }
-    let text = response.text().await.unwrap_or_default();
-    let Ok(json) = js_sys::JSON::parse(&text) else {
-        return (Vec::new(), vec![format!("{CONFIG_URL} is not valid JSON")]);
+    let json = match response.json() {
+        Ok(p) => JsFuture::from(p).await,
+        Err(e) => Err(e),
+    };
+    let Ok(json) = json else {
+        return problem(format!("{CONFIG_URL} is not valid JSON"));
     };
     let list = js_sys::Reflect::get(&json, &"data_origins".into()).unwrap_or_default();
     if list.is_undefined() {
         return (Vec::new(), Vec::new());
     }
     if !js_sys::Array::is_array(&list) {
-        return (
-            Vec::new(),
-            vec![format!(
-                "{CONFIG_URL}: data_origins must be a list of origins"
-            )],
-        );
+        return problem(format!(
+            "{CONFIG_URL}: data_origins must be a list of origins"
+        ));
     }
     let mut good = Vec::new();
     let mut problems = Vec::new();

@@ -11,6 +11,7 @@
 //!   its height on every change (`linli:resize`); the full-screen map and the wide layout ask
 //!   for the whole `max_height`.
 
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use js_sys::{Object, Reflect};
@@ -126,94 +127,102 @@ pub fn connect(
             detail: format!("{parameter}: {why}"),
         });
     }
+    // Commands that need the data, until it is there.
+    let waiting: Rc<RefCell<Vec<Command>>> = Rc::default();
+    let height = state
+        .frame_max_height
+        .get_value()
+        .map(|max| height_reporter(state, Rc::clone(&parent), max));
 
-    // Ready (after every successful load), and load failures.
-    let waiting: StoredValue<Vec<Command>> = StoredValue::new(Vec::new());
+    // One effect for what the host hears: ready (after every successful load) and load
+    // failures, a place opened (which, how far in the current mode, open or not), and the
+    // page's height when the host sizes the frame to it.
     {
         let parent = Rc::clone(&parent);
-        Effect::new(move |_| {
-            let message = state.load.with(|l| match l {
+        let waiting = Rc::clone(&waiting);
+        Effect::new(move |previous: Option<(u8, Option<usize>)>| {
+            let (was, was_selected) = previous.unwrap_or((u8::MAX, None));
+            let (now, message) = state.load.with(|l| match l {
+                Load::Loading(_) => (0, None),
                 Load::Ready => {
                     let name = state.engine.with_untracked(|e| {
                         e.as_ref()
                             .map(|e| e.finder().bundle().name.clone())
                             .unwrap_or_default()
                     });
-                    Some(Outgoing::Ready { name })
+                    (1, Some(Outgoing::Ready { name }))
                 }
-                Load::Failed(e) => Some(Outgoing::Error {
-                    code: "load_failed",
-                    detail: e.detail(),
-                }),
-                Load::Refused(r) => Some(Outgoing::Error {
-                    code: "data_refused",
-                    detail: r.detail(),
-                }),
-                Load::Loading(_) => None,
+                Load::Failed(e) => (
+                    2,
+                    Some(Outgoing::Error {
+                        code: "load_failed",
+                        detail: e.detail(),
+                    }),
+                ),
+                Load::Refused(r) => (
+                    3,
+                    Some(Outgoing::Error {
+                        code: "data_refused",
+                        detail: r.detail(),
+                    }),
+                ),
             });
-            if let Some(m) = message {
-                let ready = matches!(m, Outgoing::Ready { .. });
-                parent.send(&m);
-                if ready {
-                    for command in waiting.try_update_value(std::mem::take).unwrap_or_default() {
+            if now != was {
+                if let Some(m) = message {
+                    parent.send(&m);
+                }
+                if now == 1 {
+                    let commands = std::mem::take(&mut *waiting.borrow_mut());
+                    for command in commands {
                         obey(state, &parent, command);
                     }
                 }
             }
-        });
-    }
-
-    // A place was opened: which, how far (in the current mode), open or not.
-    {
-        let parent = Rc::clone(&parent);
-        Effect::new(move |previous: Option<Option<usize>>| {
             let selected = state.selected.get();
-            if let Some(i) = selected.filter(|_| previous.flatten() != selected) {
+            if let Some(i) = selected.filter(|_| selected != was_selected) {
                 if let Some(m) = select_message(state, ranked, i) {
                     parent.send(&m);
                 }
             }
-            selected
+            if let Some(report) = &height {
+                // What flows changes with the layout and the view.
+                let _ = (state.view.get(), state.layout());
+                let report = Rc::clone(report);
+                request_animation_frame(move || report());
+            }
+            (now, selected)
         });
     }
 
     // Commands from the parent.
-    {
-        let parent = Rc::clone(&parent);
-        let handle = window_event_listener(leptos::ev::message, move |ev| {
-            let from_parent = ev
-                .source()
-                .is_some_and(|s| Object::is(&s, parent.window.as_ref()));
-            if !from_parent || !accepts(&listed, &ev.origin()) {
-                return;
-            }
-            let data = ev.data();
-            match parse(|k| field(&data, k)) {
-                Ok(command) => {
-                    let needs_data = matches!(command, Command::SetOrigin(_) | Command::Select(_));
-                    if needs_data && state.load.with_untracked(|l| *l != Load::Ready) {
-                        waiting.update_value(|w| w.push(command));
-                    } else {
-                        obey(state, &parent, command);
-                    }
-                }
-                Err(rejected) => {
-                    if let Some(code) = rejected.code() {
-                        parent.send(&Outgoing::Error {
-                            code,
-                            detail: rejected.detail(),
-                        });
-                    }
+    let handle = window_event_listener(leptos::ev::message, move |ev| {
+        let from_parent = ev
+            .source()
+            .is_some_and(|s| Object::is(&s, parent.window.as_ref()));
+        if !from_parent || !accepts(&listed, &ev.origin()) {
+            return;
+        }
+        let data = ev.data();
+        match parse(|k| field(&data, k)) {
+            Ok(command) => {
+                let needs_data = matches!(command, Command::SetOrigin(_) | Command::Select(_));
+                if needs_data && state.load.with_untracked(|l| *l != Load::Ready) {
+                    waiting.borrow_mut().push(command);
+                } else {
+                    obey(state, &parent, command);
                 }
             }
-        });
-        on_cleanup(move || handle.remove());
-    }
-
-    // The frame's height, when the host sizes it to the content.
-    if let Some(max) = state.frame_max_height.get_value() {
-        watch_height(state, &parent, max);
-    }
+            Err(rejected) => {
+                if let Some(code) = rejected.code() {
+                    parent.send(&Outgoing::Error {
+                        code,
+                        detail: rejected.detail(),
+                    });
+                }
+            }
+        }
+    });
+    on_cleanup(move || handle.remove());
 }
 
 /// The `select` message for service `i`: route metres and seconds from the list's ranking.
@@ -279,54 +288,48 @@ fn obey(state: AppState, parent: &Parent, command: Command) {
     }
 }
 
-/// Reports the page's height to the parent whenever it changes, once the data is there:
-/// the content's height while the page flows, else the whole `max`.
-fn watch_height(state: AppState, parent: &Rc<Parent>, max: f64) {
-    let last = StoredValue::new(0_u32);
-    let report = {
-        let parent = Rc::clone(parent);
-        move || {
-            if state.load.with_untracked(|l| *l != Load::Ready) {
-                return;
-            }
-            let height = if untrack(|| state.flows()) {
-                app_element().map_or(max, |el| el.get_bounding_client_rect().height())
-            } else {
-                max
-            };
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            let height = height.ceil().clamp(0.0, 100_000.0) as u32;
-            if height != last.get_value() {
-                last.set_value(height);
-                parent.send(&Outgoing::Resize { height });
-            }
+/// Reports the page's height (see [`height_reporter`]).
+type Report = Rc<dyn Fn()>;
+
+/// A function that reports the page's height to the parent when it changed, once the data is
+/// there: the content's height while the page flows, else the whole `max`. The first call
+/// also starts watching the page's size (a `ResizeObserver` on `.app`).
+fn height_reporter(state: AppState, parent: Rc<Parent>, max: f64) -> Report {
+    let last = Rc::new(Cell::new(0_u32));
+    let watching = Rc::new(Cell::new(false));
+    let report: Rc<RefCell<Option<Report>>> = Rc::default();
+    let this = Rc::clone(&report);
+    let f: Report = Rc::new(move || {
+        if state.load.with_untracked(|l| *l != Load::Ready) {
+            return;
         }
-    };
-    // The size of the content changes with the list, the detail, the controls (watched once
-    // the page is there), and what flows changes with the layout and the view; the first
-    // report waits for the data.
-    let watching = StoredValue::new(false);
-    Effect::new(move |_| {
-        let _ = (state.load.get(), state.view.get(), state.layout());
-        let report = report.clone();
-        request_animation_frame(move || {
-            if !watching.get_value() {
-                if let Some(el) = app_element() {
-                    let callback = Closure::<dyn Fn()>::new(report.clone());
-                    if let Ok(observer) =
-                        web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref())
-                    {
-                        observer.observe(&el);
-                        callback.forget();
-                        // The observer lives as long as the page.
-                        std::mem::forget(observer);
-                        watching.set_value(true);
-                    }
+        let Some(el) = app_element() else { return };
+        if !watching.replace(true) {
+            if let Some(me) = this.borrow().clone() {
+                let callback = Closure::<dyn Fn()>::new(move || me());
+                if let Ok(observer) =
+                    web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref())
+                {
+                    observer.observe(&el);
+                    callback.forget();
+                    // The observer lives as long as the page.
+                    std::mem::forget(observer);
                 }
             }
-            report();
-        });
+        }
+        let height = if untrack(|| state.flows()) {
+            el.get_bounding_client_rect().height()
+        } else {
+            max
+        };
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let height = height.ceil().clamp(0.0, 100_000.0) as u32;
+        if height != last.replace(height) {
+            parent.send(&Outgoing::Resize { height });
+        }
     });
+    *report.borrow_mut() = Some(Rc::clone(&f));
+    f
 }
 
 /// The app's root element.

@@ -21,11 +21,6 @@
 use linli_core::crs::{from_wgs84, Crs};
 use linli_core::{LngLat, Mode};
 
-/// Who the links say they come from.
-const SOURCE: &str = "linli";
-/// Baidu's `src`: `platform.company.app`.
-const BAIDU_SRC: &str = "linli.finder";
-
 /// A navigation app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Provider {
@@ -130,12 +125,15 @@ pub struct Link {
 
 /// Percent-encodes everything but the unreserved characters (names may hold `,`, `|`, `&`).
 fn encode(s: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(s.len() * 3);
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
             out.push(char::from(b));
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
         }
     }
     out
@@ -147,10 +145,53 @@ fn coords(p: LngLat, crs: Crs) -> (String, String) {
     (format!("{lng:.6}"), format!("{lat:.6}"))
 }
 
-/// Walking (walk and step-free) or riding (e-bike).
-fn riding(mode: Mode) -> bool {
-    mode == Mode::Ebike
+/// Replaces each `{key}` of `template` by its value in `vars` (templates keep the URLs
+/// readable here, and small in the wasm).
+fn fill(template: &str, vars: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 96);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            rest = &rest[open..];
+            break;
+        };
+        let key = &after[..close];
+        if let Some((_, v)) = vars.iter().find(|(k, _)| *k == key) {
+            out.push_str(v);
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
+
+// The links, with `{lng}`, `{lat}`, `{name}` of the place and `{flng}`, `{flat}`, `{fname}` of
+// the start, in the app's datum. Amap: t=2 walking, t=3 riding; dev=0: already GCJ-02.
+const AMAP_WEB: &str = "https://uri.amap.com/navigation?{amap_from}to={lng},{lat},{name}&mode={amap_mode}&policy=1&src=linli&coordinate=gaode&callnative=1";
+const AMAP_FROM: &str = "from={flng},{flat},{fname}&";
+const AMAP_ANDROID: &str = "amapuri://route/plan/?{amap_query}";
+const AMAP_IOS: &str = "iosamap://path?{amap_query}";
+const AMAP_QUERY: &str =
+    "sourceApplication=linli&{amap_start}dlat={lat}&dlon={lng}&dname={name}&dev=0&t={amap_t}";
+const AMAP_START: &str = "slat={flat}&slon={flng}&sname={fname}&";
+// Baidu's web page needs a start for directions; without one it shows the place, with
+// Baidu's own "go here" button.
+const BAIDU_WEB: &str = "https://api.map.baidu.com/direction?{baidu_origin}destination=latlng:{lat},{lng}|name:{name}&mode={baidu_mode}&coord_type=bd09ll&output=html&src=webapp.linli.finder";
+const BAIDU_PLACE: &str = "https://api.map.baidu.com/marker?location={lat},{lng}&title={name}&content={name}&coord_type=bd09ll&output=html&src=webapp.linli.finder";
+const BAIDU_APP: &str = "baidumap://map/direction?{baidu_origin}destination=latlng:{lat},{lng}|name:{name}&coord_type=bd09ll&mode={baidu_mode}&src={os}.linli.finder";
+const BAIDU_ORIGIN: &str = "origin=latlng:{flat},{flng}|name:{fname}&";
+const TENCENT_WEB: &str = "https://apis.map.qq.com/uri/v1/routeplan?{tencent_query}";
+const TENCENT_APP: &str = "qqmap://map/routeplan?{tencent_query}";
+const TENCENT_QUERY: &str =
+    "type={tencent_mode}&{tencent_start}&to={name}&tocoord={lat},{lng}&referer=linli";
+const TENCENT_START: &str = "from={fname}&fromcoord={flat},{flng}";
+// Apple's links have no riding mode: the e-bike leaves the choice to the app.
+const APPLE_WEB: &str =
+    "https://maps.apple.com/?{apple_start}daddr={lat},{lng}&q={name}{apple_flag}";
+const APPLE_START: &str = "saddr={flat},{flng}&";
+const GEO: &str = "geo:{lat},{lng}?q={lat},{lng}({name})";
 
 /// The links to `provider` for a trip to `to`, from `from` when the user chose a start.
 pub fn link(
@@ -161,95 +202,90 @@ pub fn link(
     platform: Platform,
 ) -> Link {
     let crs = provider.crs();
-    let (tlng, tlat) = coords(to.at, crs);
-    let tname = encode(to.name);
-    let from = from.map(|f| {
-        let (lng, lat) = coords(f.at, crs);
-        (lng, lat, encode(f.name))
-    });
-    let (web, app) = match provider {
-        Provider::Amap => {
-            let amap_mode = if riding(mode) { "ride" } else { "walk" };
-            let web_from = from
-                .as_ref()
-                .map(|(lng, lat, n)| format!("from={lng},{lat},{n}&"))
-                .unwrap_or_default();
-            let web = format!(
-                "https://uri.amap.com/navigation?{web_from}to={tlng},{tlat},{tname}&mode={amap_mode}&policy=1&src={SOURCE}&coordinate=gaode&callnative=1"
-            );
-            // t: 2 walking, 3 riding; dev=0: the coordinates are GCJ-02 already.
-            let t = if riding(mode) { 3 } else { 2 };
-            let app_from = from
-                .as_ref()
-                .map(|(lng, lat, n)| format!("slat={lat}&slon={lng}&sname={n}&"))
-                .unwrap_or_default();
-            let query = format!(
-                "sourceApplication={SOURCE}&{app_from}dlat={tlat}&dlon={tlng}&dname={tname}&dev=0&t={t}"
-            );
-            let app = match platform {
-                Platform::Android => Some(format!("amapuri://route/plan/?{query}")),
-                Platform::Ios => Some(format!("iosamap://path?{query}")),
-                Platform::Other => None,
-            };
-            (web, app)
+    let (lng, lat) = coords(to.at, crs);
+    let name = encode(to.name);
+    let (flng, flat, fname) = match from {
+        Some(f) => {
+            let (a, b) = coords(f.at, crs);
+            (a, b, encode(f.name))
         }
-        Provider::Baidu => {
-            let baidu_mode = if riding(mode) { "riding" } else { "walking" };
-            let dest = format!("latlng:{tlat},{tlng}|name:{tname}");
-            let origin = from
-                .as_ref()
-                .map(|(lng, lat, n)| format!("origin=latlng:{lat},{lng}|name:{n}&"))
-                .unwrap_or_default();
-            // The web page needs a start for directions; without one it shows the place,
-            // with Baidu's own "go here" button.
-            let web = if from.is_some() {
-                format!(
-                    "https://api.map.baidu.com/direction?{origin}destination={dest}&mode={baidu_mode}&coord_type=bd09ll&output=html&src=webapp.{BAIDU_SRC}"
-                )
+        None => Default::default(),
+    };
+    let ride = mode == Mode::Ebike;
+    let mut vars: Vec<(&str, &str)> = vec![
+        ("lng", &lng),
+        ("lat", &lat),
+        ("name", &name),
+        ("flng", &flng),
+        ("flat", &flat),
+        ("fname", &fname),
+        (
+            "os",
+            if platform == Platform::Ios {
+                "ios"
             } else {
-                format!(
-                    "https://api.map.baidu.com/marker?location={tlat},{tlng}&title={tname}&content={tname}&coord_type=bd09ll&output=html&src=webapp.{BAIDU_SRC}"
-                )
-            };
-            let app = match platform {
-                Platform::Other => None,
-                p => Some(format!(
-                    "baidumap://map/direction?{origin}destination={dest}&coord_type=bd09ll&mode={baidu_mode}&src={}.{BAIDU_SRC}",
-                    if p == Platform::Ios { "ios" } else { "andr" }
-                )),
-            };
-            (web, app)
-        }
-        Provider::Tencent => {
-            let kind = if riding(mode) { "bike" } else { "walk" };
-            let start = match &from {
-                Some((lng, lat, n)) => format!("from={n}&fromcoord={lat},{lng}"),
-                None => "fromcoord=CurrentLocation".to_string(),
-            };
-            let query =
-                format!("type={kind}&{start}&to={tname}&tocoord={tlat},{tlng}&referer={SOURCE}");
-            let web = format!("https://apis.map.qq.com/uri/v1/routeplan?{query}");
-            let app =
-                (platform != Platform::Other).then(|| format!("qqmap://map/routeplan?{query}"));
-            (web, app)
-        }
-        Provider::Apple => {
-            let start = from
-                .as_ref()
-                .map(|(lng, lat, _)| format!("saddr={lat},{lng}&"))
-                .unwrap_or_default();
-            // Walking directions; Apple's links have no riding mode, so the e-bike leaves the
-            // choice to the app.
-            let flag = if riding(mode) { "" } else { "&dirflg=w" };
-            let web = format!("https://maps.apple.com/?{start}daddr={tlat},{tlng}&q={tname}{flag}");
-            (web, None)
-        }
-        Provider::Geo => {
-            let web = format!("geo:{tlat},{tlng}?q={tlat},{tlng}({tname})");
-            (web, None)
+                "andr"
+            },
+        ),
+        ("amap_mode", if ride { "ride" } else { "walk" }),
+        ("amap_t", if ride { "3" } else { "2" }),
+        ("baidu_mode", if ride { "riding" } else { "walking" }),
+        ("tencent_mode", if ride { "bike" } else { "walk" }),
+        ("apple_flag", if ride { "" } else { "&dirflg=w" }),
+    ];
+    let start = |t: &str| {
+        if from.is_some() {
+            fill(t, &vars)
+        } else {
+            String::new()
         }
     };
-    Link { provider, web, app }
+    let segments = [
+        ("amap_from", start(AMAP_FROM)),
+        ("amap_start", start(AMAP_START)),
+        ("baidu_origin", start(BAIDU_ORIGIN)),
+        (
+            "tencent_start",
+            if from.is_some() {
+                fill(TENCENT_START, &vars)
+            } else {
+                "fromcoord=CurrentLocation".to_string()
+            },
+        ),
+        ("apple_start", start(APPLE_START)),
+    ];
+    vars.extend(segments.iter().map(|(k, v)| (*k, v.as_str())));
+    let amap_query = fill(AMAP_QUERY, &vars);
+    let tencent_query = fill(TENCENT_QUERY, &vars);
+    vars.push(("amap_query", &amap_query));
+    vars.push(("tencent_query", &tencent_query));
+    let phone = platform != Platform::Other;
+    let (web, app) = match provider {
+        Provider::Amap => (
+            AMAP_WEB,
+            match platform {
+                Platform::Android => Some(AMAP_ANDROID),
+                Platform::Ios => Some(AMAP_IOS),
+                Platform::Other => None,
+            },
+        ),
+        Provider::Baidu => (
+            if from.is_some() {
+                BAIDU_WEB
+            } else {
+                BAIDU_PLACE
+            },
+            phone.then_some(BAIDU_APP),
+        ),
+        Provider::Tencent => (TENCENT_WEB, phone.then_some(TENCENT_APP)),
+        Provider::Apple => (APPLE_WEB, None),
+        Provider::Geo => (GEO, None),
+    };
+    Link {
+        provider,
+        web: fill(web, &vars),
+        app: app.map(|t| fill(t, &vars)),
+    }
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 
 use leptos::prelude::*;
 use linli_core::LngLat;
+use wasm_bindgen::JsCast;
 
 use crate::handoff::{link, End, Platform, Provider};
 use crate::i18n::T;
@@ -80,31 +81,33 @@ pub fn HandoffLinks(to: LngLat, name: String) -> impl IntoView {
                     at: o.point,
                     name: start_name,
                 });
-                let target = End {
-                    at: to,
-                    name: &name,
-                };
-                let ln = link(p, target, from, mode, platform);
-                let (web, app) = (ln.web.clone(), ln.app.clone());
-                let on_click = move |ev: leptos::ev::MouseEvent| {
-                    if let Some(app) = app.clone() {
-                        ev.prevent_default();
-                        try_app(app, web.clone());
-                    }
-                };
+                let ln = link(p, End { at: to, name: &name }, from, mode, platform);
                 let new_tab = p != Provider::Geo;
                 view! {
-                    <a class="button" data-testid=format!("{}-link", p.code()) href=ln.web
-                        target=new_tab.then_some("_blank") rel=new_tab.then_some("noopener")
-                        on:click=on_click>
+                    <a class="button" data-testid=format!("{}-link", p.code()) href=ln.web data-app=ln.app
+                        target=new_tab.then_some("_blank") rel=new_tab.then_some("noopener")>
                         {label(p).text(l)}
                     </a>
                 }
             })
             .collect_view()
     };
+    // One handler for every link: on a phone, the app's scheme (`data-app`) first.
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let Some(a) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("a[data-app]").ok().flatten())
+        else {
+            return;
+        };
+        if let (Some(app), Some(web)) = (a.get_attribute("data-app"), a.get_attribute("href")) {
+            ev.prevent_default();
+            try_app(app, web);
+        }
+    };
     view! {
         <h4 class="subheading">{move || T::NavigateWith.text(lang.get())}</h4>
-        <div class="links handoff" data-testid="handoff-links">{links}</div>
+        <div class="links handoff" data-testid="handoff-links" on:click=on_click>{links}</div>
     }
 }
