@@ -18,7 +18,7 @@
 //! - Rules with dates are known only within their window ([`crate::timetable`]); outside it
 //!   the state is unknown with [`DayNote::OutsideSchedule`].
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use serde::Serialize;
 
 use crate::holidays::{day_kind, rules_day, year_known, DayKind, Festival};
@@ -319,6 +319,45 @@ pub fn calendar_known(date: NaiveDate) -> bool {
 /// "HH:MM" for a minute of the day (1440 is "24:00").
 pub fn minute_label(m: u16) -> String {
     format!("{:02}:{:02}", m / 60, m % 60)
+}
+
+/// "HH:MM" of a time (written by hand: chrono's formatter is large in the browser).
+pub fn time_label(t: NaiveDateTime) -> String {
+    // At most 23:59: fits.
+    minute_label((t.hour() * 60 + t.minute()) as u16)
+}
+
+/// `YYYY-MM-DDTHH:MM`, the value of an `<input type="datetime-local">`.
+pub fn local_minute_text(t: NaiveDateTime) -> String {
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
+}
+
+/// Reads `YYYY-MM-DDTHH:MM` (exactly: four-digit year, two-digit fields, no seconds), the value
+/// of an `<input type="datetime-local">`; `None` for anything else or a date that does not
+/// exist. Written by hand: chrono's parser is large in the browser.
+pub fn parse_local_minute(text: &str) -> Option<NaiveDateTime> {
+    let b = text.as_bytes();
+    if b.len() != 16 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' {
+        return None;
+    }
+    let number = |from: usize, to: usize| -> Option<u32> {
+        b[from..to].iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let year = i32::try_from(number(0, 4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, number(5, 7)?, number(8, 10)?)?.and_hms_opt(
+        number(11, 13)?,
+        number(14, 16)?,
+        0,
+    )
 }
 
 /// The language of [`week_words`] and the other "hours in words" helpers.
@@ -864,6 +903,39 @@ mod tests {
     #[test]
     fn unknown_hours_have_no_week() {
         assert!(hours("").week(d(2026, 11, 23)).is_empty());
+    }
+
+    #[test]
+    fn local_minutes_are_written_and_read_like_chrono_does() {
+        for text in [
+            "2026-10-01T10:00",
+            "2024-02-29T23:59",
+            "2027-01-01T00:00",
+            "0999-12-31T07:05",
+        ] {
+            let t = parse_local_minute(text).expect(text);
+            assert_eq!(
+                Some(t),
+                NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M").ok()
+            );
+            assert_eq!(local_minute_text(t), text);
+            assert_eq!(local_minute_text(t), t.format("%Y-%m-%dT%H:%M").to_string());
+            assert_eq!(time_label(t), t.format("%H:%M").to_string());
+        }
+        for bad in [
+            "",
+            "2026-10-01",
+            "2026-10-01 10:00",
+            "2026-10-01T10:00:00",
+            "2026-13-01T10:00",
+            "2025-02-29T10:00",
+            "2026-10-01T24:00",
+            "2026-10-01T10:60",
+            "2026-1x-01T10:00",
+            "+026-10-01T10:00",
+        ] {
+            assert_eq!(parse_local_minute(bad), None, "{bad}");
+        }
     }
 
     #[test]
