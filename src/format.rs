@@ -1,7 +1,7 @@
 //! Numbers and links as the user reads them.
 
 use chrono::{Datelike, NaiveDateTime};
-use linli_core::hours::{DayNote, HoursStatus, OpenState};
+use linli_core::hours::{time_label, DayNote, HoursStatus, OpenState};
 
 use crate::i18n::{weekday, Lang, T};
 
@@ -23,10 +23,16 @@ pub fn minutes(seconds: f64, lang: Lang) -> String {
     )
 }
 
+/// Month abbreviations, January first (written here rather than by chrono's formatter, which is
+/// large in the browser).
+const MONTHS_EN: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
 /// When the next change happens, relative to now: "18:00", "明天 09:00", "周一 09:00", and a
 /// date a week or more ahead: "10月8日 09:00" / "8 Oct 09:00".
 pub fn when(next: NaiveDateTime, now: NaiveDateTime, lang: Lang) -> String {
-    let hm = next.format("%H:%M").to_string();
+    let hm = time_label(next);
     let days = (next.date() - now.date()).num_days();
     match days {
         0 => hm,
@@ -37,7 +43,11 @@ pub fn when(next: NaiveDateTime, now: NaiveDateTime, lang: Lang) -> String {
         ),
         _ => match lang {
             Lang::Zh => format!("{}月{}日 {hm}", next.month(), next.day()),
-            Lang::En => format!("{} {hm}", next.format("%-d %b")),
+            Lang::En => format!(
+                "{} {} {hm}",
+                next.day(),
+                MONTHS_EN[next.month0() as usize % 12]
+            ),
         },
     }
 }
@@ -167,6 +177,8 @@ mod tests {
         assert_eq!(when(t("2026-11-24 22:00"), now, Lang::Zh), "22:00");
         assert_eq!(when(t("2026-11-25 09:00"), now, Lang::Zh), "明天 09:00");
         assert_eq!(when(t("2026-11-30 09:00"), now, Lang::En), "Mon 09:00");
+        assert_eq!(when(t("2026-12-08 09:05"), now, Lang::En), "8 Dec 09:05");
+        assert_eq!(when(t("2026-12-08 09:05"), now, Lang::Zh), "12月8日 09:05");
         let closing = HoursStatus {
             state: OpenState::Closing,
             next_change: Some(t("2026-11-24 21:50")),
