@@ -14,8 +14,12 @@
 //   5. the search box: the work of each keystroke (`search`),
 //   6. bundles with 10,000 and 100,000 places and coverage with 1,000 places on one street,
 //      generated from the sample by tests/e2e/bundles.mjs (`large`),
-//   7. Lighthouse 12 mobile scores and metrics (`lighthouse`).
-// Prints the tables as markdown and writes them to docs/BROWSER_BENCHMARKS.md.
+//   7. Lighthouse 12 mobile scores and metrics (`lighthouse`),
+//   8. what the wasm is made of (scripts/wasm-composition.mjs; needs the release build's
+//      target/wasm32-unknown-unknown/release/linli-app.wasm from scripts/build-web.sh)
+//      (`composition`).
+// Prints the tables as markdown and writes them to docs/BROWSER_BENCHMARKS.md; sections of that
+// file this script does not write (notes kept by hand) are carried over.
 // A step that fails is reported in its section and the others still run.
 
 import { promises as fs, readFileSync } from 'node:fs';
@@ -27,6 +31,7 @@ import lighthouse from 'lighthouse';
 import * as chromeLauncher from 'chrome-launcher';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, WAIT_MS, distDir, repoRoot, startDistServer } from '../tests/e2e/lib.mjs';
 import { manyPlaces, oneStreet } from '../tests/e2e/bundles.mjs';
+import { PRE_BINDGEN_WASM, compositionTable } from './wasm-composition.mjs';
 
 const RUNS = 5;
 const QUERY = '?lat=22.535&lng=114.02'; // Chegongmiao, as in the e2e tests
@@ -529,6 +534,20 @@ const SECTIONS = {
   search: { titles: ['Search box'], run: () => section('Search box', () => searchSection(url)) },
   large: { titles: ['Large bundles'], run: () => section('Large bundles', largeSection) },
   lighthouse: { titles: ['Lighthouse (mobile)'], run: () => section('Lighthouse (mobile)', () => lighthouseSection(url)) },
+  composition: {
+    titles: ['Wasm composition'],
+    run: () =>
+      section('Wasm composition', async () =>
+        [
+          '## Wasm composition',
+          '',
+          'Code bytes per crate of the release build before wasm-bindgen and wasm-opt ' +
+            '(`node scripts/wasm-composition.mjs`, which says how functions are attributed).',
+          '',
+          compositionTable(PRE_BINDGEN_WASM, 16),
+        ].join('\n'),
+      ),
+  },
 };
 const asked = process.argv.slice(2);
 for (const name of asked) {
@@ -569,8 +588,15 @@ try {
   await server.close();
 }
 
-const markdown = `${sections.join('\n\n')}\n`;
+const docPath = path.join(repoRoot, 'docs', 'BROWSER_BENCHMARKS.md');
+const written = new Set(sections.map((s) => s.split('\n')[0]));
+const kept = (await fs.readFile(docPath, 'utf8').catch(() => ''))
+  .split(/\n(?=## )/)
+  .slice(1)
+  .map((s) => s.trim())
+  .filter((s) => !written.has(s.split('\n')[0]));
+const markdown = `${[...sections, ...kept].join('\n\n')}\n`;
 process.stdout.write(markdown);
 await fs.mkdir(path.join(repoRoot, 'docs'), { recursive: true });
-await fs.writeFile(path.join(repoRoot, 'docs', 'BROWSER_BENCHMARKS.md'), markdown);
+await fs.writeFile(docPath, markdown);
 console.error('perf: wrote docs/BROWSER_BENCHMARKS.md');

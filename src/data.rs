@@ -1,6 +1,6 @@
 //! Loading the bundle: download within limits (`fetch.rs`), decode, and prepare the finder in
 //! steps that let the browser paint and handle input between them; then the opening hours
-//! (`hours_book.rs`, parsed as they are needed) and, after the first results, the search index.
+//! (compiled by `linli build`: a lookup handle per place) and, after the first results, the search index.
 
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -16,7 +16,6 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::fetch::FetchError;
-use crate::hours_book::HoursBook;
 use crate::i18n::T;
 
 /// Why the bundle could not be loaded, in a form the user can be told about.
@@ -109,7 +108,8 @@ pub struct Timings {
     pub decode_ms: f64,
     /// Milliseconds of work (yields left out) to derive the network and join the places.
     pub prepare_ms: f64,
-    /// Milliseconds to group the services' opening-hours rules (they are parsed when shown).
+    /// Milliseconds to prepare every service's opening hours (compiled by `linli build`: a
+    /// lookup handle each).
     pub hours_ms: f64,
 }
 
@@ -118,7 +118,7 @@ pub struct Timings {
 pub struct Engine {
     finder: Finder,
     router: Mutex<Router>,
-    hours: HoursBook,
+    hours: Vec<Hours>,
     search: OnceLock<SearchIndex>,
 }
 
@@ -129,10 +129,12 @@ const SLICE_MS: f64 = 30.0;
 const PLACES_PER_STEP: usize = 64;
 
 impl Engine {
-    /// The engine for a prepared finder (the hours are grouped here).
+    /// The engine for a prepared finder, with every service's hours (compiled by `linli
+    /// build`: a lookup handle each).
     pub fn new(finder: Finder) -> Engine {
         let router = Mutex::new(finder.router());
-        let hours = HoursBook::new(finder.services());
+        let table = &finder.bundle().hours;
+        let hours = (0..finder.services().len()).map(|i| table.hours(i)).collect();
         Engine {
             finder,
             router,
@@ -146,14 +148,14 @@ impl Engine {
         &self.finder
     }
 
-    /// The parsed hours of service `i`.
+    /// The hours of service `i`.
     pub fn hours(&self, i: usize) -> &Hours {
-        self.hours.hours(self.finder.services(), i)
+        &self.hours[i]
     }
 
     /// Service `i`'s opening state at `now`.
     pub fn status(&self, i: usize, now: NaiveDateTime) -> HoursStatus {
-        self.hours.status(self.finder.services(), i, now)
+        self.hours[i].status(now)
     }
 
     /// The search index, built at once if [`build_search`] has not finished yet.

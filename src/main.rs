@@ -3,16 +3,20 @@
 //! message on the page) and mounts the app.
 
 mod app;
+mod branding;
 mod components;
 mod config;
 mod crash;
 mod data;
+mod data_origin;
 mod declutter;
+mod embed;
+mod embed_messages;
 mod fetch;
 mod format;
 mod geolocate;
+mod handoff;
 mod history;
-mod hours_book;
 mod i18n;
 mod layout;
 mod leaflet;

@@ -31,7 +31,7 @@ pub fn HoursTable(hours: Hours, raw: String) -> impl IntoView {
         let today = today.get();
         let name = weekday(today.weekday().number_from_monday(), l);
         let words = hours.with_value(|h| {
-            if h.is_known() {
+            if h.known_on(today) {
                 spans_words(&h.read_spans(today), l.words())
             } else {
                 T::StateUnknown.text(l).to_string()

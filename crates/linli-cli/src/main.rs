@@ -308,8 +308,14 @@ fn print_build_summary(
     )?;
     writeln!(
         out,
-        "  bytes:      {} (search readings {})",
-        report.bytes, report.readings_bytes
+        "  bytes:      {} (search readings {}, opening hours {})",
+        report.bytes, report.readings_bytes, report.hours_bytes
+    )?;
+    let (from, until) = report.hours_window;
+    writeln!(
+        out,
+        "  hours:      weekly rules for any date; rules with dates from {from} to {}",
+        until.pred_opt().unwrap_or(until)
     )?;
     writeln!(out, "  warnings:   {}", report.warnings.len())?;
     for w in &report.warnings {

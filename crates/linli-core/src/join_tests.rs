@@ -89,6 +89,7 @@ fn block_bundle(places: Vec<Service>) -> Bundle {
         build_date: "2026-01-01".into(),
         attribution: String::new(),
         bbox,
+        hours: crate::Timetable::without_hours(places.len()),
         services: places,
         graph,
         readings: Default::default(),

@@ -39,7 +39,13 @@ pub mod profile;
 pub mod router;
 pub mod search;
 pub mod service;
+pub mod timetable;
 
+// The builder's rule compiler, so the core's tests can compile `opening_hours` strings.
+#[cfg(test)]
+#[path = "../../linli-build/src/timetable.rs"]
+#[allow(dead_code)]
+mod compile_hours;
 #[cfg(test)]
 mod join_tests;
 #[cfg(test)]
@@ -62,3 +68,4 @@ pub use network::{Network, Snap};
 pub use profile::{access_from_tags, Access, Mode};
 pub use router::Router;
 pub use service::{Amenities, Amenity, Kind, Service};
+pub use timetable::Timetable;
