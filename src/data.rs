@@ -134,7 +134,9 @@ impl Engine {
     pub fn new(finder: Finder) -> Engine {
         let router = Mutex::new(finder.router());
         let table = &finder.bundle().hours;
-        let hours = (0..finder.services().len()).map(|i| table.hours(i)).collect();
+        let hours = (0..finder.services().len())
+            .map(|i| table.hours(i))
+            .collect();
         Engine {
             finder,
             router,
