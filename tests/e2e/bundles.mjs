@@ -10,7 +10,7 @@
 // Files go to tests/e2e/output/bundles/ and are rebuilt only when missing.
 
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { outputDir, parseCsv, repoRoot } from './lib.mjs';
@@ -48,7 +48,8 @@ function binary() {
 async function build(name, rows) {
   mkdirSync(bundleDir, { recursive: true });
   const out = path.join(bundleDir, `${name}.linli`);
-  if (existsSync(out)) return out;
+  // Reused only when built by the current binary (an older builder may write an older format).
+  if (existsSync(out) && statSync(out).mtimeMs > statSync(binary()).mtimeMs) return out;
   const csv = path.join(bundleDir, `${name}.csv`);
   writeFileSync(csv, [COLUMNS.join(','), ...rows.map(csvLine)].join('\n') + '\n');
   await promisify(execFile)(
