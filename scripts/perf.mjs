@@ -3,14 +3,21 @@
 //
 //   node scripts/perf.mjs
 //
+//   node scripts/perf.mjs search large     (only these sections; the others in the file stay)
+//
 // Serves dist/ with compression on loopback and measures
-//   1. download sizes of the .wasm, .js and .css files and the data bundle,
+//   1. download sizes of the .wasm, .js and .css files and the data bundle (`sizes`),
 //   2. time from navigation start to the first result shown, phone emulation,
-//      cold loads, with and without 4× CPU throttling,
-//   3. the app's own timings (window.__linliTimings) at both CPU speeds,
-//   4. Lighthouse 12 mobile scores and metrics,
-//   5. what the wasm is made of (scripts/wasm-composition.mjs; needs the release build's
-//      target/wasm32-unknown-unknown/release/linli-app.wasm from scripts/build-web.sh).
+//      cold loads, with and without 4× CPU throttling, and
+//   3. the app's own timings (window.__linliTimings) at both CPU speeds (`loads`),
+//   4. the service circle and the cost of a pan (`circle`),
+//   5. the search box: the work of each keystroke (`search`),
+//   6. bundles with 10,000 and 100,000 places and coverage with 1,000 places on one street,
+//      generated from the sample by tests/e2e/bundles.mjs (`large`),
+//   7. Lighthouse 12 mobile scores and metrics (`lighthouse`),
+//   8. what the wasm is made of (scripts/wasm-composition.mjs; needs the release build's
+//      target/wasm32-unknown-unknown/release/linli-app.wasm from scripts/build-web.sh)
+//      (`composition`).
 // Prints the tables as markdown and writes them to docs/BROWSER_BENCHMARKS.md; sections of that
 // file this script does not write (notes kept by hand) are carried over.
 // A step that fails is reported in its section and the others still run.
@@ -23,6 +30,7 @@ import { chromium } from 'playwright-core';
 import lighthouse from 'lighthouse';
 import * as chromeLauncher from 'chrome-launcher';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, WAIT_MS, distDir, repoRoot, startDistServer } from '../tests/e2e/lib.mjs';
+import { manyPlaces, oneStreet } from '../tests/e2e/bundles.mjs';
 import { PRE_BINDGEN_WASM, compositionTable } from './wasm-composition.mjs';
 
 const RUNS = 5;
@@ -302,6 +310,195 @@ async function circleSection(url) {
   ].join('\n');
 }
 
+
+// ---------------------------------------------------------------- 5. search box
+
+const SEARCH_QUERIES = ['chegongmiao', 'xiangmihu', 'cgm', 'toilet'];
+
+/**
+ * Types each query one key at a time into the search box and measures, per keystroke, the
+ * core search (`searchMs`) and the main thread's whole work for the key (CDP TaskDuration from
+ * before the key to two frames after it: event, search, rendering of the suggestions).
+ */
+async function searchSection(url) {
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  const rows = [];
+  let indexRows = [];
+  try {
+    for (const rate of CPU_RATES) {
+      const context = await browser.newContext(PHONE);
+      const page = await context.newPage();
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+      await cdp.send('Performance.enable');
+      await page.goto(url);
+      await page.waitForSelector('[data-testid=result]', { timeout: WAIT_MS });
+      await page.waitForFunction(() => typeof window.__linliTimings?.searchIndexMs === 'number', null, { timeout: WAIT_MS });
+      const input = page.locator('[data-testid=search-input]');
+      const search = [];
+      const task = [];
+      for (const q of SEARCH_QUERIES) {
+        await input.fill('');
+        await input.focus();
+        for (const ch of q) {
+          const before = (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
+          await page.keyboard.press(ch);
+          await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+          const after = (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
+          task.push((after - before) * 1000);
+          search.push(await page.evaluate(() => window.__linliTimings.searchMs));
+        }
+      }
+      const label = rate === 1 ? 'no throttling' : `${rate}× slowdown`;
+      const index = await page.evaluate(() => window.__linliTimings.searchIndexMs);
+      rows.push([label, String(search.length), ms(median(search)), ms(Math.max(...search)), ms(median(task)), ms(Math.max(...task))]);
+      indexRows.push([label, ms(index)]);
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+  }
+  return [
+    '## Search box',
+    '',
+    `Phone emulation, URL \`${QUERY}\`, Futian sample. Each of ${SEARCH_QUERIES.map((q) => `\`${q}\``).join(', ')} typed one key ` +
+      'at a time (Playwright `keyboard.press`). `searchMs` is the core search of one keystroke (window.__linliTimings); ' +
+      '"whole keystroke" is the main thread\'s task time (CDP `Performance.getMetrics` TaskDuration) from before the key ' +
+      'to two frames after it: the input event, the search and the drawing of the suggestions. Budget: 16 ms.',
+    '',
+    table(['CPU', 'keystrokes', 'search median', 'search max', 'whole keystroke median', 'whole keystroke max'], rows),
+    '',
+    'Building the index once after the first results (`searchIndexMs`, work without the pauses between slices):',
+    '',
+    table(['CPU', 'searchIndexMs'], indexRows),
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------- 6. large bundles
+
+/** Notes every long task (> 50 ms) from the start of the page. */
+function recordLongTasks() {
+  window.__longTasks = [];
+  new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask', buffered: true });
+}
+
+/** One cold load of `url` at CPU slowdown `rate`: first result, timings, longest task. */
+async function bigLoad(browser, url, rate) {
+  const context = await browser.newContext(PHONE);
+  try {
+    await context.addInitScript(recordFirstResult);
+    await context.addInitScript(recordLongTasks);
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+    await page.goto(url, { waitUntil: 'commit' });
+    await page.locator('[data-testid=result]').first().waitFor({ state: 'visible', timeout: 30 * WAIT_MS });
+    const firstResultMs = await (await page.waitForFunction(() => window.__firstResultMs)).jsonValue();
+    await page.waitForFunction(() => typeof window.__linliTimings?.searchIndexMs === 'number', null, { timeout: 30 * WAIT_MS });
+    const timings = await page.evaluate(() => window.__linliTimings);
+    const longest = await page.evaluate(() => Math.max(0, ...window.__longTasks));
+    return { firstResultMs, timings, longest };
+  } finally {
+    await context.close();
+  }
+}
+
+async function largeSection() {
+  const bundles = [
+    ['10,000 places', await manyPlaces(10_000), 3],
+    ['100,000 places', await manyPlaces(100_000), 1],
+  ];
+  const street = await oneStreet(1000);
+  // Serve dist/ and the generated bundles side by side (the page loads them with ?data=).
+  const genDir = path.dirname(street);
+  const server = await startDistServer();
+  const gen = await (await import('./serve.mjs')).startServer(genDir);
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  const rows = [];
+  const coverageRows = [];
+  try {
+    // The page and the bundles must share an origin: one server in front of both.
+    const { default: http } = await import('node:http');
+    const proxy = http.createServer((req, res) => {
+      const target = req.url.startsWith('/gen/') ? new URL(req.url.slice(4), gen.url) : new URL(req.url, server.url);
+      http.get(target, { headers: req.headers }, (up) => {
+        res.writeHead(up.statusCode, up.headers);
+        up.pipe(res);
+      }).on('error', () => res.destroy());
+    });
+    await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${proxy.address().port}/`;
+    try {
+      for (const [label, file, runs] of bundles) {
+        const url = new URL(`?data=gen/${path.basename(file)}&lat=22.535&lng=114.02`, base).href;
+        await bigLoad(browser, url, 1); // untimed: the servers compress once
+        for (const rate of CPU_RATES) {
+          const results = [];
+          for (let i = 0; i < runs; i++) results.push(await bigLoad(browser, url, rate));
+          const pick = (f) => ms(median(results.map(f)));
+          rows.push([
+            label,
+            `${(fsSize(file) / 1048576).toFixed(1)} MiB`,
+            rate === 1 ? 'no throttling' : `${rate}× slowdown`,
+            pick((r) => r.firstResultMs),
+            pick((r) => r.timings.decodeMs),
+            pick((r) => r.timings.prepareMs),
+            pick((r) => r.timings.lastQueryMs),
+            pick((r) => r.timings.searchIndexMs),
+            pick((r) => r.longest),
+          ]);
+        }
+      }
+      for (const rate of CPU_RATES) {
+        const context = await browser.newContext(PHONE);
+        const page = await context.newPage();
+        const cdp = await context.newCDPSession(page);
+        await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+        await page.goto(new URL(`?data=gen/${path.basename(street)}&lat=22.5395&lng=114.0245`, base).href);
+        await page.waitForSelector('[data-testid=result]', { timeout: 10 * WAIT_MS });
+        if (await page.locator('[data-testid=more-options]').count()) await page.click('[data-testid=more-options]');
+        const values = [];
+        for (const kind of ['rest_stop', 'centre', 'rest_stop', 'centre', 'rest_stop']) {
+          if (!values.length) await page.click('[data-testid=coverage-toggle]');
+          await page.click(`[data-testid=coverage-kind-${kind}]`);
+          await page.waitForTimeout(300);
+          if (kind === 'rest_stop') values.push(await page.evaluate(() => window.__linliTimings.coverageMs));
+        }
+        coverageRows.push([rate === 1 ? 'no throttling' : `${rate}× slowdown`, ms(median(values)), ms(Math.max(...values))]);
+        await context.close();
+      }
+    } finally {
+      proxy.close();
+      proxy.closeAllConnections();
+    }
+  } finally {
+    await browser.close();
+    await gen.close();
+    await server.close();
+  }
+  return [
+    '## Large bundles',
+    '',
+    'The Futian streets with 10,000 and 100,000 places (the 45 sample places and seeded copies moved up to about ' +
+      '300 m: `tests/e2e/bundles.mjs`, built with `linli build`), loaded with `?data=`; phone emulation, cold loads, ' +
+      'median of 3 (10,000) or one load (100,000). First result: from navigation start. `prepareMs`: deriving the ' +
+      'network and joining the places, work only (it runs in ~30 ms slices with the browser free in between); ' +
+      '`searchIndexMs` likewise, after the first result. Longest task: the longest main-thread task (PerformanceObserver ' +
+      '`longtask`) until the search index is built.',
+    '',
+    table(['bundle', 'size', 'CPU', 'first result', 'decodeMs', 'prepareMs', 'lastQueryMs', 'searchIndexMs', 'longest task'], rows),
+    '',
+    'Coverage of rest stops with 1,000 places on one street (`tests/e2e/bundles.mjs` `oneStreet`, along 深南大道), ' +
+      '`coverageMs` (every street by minutes to the nearest place, with shares and band parts), median and max of 3:',
+    '',
+    table(['CPU', 'coverageMs median', 'max'], coverageRows),
+  ].join('\n');
+}
+
+function fsSize(file) {
+  return readFileSync(file).length;
+}
+
 async function section(title, fn) {
   try {
     return await fn();
@@ -315,7 +512,7 @@ const server = await startDistServer();
 const url = new URL(QUERY, server.url).href;
 const browserVersion = await chromiumVersion();
 const playwrightVersion = JSON.parse(readFileSync(path.join(repoRoot, 'node_modules/playwright-core/package.json'), 'utf8')).version;
-const header = [
+const headerLines = [
   '# Browser benchmarks',
   '',
   `Command: \`node scripts/perf.mjs\` (serves dist/ with scripts/serve.mjs: brotli, loopback). ` +
@@ -324,26 +521,68 @@ const header = [
   `Machine: ${os.availableParallelism()} cores / ${os.cpus()[0]?.model ?? 'unknown CPU'}, ` +
     `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; load average ${os.loadavg()[0].toFixed(2)} at start. ` +
     `Node ${process.version}, Chromium ${browserVersion} (headless, playwright-core ${playwrightVersion}).`,
-].join('\n');
+];
+
+// Which sections to measure (all by default); each is one or more `## ` parts of the file.
+const SECTIONS = {
+  sizes: { titles: ['Download sizes'], run: () => section('Download sizes', sizesSection) },
+  loads: {
+    titles: ['Time to the first result', "The app's own timings"],
+    run: () => section('Time to the first result', () => loadSections(url)).then((s) => (Array.isArray(s) ? s : [s])),
+  },
+  circle: { titles: ['Service circle in the browser'], run: () => section('Service circle in the browser', () => circleSection(url)) },
+  search: { titles: ['Search box'], run: () => section('Search box', () => searchSection(url)) },
+  large: { titles: ['Large bundles'], run: () => section('Large bundles', largeSection) },
+  lighthouse: { titles: ['Lighthouse (mobile)'], run: () => section('Lighthouse (mobile)', () => lighthouseSection(url)) },
+  composition: {
+    titles: ['Wasm composition'],
+    run: () =>
+      section('Wasm composition', async () =>
+        [
+          '## Wasm composition',
+          '',
+          'Code bytes per crate of the release build before wasm-bindgen and wasm-opt ' +
+            '(`node scripts/wasm-composition.mjs`, which says how functions are attributed).',
+          '',
+          compositionTable(PRE_BINDGEN_WASM, 16),
+        ].join('\n'),
+      ),
+  },
+};
+const asked = process.argv.slice(2);
+for (const name of asked) {
+  if (!SECTIONS[name]) {
+    console.error(`perf: no section '${name}' (sections: ${Object.keys(SECTIONS).join(', ')})`);
+    process.exit(2);
+  }
+}
+const chosen = asked.length ? asked : Object.keys(SECTIONS);
+
+/** The `## ` parts of the current file, by title (to keep those not measured this time). */
+async function existingParts() {
+  const text = await fs.readFile(path.join(repoRoot, 'docs', 'BROWSER_BENCHMARKS.md'), 'utf8').catch(() => '');
+  const parts = new Map();
+  for (const chunk of text.split(/\n(?=## )/).slice(1)) parts.set(chunk.split('\n')[0].slice(3).trim(), chunk.trim());
+  return parts;
+}
 
 let sections;
 try {
+  const measured = new Map();
+  for (const name of chosen) {
+    const parts = [].concat(await SECTIONS[name].run());
+    SECTIONS[name].titles.forEach((title, i) => measured.set(title, parts[i] ?? parts[0]));
+  }
+  const kept = await existingParts();
+  const header = asked.length
+    ? [...headerLines, '', `Sections measured in this run: ${chosen.join(', ')}; the others are from earlier runs (their own dates in git).`].join('\n')
+    : headerLines.join('\n');
   sections = [
     header,
-    await section('Download sizes', sizesSection),
-    ...(await section('Time to the first result', () => loadSections(url)).then((s) => (Array.isArray(s) ? s : [s]))),
-    await section('Service circle in the browser', () => circleSection(url)),
-    await section('Lighthouse (mobile)', () => lighthouseSection(url)),
-    await section('Wasm composition', async () =>
-      [
-        '## Wasm composition',
-        '',
-        'Code bytes per crate of the release build before wasm-bindgen and wasm-opt ' +
-          '(`node scripts/wasm-composition.mjs`, which says how functions are attributed).',
-        '',
-        compositionTable(PRE_BINDGEN_WASM, 16),
-      ].join('\n'),
-    ),
+    ...Object.values(SECTIONS)
+      .flatMap((s) => s.titles)
+      .map((title) => measured.get(title) ?? kept.get(title))
+      .filter(Boolean),
   ];
 } finally {
   await server.close();

@@ -4,4 +4,6 @@
 // it when the wasm shrinks; raising it needs a reason in the commit message.
 // History: 311,821 before issue 10; 255,863 after the hours moved to `linli build` (issue 10);
 // 277,809 with the widget merged (issue 11: embed messages, data origins, offline, hand-off).
-export const WASM_BROTLI_BUDGET_BYTES = 280_000;
+// 316,951 with the search box, the windowed list, the bounded loader and the stepwise
+// preparation (issues 12, 14): mostly tachys view code (see the composition table).
+export const WASM_BROTLI_BUDGET_BYTES = 317_000;

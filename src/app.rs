@@ -99,12 +99,12 @@ pub fn App() -> impl IntoView {
                 <div class="panel" data-testid="panel">
                     <LoadScreen />
                     <Show when=ready>
-                        {move || match state.selected.get() {
-                            Some(i) => view! { <ServiceDetail service=i query_point=point /> }.into_any(),
-                            None => view! {
-                                <ListScreen rows=rows ranked=ranked circle=circle coverage=coverage />
-                            }.into_any(),
-                        }}
+                        // The list stays while a place is shown (hidden), so coming back finds
+                        // it as it was and nothing in it is built again.
+                        <ListScreen rows=rows ranked=ranked circle=circle coverage=coverage />
+                        {move || state.selected.get().map(|i| view! {
+                            <ServiceDetail service=i query_point=point />
+                        })}
                     </Show>
                     <AboutData />
                 </div>

@@ -1,56 +1,104 @@
-//! Loading the bundle: download with progress (gloo-net), decode, and prepare the finder.
+//! Loading the bundle: download within limits (`fetch.rs`), decode, and prepare the finder in
+//! steps that let the browser paint and handle input between them; then the opening hours
+//! (compiled by `linli build`: a lookup handle per place) and, after the first results, the search index.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
-use gloo_net::http::Request;
-use js_sys::{Reflect, Uint8Array};
-use linli_core::hours::Hours;
-use linli_core::{Bundle, DecodeError, Finder, LngLat, Mode, QueryError, Reach, Route, Router};
-use wasm_bindgen::{JsCast, JsValue};
+use chrono::NaiveDateTime;
+use js_sys::Reflect;
+use linli_core::hours::{Hours, HoursStatus};
+use linli_core::search::{SearchIndex, SearchIndexPrep};
+use linli_core::{
+    Bundle, DecodeError, Finder, FinderPrep, GraphError, LngLat, Mode, QueryError, Reach, Route,
+    Router,
+};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::fetch::FetchError;
 use crate::i18n::T;
 
 /// Why the bundle could not be loaded, in a form the user can be told about.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LoadError {
-    /// The request failed (offline, blocked, DNS…).
-    Network(String),
-    /// The server answered with an error status.
-    Http(u16),
+    /// The download failed, was refused or timed out.
+    Fetch(FetchError),
     /// The bytes are not a usable bundle.
     Decode(DecodeError),
+    /// The bundle decoded but its streets cannot be prepared.
+    Prepare(GraphError),
 }
 
 impl LoadError {
     /// The plain-words message.
     pub fn message(&self) -> T {
         match self {
-            LoadError::Network(_) => T::ErrNetwork,
-            LoadError::Http(_) => T::ErrHttp,
+            LoadError::Fetch(FetchError::Network(_)) => T::ErrNetwork,
+            LoadError::Fetch(FetchError::Http(_)) => T::ErrHttp,
+            LoadError::Fetch(FetchError::TooLarge { .. }) => T::ErrTooLarge,
+            LoadError::Fetch(FetchError::Stalled { .. }) => T::ErrStalled,
+            LoadError::Fetch(FetchError::TooSlow { .. }) => T::ErrTooSlow,
             LoadError::Decode(DecodeError::UnsupportedVersion { .. }) => T::ErrVersion,
             LoadError::Decode(DecodeError::NotABundle) => T::ErrNotBundle,
-            LoadError::Decode(_) => T::ErrCorrupt,
+            LoadError::Decode(DecodeError::ExtentTooLarge { .. }) => T::ErrExtentTooLarge,
+            LoadError::Decode(DecodeError::OutsideExtent { .. }) => T::ErrOutsideExtent,
+            LoadError::Decode(_) | LoadError::Prepare(_) => T::ErrCorrupt,
         }
     }
 
     /// The technical detail, shown in small print.
     pub fn detail(&self) -> String {
         match self {
-            LoadError::Network(e) => e.clone(),
-            LoadError::Http(status) => format!("HTTP {status}"),
+            LoadError::Fetch(e) => e.detail(),
             LoadError::Decode(e) => e.to_string(),
+            LoadError::Prepare(e) => e.to_string(),
+        }
+    }
+
+    /// `network`, `http`, `too-large`, `stalled`, `too-slow`, `extent`, `outside-extent`,
+    /// `version`, `not-a-bundle` or `corrupt`: the load error's `data-reason`, for tests.
+    pub fn code(&self) -> &'static str {
+        match self {
+            LoadError::Fetch(FetchError::Network(_)) => "network",
+            LoadError::Fetch(FetchError::Http(_)) => "http",
+            LoadError::Fetch(FetchError::TooLarge { .. }) => "too-large",
+            LoadError::Fetch(FetchError::Stalled { .. }) => "stalled",
+            LoadError::Fetch(FetchError::TooSlow { .. }) => "too-slow",
+            LoadError::Decode(DecodeError::ExtentTooLarge { .. }) => "extent",
+            LoadError::Decode(DecodeError::OutsideExtent { .. }) => "outside-extent",
+            LoadError::Decode(DecodeError::UnsupportedVersion { .. }) => "version",
+            LoadError::Decode(DecodeError::NotABundle) => "not-a-bundle",
+            LoadError::Decode(_) | LoadError::Prepare(_) => "corrupt",
         }
     }
 }
 
-/// How much of the bundle has arrived.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Progress {
-    /// Bytes received (after content decoding).
-    pub loaded: u64,
-    /// Content-Length, when the server sent it uncompressed.
-    pub total: Option<u64>,
+/// How far loading has come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// Downloading: bytes received, and the length when the server said it (uncompressed).
+    Download {
+        /// Bytes received (after content decoding).
+        loaded: u64,
+        /// Content-Length, when the server sent it uncompressed.
+        total: Option<u64>,
+    },
+    /// Joining the places to the streets.
+    Prepare {
+        /// Places joined.
+        done: usize,
+        /// Places in all.
+        total: usize,
+    },
+}
+
+impl Default for Progress {
+    fn default() -> Progress {
+        Progress::Download {
+            loaded: 0,
+            total: None,
+        }
+    }
 }
 
 /// Timings the browser benchmark reads from `window.__linliTimings`.
@@ -58,7 +106,7 @@ pub struct Progress {
 pub struct Timings {
     /// Milliseconds to decode the bundle.
     pub decode_ms: f64,
-    /// Milliseconds to derive the network and snap the services.
+    /// Milliseconds of work (yields left out) to derive the network and join the places.
     pub prepare_ms: f64,
     /// Milliseconds to prepare every service's opening hours (compiled by `linli build`: a
     /// lookup handle each).
@@ -71,26 +119,30 @@ pub struct Engine {
     finder: Finder,
     router: Mutex<Router>,
     hours: Vec<Hours>,
+    search: OnceLock<SearchIndex>,
 }
 
+/// Preparation works in slices of about this many milliseconds, giving the browser a turn
+/// after each.
+const SLICE_MS: f64 = 30.0;
+/// Places joined between two looks at the clock.
+const PLACES_PER_STEP: usize = 64;
+
 impl Engine {
-    /// Prepares the finder and every service's hours (compiled by `linli build`); also returns
-    /// the milliseconds the finder and the hours took.
-    pub fn new(bundle: Bundle) -> (Engine, f64, f64) {
-        let t0 = now_ms();
-        let hours = (0..bundle.services.len())
-            .map(|i| bundle.hours.hours(i))
-            .collect();
-        let t1 = now_ms();
-        let finder = Finder::new(bundle);
+    /// The engine for a prepared finder, with every service's hours (compiled by `linli
+    /// build`: a lookup handle each).
+    pub fn new(finder: Finder) -> Engine {
         let router = Mutex::new(finder.router());
-        let t2 = now_ms();
-        let engine = Engine {
+        let table = &finder.bundle().hours;
+        let hours = (0..finder.services().len())
+            .map(|i| table.hours(i))
+            .collect();
+        Engine {
             finder,
             router,
             hours,
-        };
-        (engine, t2 - t1, t1 - t0)
+            search: OnceLock::new(),
+        }
     }
 
     /// The finder.
@@ -101,6 +153,26 @@ impl Engine {
     /// The hours of service `i`.
     pub fn hours(&self, i: usize) -> &Hours {
         &self.hours[i]
+    }
+
+    /// Service `i`'s opening state at `now`.
+    pub fn status(&self, i: usize, now: NaiveDateTime) -> HoursStatus {
+        self.hours[i].status(now)
+    }
+
+    /// The search index, built at once if [`build_search`] has not finished yet.
+    pub fn search(&self) -> &SearchIndex {
+        self.search.get_or_init(|| {
+            let t0 = now_ms();
+            let index = SearchIndex::new(self.finder.bundle());
+            publish_timing("searchIndexMs", now_ms() - t0);
+            index
+        })
+    }
+
+    /// Has the search index been built?
+    pub fn has_search(&self) -> bool {
+        self.search.get().is_some()
     }
 
     fn with_router<R>(&self, f: impl FnOnce(&mut Router) -> R) -> R {
@@ -164,80 +236,87 @@ impl Engine {
     }
 }
 
-fn js_error(e: &JsValue) -> String {
-    e.as_string()
-        .or_else(|| {
-            e.dyn_ref::<js_sys::Error>()
-                .map(|e| String::from(e.message()))
-        })
-        .unwrap_or_else(|| format!("{e:?}"))
-}
-
-/// Downloads and decodes the bundle at `url`, reporting progress.
+/// Downloads, decodes and prepares the bundle at `url`, reporting progress. Every failure is a
+/// [`LoadError`]; nothing here panics on bad input.
 pub async fn load(
     url: &str,
     progress: impl Fn(Progress),
 ) -> Result<(Arc<Engine>, Timings), LoadError> {
-    let response = Request::get(url)
-        .send()
-        .await
-        .map_err(|e| LoadError::Network(e.to_string()))?;
-    if !response.ok() {
-        return Err(LoadError::Http(response.status()));
-    }
-    let total = response
-        .headers()
-        .get("content-length")
-        .filter(|_| response.headers().get("content-encoding").is_none())
-        .and_then(|v| v.parse::<u64>().ok());
-    let mut bytes: Vec<u8> = Vec::with_capacity(usize::try_from(total.unwrap_or(0)).unwrap_or(0));
-    progress(Progress { loaded: 0, total });
-    if let Some(body) = response.body() {
-        let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
-        loop {
-            let chunk = JsFuture::from(reader.read())
-                .await
-                .map_err(|e| LoadError::Network(js_error(&e)))?;
-            let done = Reflect::get(&chunk, &"done".into())
-                .map(|d| d.is_truthy())
-                .unwrap_or(true);
-            if done {
-                break;
-            }
-            if let Ok(value) = Reflect::get(&chunk, &"value".into()) {
-                let array: Uint8Array = value.unchecked_into();
-                let start = bytes.len();
-                bytes.resize(start + array.length() as usize, 0);
-                array.copy_to(&mut bytes[start..]);
-                progress(Progress {
-                    loaded: bytes.len() as u64,
-                    total,
-                });
-            }
-        }
-    } else {
-        bytes = response
-            .binary()
-            .await
-            .map_err(|e| LoadError::Network(e.to_string()))?;
-    }
+    let bytes = crate::fetch::download(url, |loaded, total| {
+        progress(Progress::Download { loaded, total });
+    })
+    .await
+    .map_err(LoadError::Fetch)?;
     // Decoding and preparing are the heavy steps: give the browser a turn before each, so no
     // single task blocks input (and paint) for long.
     next_task().await;
     let t0 = now_ms();
     let bundle = Bundle::decode(&bytes).map_err(LoadError::Decode)?;
-    let t1 = now_ms();
+    drop(bytes);
+    let decode_ms = now_ms() - t0;
     next_task().await;
-    let (engine, prepare_ms, hours_ms) = Engine::new(bundle);
+    let t1 = now_ms();
+    let mut prep = FinderPrep::new(bundle).map_err(LoadError::Prepare)?;
+    let mut prepare_ms = now_ms() - t1;
+    loop {
+        let slice = now_ms();
+        let mut done = prep.is_done();
+        while !done && now_ms() - slice < SLICE_MS {
+            done = prep.step(PLACES_PER_STEP);
+        }
+        prepare_ms += now_ms() - slice;
+        if done {
+            break;
+        }
+        let (done, total) = prep.progress();
+        progress(Progress::Prepare { done, total });
+        next_task().await;
+    }
+    let finder = prep.finish();
+    let t2 = now_ms();
+    let engine = Engine::new(finder);
+    let hours_ms = now_ms() - t2;
     next_task().await;
     Ok((
         Arc::new(engine),
         Timings {
-            decode_ms: t1 - t0,
+            decode_ms,
             prepare_ms,
             hours_ms,
         },
     ))
+}
+
+/// Builds the engine's search index in slices that give the browser a turn between them (a
+/// search typed before it is done builds the rest at once); publishes `searchIndexMs`, the
+/// work without the pauses.
+pub async fn build_search(engine: &Engine) {
+    if engine.has_search() {
+        return;
+    }
+    let mut work_ms = 0.0;
+    let mut prep = SearchIndexPrep::new(engine.finder().bundle());
+    loop {
+        let slice = now_ms();
+        let mut done = prep.is_done();
+        while !done && now_ms() - slice < SLICE_MS {
+            done = prep.step(PLACES_PER_STEP * 4);
+        }
+        work_ms += now_ms() - slice;
+        if done {
+            break;
+        }
+        next_task().await;
+        if engine.has_search() {
+            return;
+        }
+    }
+    let slice = now_ms();
+    let index = prep.finish();
+    work_ms += now_ms() - slice;
+    if engine.search.set(index).is_ok() {
+        publish_timing("searchIndexMs", work_ms);
+    }
 }
 
 /// Resolves in a new macrotask (`setTimeout(0)`), letting the browser paint and handle input.
@@ -271,6 +350,26 @@ pub fn publish_timing(key: &str, ms: f64) {
         o
     });
     let _ = Reflect::set(&obj, &key.into(), &ms.into());
+}
+
+/// Adds one to `window.__linliCounters[key]` (the tests count searches this way).
+pub fn bump_counter(key: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let existing = Reflect::get(&window, &"__linliCounters".into())
+        .ok()
+        .filter(JsValue::is_object);
+    let obj = existing.unwrap_or_else(|| {
+        let o: JsValue = js_sys::Object::new().into();
+        let _ = Reflect::set(&window, &"__linliCounters".into(), &o);
+        o
+    });
+    let n = Reflect::get(&obj, &key.into())
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0);
+    let _ = Reflect::set(&obj, &key.into(), &(n + 1.0).into());
 }
 
 /// Publishes the load timings and the last query's time.

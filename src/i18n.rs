@@ -109,7 +109,15 @@ texts! {
     ErrCorrupt => "数据文件已损坏或不完整，无法读取。", "The data file is damaged or incomplete and cannot be read.";
     ErrVersion => "数据文件的格式版本与本页面不匹配，无法读取。请刷新页面；如仍不行，文件可能已损坏。", "The data file's format version does not match this page, so it cannot be read. Reload the page; if that does not help, the file may be damaged.";
     ErrNotBundle => "下载的文件不是邻里数据文件，无法读取。", "The downloaded file is not a Linli data file and cannot be read.";
+    ErrTooLarge => "数据文件太大，本页面无法打开（上限 64 MB）。请确认数据地址是否正确。", "The data file is too large for this page to open (the limit is 64 MB). Check that the data address is right.";
+    ErrStalled => "服务器长时间没有响应，数据没有下载完。请稍后重试。", "The server stopped answering before the data had arrived. Try again in a moment.";
+    ErrTooSlow => "数据下载太慢，两分钟内没有完成。请换个网络后重试。", "The data took more than two minutes to download. Try again on a better connection.";
+    ErrExtentTooLarge => "这个数据文件覆盖的范围太大（超过约 200 公里见方），不是一个城区的数据，无法打开。", "This data file covers too large an area (more than about 200 km across) to be one district's data, so it cannot be opened.";
+    ErrOutsideExtent => "数据文件中有位置超出了文件声明的范围，文件可能已损坏，无法打开。", "The data file has positions outside the area it declares; it may be damaged, so it cannot be opened.";
+    Preparing => "正在准备数据…", "Preparing the data…";
     TechnicalDetail => "技术信息", "Technical detail";
+    Crashed => "抱歉，页面出错了。请重新加载页面。", "Sorry, something went wrong on this page. Please reload it.";
+    Reload => "重新加载", "Reload";
     UseMapCentre => "以地图中心为起点", "Start from the map centre";
     Locating => "正在定位…", "Finding your location…";
     OriginGps => "起点：我的位置", "Start: my location";
@@ -207,6 +215,14 @@ texts! {
     NoneReachable => "从这里无法到达此类服务点", "No place of this kind can be reached from here";
     BandBeyond => "超过15分钟或无法到达", "over 15 min or unreachable";
     LegendLabel => "图例", "Legend";
+    SearchLabel => "搜索地点、街道或服务", "Search places, streets or services";
+    SearchPlaceholder => "搜索：名称、街道、拼音，如 cgm", "Search: name, street or service";
+    SearchHint => "输入时会列出建议：用上下方向键选择，按回车确认，按 Esc 关闭。", "Suggestions appear as you type: choose with the up and down arrow keys, confirm with Enter, close with Esc.";
+    SearchSuggestions => "搜索建议", "Suggestions";
+    SearchNothing => "没有找到匹配的地点或街道", "No place or street matches";
+    SearchStreet => "街道 · 设为起点", "Street · set as the start";
+    SearchMatchedAddress => "地址相符", "address matches";
+    PushedDashed => "地图上以虚线表示", "dotted on the map";
     OriginHost => "起点：网页指定的位置", "Start: the point given by this page";
     OriginHostShort => "起点：网页指定", "Start: set by the page";
     NavigateWith => "用地图应用导航", "Directions in a map app";
@@ -228,6 +244,49 @@ texts! {
     UpdateData => "有更新的数据：下次打开时自动使用。", "Newer data is available: it is used the next time you open this page.";
     UpdateApp => "邻里有新版本：下次打开时自动使用。", "A new version of Linli is ready: it is used the next time you open this page.";
     UpdateNow => "立即更新", "Update now";
+}
+
+/// The live count of the search suggestions: "5 条建议" / "5 suggestions".
+pub fn search_count(n: usize, lang: Lang) -> String {
+    match (lang, n) {
+        (_, 0) => T::SearchNothing.text(lang).to_string(),
+        (Lang::Zh, n) => format!("{n} 条建议"),
+        (Lang::En, 1) => "1 suggestion".to_string(),
+        (Lang::En, n) => format!("{n} suggestions"),
+    }
+}
+
+/// "起点：三条巷" / "Start: 三条巷", for a street chosen in the search box.
+pub fn origin_named(name: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("起点：{name}"),
+        Lang::En => format!("Start: {name}"),
+    }
+}
+
+/// How many places the list has (for screen readers, when it shows only some at a time).
+pub fn results_count(n: usize, lang: Lang) -> String {
+    match (lang, n) {
+        (Lang::Zh, n) => format!("共 {n} 个服务点"),
+        (Lang::En, 1) => "1 place".to_string(),
+        (Lang::En, n) => format!("{n} places"),
+    }
+}
+
+/// The e-bike's pushed metres (whole metres; 0 means none): "最后 30 米推行", "前 12 米和最后
+/// 30 米推行" / "push the bike for the last 30 m". `None` when nothing is pushed.
+pub fn push_note(first_m: i64, last_m: i64, lang: Lang) -> Option<String> {
+    Some(match (lang, first_m > 0, last_m > 0) {
+        (_, false, false) => return None,
+        (Lang::Zh, true, false) => format!("前 {first_m} 米推行"),
+        (Lang::Zh, false, true) => format!("最后 {last_m} 米推行"),
+        (Lang::Zh, true, true) => format!("前 {first_m} 米和最后 {last_m} 米推行"),
+        (Lang::En, true, false) => format!("push the bike for the first {first_m} m"),
+        (Lang::En, false, true) => format!("push the bike for the last {last_m} m"),
+        (Lang::En, true, true) => {
+            format!("push the bike for the first {first_m} m and the last {last_m} m")
+        }
+    })
 }
 
 /// The weekday name, Monday = 1.
@@ -293,6 +352,23 @@ mod tests {
         for a in Amenity::ALL {
             assert!(has_cjk(amenity_name(*a, Lang::Zh)) && !has_cjk(amenity_name(*a, Lang::En)));
         }
+    }
+
+    #[test]
+    fn pushed_metres_in_words() {
+        assert_eq!(push_note(0, 0, Lang::Zh), None);
+        assert_eq!(
+            push_note(0, 30, Lang::Zh).as_deref(),
+            Some("最后 30 米推行")
+        );
+        assert_eq!(push_note(12, 0, Lang::Zh).as_deref(), Some("前 12 米推行"));
+        assert_eq!(
+            push_note(12, 30, Lang::En).as_deref(),
+            Some("push the bike for the first 12 m and the last 30 m")
+        );
+        assert_eq!(search_count(0, Lang::En), "No place or street matches");
+        assert_eq!(search_count(1, Lang::En), "1 suggestion");
+        assert_eq!(search_count(5, Lang::Zh), "5 条建议");
     }
 
     #[test]

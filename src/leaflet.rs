@@ -41,6 +41,8 @@ extern "C" {
     pub fn get_max_zoom(this: &Map) -> f64;
     #[wasm_bindgen(method, js_name = getContainer)]
     fn get_container(this: &Map) -> web_sys::HtmlElement;
+    #[wasm_bindgen(method, js_name = getBounds)]
+    fn get_map_bounds(this: &Map) -> JsValue;
 
     #[wasm_bindgen(js_namespace = L, js_name = polyline)]
     fn l_polyline(latlngs: &JsValue, options: &JsValue) -> Layer;
@@ -230,6 +232,19 @@ pub fn set_view(map: &Map, p: LngLat, zoom: f64) {
     map.set_view_raw(&latlng(p), zoom);
 }
 
+/// The map's view: its south-west and north-east corners.
+pub fn bounds(map: &Map) -> Option<(LngLat, LngLat)> {
+    let b = map.get_map_bounds();
+    let corner = |name: &str| -> Option<LngLat> {
+        let f = Reflect::get(&b, &name.into()).ok()?;
+        let p = f.dyn_ref::<js_sys::Function>()?.call0(&b).ok()?;
+        let lat = Reflect::get(&p, &"lat".into()).ok()?.as_f64()?;
+        let lng = Reflect::get(&p, &"lng".into()).ok()?.as_f64()?;
+        Some(LngLat::new(lng, lat))
+    };
+    Some((corner("getSouthWest")?, corner("getNorthEast")?))
+}
+
 /// The map's centre.
 pub fn center(map: &Map) -> Option<LngLat> {
     let c = map.get_center();
@@ -337,11 +352,17 @@ pub fn html_marker(
     )
 }
 
-/// Calls `f` when the layer is clicked (or activated with Enter on a focused marker).
-pub fn on_layer_click(layer: &Layer, f: impl Fn() + 'static) {
+/// An event handler handed to Leaflet; it must be kept as long as its layer is on the map,
+/// and dropping it frees it (markers are redrawn often, so their handlers are not leaked).
+pub type Handler = Closure<dyn Fn(JsValue)>;
+
+/// Calls `f` when the layer is clicked (or activated with Enter on a focused marker), as long
+/// as the returned handler is kept.
+#[must_use = "the handler stops working when dropped"]
+pub fn on_layer_click(layer: &Layer, f: impl Fn() + 'static) -> Handler {
     let handler = Closure::<dyn Fn(JsValue)>::new(move |_| f());
     layer.on_layer("click", handler.as_ref());
-    handler.forget();
+    handler
 }
 
 /// A raster tile layer.

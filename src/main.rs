@@ -1,15 +1,18 @@
 //! Linli (邻里): the nearest community service centre, courier rest stop or canteen, with route
-//! distances computed in the browser. `main` installs the panic hook and mounts the app.
+//! distances computed in the browser. `main` installs the panic hook (the console, and a plain
+//! message on the page) and mounts the app.
 
 mod app;
 mod branding;
 mod components;
 mod config;
+mod crash;
 mod data;
 mod data_origin;
 mod declutter;
 mod embed;
 mod embed_messages;
+mod fetch;
 mod format;
 mod geolocate;
 mod handoff;
@@ -19,9 +22,11 @@ mod layout;
 mod leaflet;
 mod screen;
 mod state;
+mod suggest;
 mod url_state;
+mod virtual_list;
 
 fn main() {
-    console_error_panic_hook::set_once();
+    std::panic::set_hook(Box::new(crash::on_panic));
     leptos::mount::mount_to_body(app::App);
 }

@@ -44,6 +44,8 @@ pub enum OriginSource {
     Gps,
     /// A tap on the map (or the map-centre button).
     Map,
+    /// A street chosen in the search box.
+    Search,
     /// The host page (`linli:setOrigin`, see `embed.rs`).
     Host,
 }
@@ -55,6 +57,7 @@ impl OriginSource {
             OriginSource::Url => "url",
             OriginSource::Gps => "gps",
             OriginSource::Map => "map",
+            OriginSource::Search => "search",
             OriginSource::Host => "host",
         }
     }
@@ -108,8 +111,19 @@ pub struct Row {
     pub service: usize,
     /// Its distance.
     pub reach: Reach,
-    /// Its hours now.
-    pub status: HoursStatus,
+    /// Its hours now, when the order or the filter needed them; otherwise they are worked out
+    /// only for the rows shown ([`Row::status`]).
+    pub status: Option<HoursStatus>,
+}
+
+impl Row {
+    /// Its hours at `now` (the rows' time).
+    pub fn status(&self, engine: &Engine, now: NaiveDateTime) -> HoursStatus {
+        match &self.status {
+            Some(s) => s.clone(),
+            None => engine.status(self.service, now),
+        }
+    }
 }
 
 /// Everything the components share. Copy: signals are handles.
@@ -125,6 +139,10 @@ pub struct AppState {
     pub timings: RwSignal<Timings>,
     /// The chosen starting point, if any.
     pub origin: RwSignal<Option<Origin>>,
+    /// The name of the street chosen as the starting point in the search box.
+    pub origin_name: RwSignal<Option<String>>,
+    /// Bumped by every load, so that a superseded load's result is dropped.
+    pub load_generation: StoredValue<u32>,
     /// Travel mode.
     pub mode: RwSignal<Mode>,
     /// Kind filter.
@@ -202,6 +220,8 @@ impl AppState {
                 point,
                 source: OriginSource::Url,
             })),
+            origin_name: RwSignal::new(None),
+            load_generation: StoredValue::new(0),
             mode: RwSignal::new(url.mode),
             kind: RwSignal::new(url.kind),
             needs: RwSignal::new(url.needs),
@@ -298,22 +318,39 @@ impl AppState {
         })
     }
 
-    /// Starts (or restarts) loading the bundle.
+    /// Starts (or restarts) loading the bundle; then, in a task of its own after the first
+    /// results, builds the search index.
     pub fn start_loading(self) {
         self.load.set(Load::Loading(Progress::default()));
         let url = self.data_url.get_value();
+        let generation = self.load_generation.get_value().wrapping_add(1);
+        self.load_generation.set_value(generation);
+        let current = move || self.load_generation.get_value() == generation;
         leptos::task::spawn_local(async move {
             let load = self.load;
             if let Err(refusal) = crate::data_origin::permit(&url).await {
-                load.set(Load::Refused(refusal));
+                if current() {
+                    load.set(Load::Refused(refusal));
+                }
                 return;
             }
-            match crate::data::load(&url, move |p| load.set(Load::Loading(p))).await {
+            let result = crate::data::load(&url, move |p| {
+                if current() {
+                    load.set(Load::Loading(p));
+                }
+            })
+            .await;
+            if !current() {
+                return;
+            }
+            match result {
                 Ok((engine, timings)) => {
                     self.timings.set(timings);
-                    self.engine.set(Some(engine));
+                    self.engine.set(Some(engine.clone()));
                     self.check_link();
                     self.load.set(Load::Ready);
+                    crate::data::next_task().await;
+                    crate::data::build_search(&engine).await;
                 }
                 Err(e) => self.load.set(Load::Failed(e)),
             }
@@ -325,6 +362,7 @@ impl AppState {
     pub fn set_origin(self, point: LngLat, source: OriginSource) {
         let point = LngLat::new(round6(point.lng), round6(point.lat));
         if self.inside_area(point) {
+            self.origin_name.set(None);
             self.origin.set(Some(Origin { point, source }));
             self.locating.set(Locating::Idle);
             self.notice.set(None);
@@ -449,6 +487,7 @@ pub fn rows(
         let open = state.open.get();
         let open_now = open == OpenChoice::Only;
         let now = state.now.get();
+        let by_open = open_first(open, now);
         ranked.with(|r| {
             let Some(Ok(reaches)) = r else {
                 return Vec::new();
@@ -460,8 +499,9 @@ pub fn rows(
                     if kind.is_some_and(|k| k != s.kind) || !s.amenities.contains_all(needs) {
                         return None;
                     }
-                    let status = engine.hours(reach.service).status(now);
-                    if open_now && !status.state.is_open() {
+                    // Hours only where the order or the filter needs them.
+                    let status = (open_now || by_open).then(|| engine.status(reach.service, now));
+                    if open_now && !status.as_ref().is_some_and(|s| s.state.is_open()) {
                         return None;
                     }
                     Some(Row {
@@ -471,7 +511,7 @@ pub fn rows(
                     })
                 })
                 .collect();
-            if open_first(open, now) {
+            if by_open {
                 sort_open_first(&mut rows);
             }
             rows
@@ -502,7 +542,10 @@ pub fn open_first(choice: OpenChoice, now: NaiveDateTime) -> bool {
 /// places that cannot be reached stay last. Nearest first within each group (a stable sort
 /// of the route ranking).
 pub fn sort_open_first(rows: &mut [Row]) {
-    rows.sort_by_key(|r| open_first_key(r.reach.route_m.is_some(), r.status.state));
+    rows.sort_by_key(|r| {
+        let state = r.status.as_ref().map_or(OpenState::Unknown, |s| s.state);
+        open_first_key(r.reach.route_m.is_some(), state)
+    });
 }
 
 /// The sort key of [`sort_open_first`]: unreachable last, then open, unknown, closed.

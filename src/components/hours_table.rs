@@ -22,11 +22,13 @@ fn today_words(weekday_name: &str, lang: Lang) -> String {
 #[component]
 pub fn HoursTable(hours: Hours, raw: String) -> impl IntoView {
     let state = use_app();
-    let lang = state.lang;
+    // Local copies: the texts below come and go with each detail (see `ServiceDetail`).
+    let lang = Memo::new(move |_| state.lang.get());
+    let today = Memo::new(move |_| state.now.get().date());
     let hours = StoredValue::new(hours);
     let today_line = move || {
         let l = lang.get();
-        let today = state.now.get().date();
+        let today = today.get();
         let name = weekday(today.weekday().number_from_monday(), l);
         let words = hours.with_value(|h| {
             if h.known_on(today) {
@@ -48,7 +50,7 @@ pub fn HoursTable(hours: Hours, raw: String) -> impl IntoView {
     };
     let rows = move || {
         let l = lang.get();
-        let today = state.now.get().date();
+        let today = today.get();
         let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
         hours
             .with_value(|h| h.week(monday))
@@ -86,7 +88,7 @@ pub fn HoursTable(hours: Hours, raw: String) -> impl IntoView {
                     <tbody>{rows}</tbody>
                 </table>
             })}
-            {move || (!calendar_known(state.now.get().date())).then(|| view! {
+            {move || (!calendar_known(today.get())).then(|| view! {
                 <p class="small" data-testid="calendar-unknown">{T::CalendarUnknown.text(lang.get())}</p>
             })}
             {(!raw.is_empty()).then(|| view! {

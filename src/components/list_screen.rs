@@ -1,4 +1,4 @@
-//! The list screen: actions, the starting point, the controls and the results.
+//! The list screen: the search box, actions, the starting point, the controls and the results.
 
 use std::sync::Arc;
 
@@ -8,6 +8,7 @@ use linli_core::{QueryError, Reach};
 
 use crate::components::controls::Controls;
 use crate::components::result_list::ResultList;
+use crate::components::search_box::SearchBox;
 use crate::components::toolbar::Toolbar;
 use crate::i18n::T;
 use crate::state::{use_app, Row};
@@ -30,20 +31,54 @@ pub fn ListScreen(
             _ => None,
         })
     };
-    // Back from a detail: the list where it was.
-    let back_to = state.list_scroll.get_value();
-    if back_to > 0 {
-        request_animation_frame(move || crate::state::set_panel_scroll(back_to));
-    }
+    // Back from a detail: the list where it was, and the focus on the place that was opened.
+    Effect::new(move |prev: Option<Option<usize>>| {
+        let selected = state.selected.get();
+        if let (Some(Some(was)), None) = (prev, selected) {
+            let back_to = state.list_scroll.get_value();
+            let id = state.engine.with_untracked(|e| {
+                e.as_ref()
+                    .and_then(|e| e.finder().services().get(was).map(|s| s.id.clone()))
+            });
+            request_animation_frame(move || {
+                crate::state::set_panel_scroll(back_to);
+                if let Some(id) = id {
+                    focus_result(&id);
+                }
+            });
+        }
+        selected
+    });
     view! {
-        <div class="list-screen">
-            // A search box (by name or address) belongs here, first in the panel.
+        <div class="list-screen" hidden=move || state.selected.get().is_some()>
             <div class="controls" data-testid="controls">
+                <SearchBox />
                 <Toolbar />
                 <Controls circle=circle coverage=coverage ranked=ranked />
             </div>
             {query_error}
             <ResultList rows=rows />
         </div>
+    }
+}
+
+/// Focuses the list's button for place `id`, if it is drawn (without scrolling: the list is
+/// already where it was).
+fn focus_result(id: &str) {
+    let escaped = id.replace('\\', "\\\\").replace('"', "\\\"");
+    let button = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| {
+            d.query_selector(&format!(
+                "[data-testid=result][data-service-id=\"{escaped}\"] .result-main"
+            ))
+            .ok()
+            .flatten()
+        })
+        .and_then(|b| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(b).ok());
+    if let Some(b) = button {
+        let options = web_sys::FocusOptions::new();
+        options.set_prevent_scroll(true);
+        let _ = b.focus_with_options(&options);
     }
 }

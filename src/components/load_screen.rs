@@ -1,7 +1,8 @@
-//! What shows while the bundle downloads, and when it fails.
+//! What shows while the bundle downloads and is prepared, and when loading fails.
 
 use leptos::prelude::*;
 
+use crate::data::Progress;
 use crate::i18n::T;
 use crate::state::{use_app, Load};
 
@@ -14,16 +15,29 @@ pub fn LoadScreen() -> impl IntoView {
         match state.load.get() {
         Load::Ready => ().into_any(),
         Load::Loading(p) => {
-            let kb = p.loaded / 1024;
-            let (value, max) = match p.total {
-                Some(t) if t >= p.loaded && t > 0 => (Some(p.loaded.to_string()), Some(t.to_string())),
-                _ => (None, None),
+            let l = lang.get();
+            let (label, value, max, note) = match p {
+                Progress::Download { loaded, total } => {
+                    let (value, max) = match total {
+                        Some(t) if t >= loaded && t > 0 => {
+                            (Some(loaded.to_string()), Some(t.to_string()))
+                        }
+                        _ => (None, None),
+                    };
+                    (T::Loading, value, max, format!("{} KB", loaded / 1024))
+                }
+                Progress::Prepare { done, total } => (
+                    T::Preparing,
+                    Some(done.to_string()),
+                    Some(total.max(1).to_string()),
+                    format!("{done} / {total}"),
+                ),
             };
             view! {
                 <div class="load-screen" data-testid="loading" role="status" aria-live="polite">
-                    <p>{T::Loading.text(lang.get())}</p>
-                    <progress value=value max=max aria-label=T::Loading.text(lang.get())></progress>
-                    <p class="small">{format!("{kb} KB")}</p>
+                    <p>{label.text(l)}</p>
+                    <progress value=value max=max aria-label=label.text(l)></progress>
+                    <p class="small">{note}</p>
                 </div>
             }
             .into_any()
@@ -47,7 +61,7 @@ pub fn LoadScreen() -> impl IntoView {
             .into_any()
         }
         Load::Failed(e) => view! {
-            <div class="load-screen load-error" data-testid="load-error" role="alert">
+            <div class="load-screen load-error" data-testid="load-error" data-reason=e.code() role="alert">
                 <h2>{T::LoadFailed.text(lang.get())}</h2>
                 <p>{e.message().text(lang.get())}</p>
                 <p class="small">{format!("{}: {}", T::TechnicalDetail.text(lang.get()), e.detail())}</p>

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::geolocate::{locate, GeoError};
-use crate::i18n::T;
+use crate::i18n::{origin_named, T};
 use crate::layout::Layout;
 use crate::state::{use_app, Locating, Notice, OriginSource};
 
@@ -60,6 +60,14 @@ pub fn OriginStatus() -> impl IntoView {
         let l = lang.get();
         let short = state.layout() == Layout::Compact;
         let (code, text) = match state.origin.get().map(|o| o.source) {
+            Some(OriginSource::Search) => {
+                let text = state
+                    .origin_name
+                    .get()
+                    .map(|name| origin_named(&name, l))
+                    .unwrap_or_else(|| T::OriginMapShort.text(l).to_string());
+                return ("search", text);
+            }
             Some(OriginSource::Gps) if short => ("gps", T::OriginGpsShort),
             Some(OriginSource::Gps) => ("gps", T::OriginGps),
             Some(OriginSource::Map) if short => ("map", T::OriginMapShort),
@@ -71,7 +79,7 @@ pub fn OriginStatus() -> impl IntoView {
             None if short => ("centre", T::OriginCentreShort),
             None => ("centre", T::OriginCentre),
         };
-        (code, text.text(l))
+        (code, text.text(l).to_string())
     };
     let error = move || {
         let l = lang.get();

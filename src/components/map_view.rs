@@ -42,19 +42,26 @@ struct Layers {
     coverage: Layer,
     overlay_renderer: JsValue,
     pending: PendingFit,
+    /// The click handlers of the markers drawn now, dropped with their markers.
+    marker_handlers: Rc<RefCell<Vec<leaflet::Handler>>>,
 }
 
 impl Layers {
     /// Fits the map to a rectangle now, or as soon as the map is shown.
     fn fit(&self, min: LngLat, max: LngLat, max_zoom: f64) {
-        if leaflet::has_size(&self.map) {
-            leaflet::fit(&self.map, min, max, 48, max_zoom);
-        } else {
-            // Leaflet needs a view to exist; the real fit waits for a size.
-            let centre = LngLat::new((min.lng + max.lng) / 2.0, (min.lat + max.lat) / 2.0);
-            leaflet::set_view(&self.map, centre, 15.0_f64.min(max_zoom));
-            *self.pending.borrow_mut() = Some((min, max, max_zoom));
-        }
+        fit_map(&self.map, &self.pending, min, max, max_zoom);
+    }
+}
+
+/// Fits `map` to a rectangle now, or (when it is hidden) as soon as it is shown.
+fn fit_map(map: &Map, pending: &PendingFit, min: LngLat, max: LngLat, max_zoom: f64) {
+    if leaflet::has_size(map) {
+        leaflet::fit(map, min, max, 48, max_zoom);
+    } else {
+        // Leaflet needs a view to exist; the real fit waits for a size.
+        let centre = LngLat::new((min.lng + max.lng) / 2.0, (min.lat + max.lat) / 2.0);
+        leaflet::set_view(map, centre, 15.0_f64.min(max_zoom));
+        *pending.borrow_mut() = Some((min, max, max_zoom));
     }
 }
 
@@ -129,7 +136,12 @@ fn escape(s: &str) -> String {
 }
 
 /// Creates the map, draws the streets and fits the area.
-fn create_map(el: &web_sys::HtmlElement, state: AppState, zoom: RwSignal<f64>) -> Layers {
+fn create_map(
+    el: &web_sys::HtmlElement,
+    state: AppState,
+    zoom: RwSignal<f64>,
+    moved: RwSignal<u32>,
+) -> Layers {
     let attribution = state
         .engine
         .with_untracked(|e| e.as_ref().map(|e| e.finder().bundle().attribution.clone()))
@@ -177,6 +189,7 @@ fn create_map(el: &web_sys::HtmlElement, state: AppState, zoom: RwSignal<f64>) -
         coverage,
         overlay_renderer: leaflet::canvas_renderer(),
         pending: Rc::new(RefCell::new(None)),
+        marker_handlers: Rc::new(RefCell::new(Vec::new())),
     };
     if let Some(bbox) = state
         .engine
@@ -187,7 +200,10 @@ fn create_map(el: &web_sys::HtmlElement, state: AppState, zoom: RwSignal<f64>) -
     let m = map.clone();
     let update = move || state.map_centre.set(leaflet::center(&m));
     update();
-    leaflet::on_move_end(&map, update);
+    leaflet::on_move_end(&map, move || {
+        update();
+        moved.update(|n| *n = n.wrapping_add(1));
+    });
     let m = map.clone();
     zoom.set(map.get_zoom());
     leaflet::on_zoom_end(&map, move || zoom.set(m.get_zoom()));
@@ -252,18 +268,47 @@ fn cluster_title(names: &[String], lang: Lang) -> String {
     }
 }
 
-/// Draws the markers of `rows` (the selected place first, so it is never grouped away).
-fn draw_markers(ls: &Layers, state: AppState, rows: &[Row], zoom: f64, lang: Lang) {
+/// Lists longer than this get markers only for the places in view (and a margin).
+const MARKERS_WHOLE_LIST: usize = 400;
+
+/// Draws the markers of `rows` (the selected place first, so it is never grouped away); with
+/// `in_view`, only of those inside the map's view grown by half its size each way.
+fn draw_markers(ls: &Layers, state: AppState, rows: &[Row], zoom: f64, lang: Lang, in_view: bool) {
     let Some(engine) = state.engine.get_untracked() else {
         return;
     };
     let selected = state.selected.get_untracked();
     let now = state.now.get_untracked();
     ls.markers.clear_layers();
-    let mut order: Vec<&Row> = Vec::with_capacity(rows.len());
-    order.extend(rows.iter().filter(|r| Some(r.service) == selected));
-    order.extend(rows.iter().filter(|r| Some(r.service) != selected));
+    // Their markers are gone: the handlers can go too.
+    ls.marker_handlers.borrow_mut().clear();
     let services = engine.finder().services();
+    let view = if in_view {
+        leaflet::bounds(&ls.map).map(|(min, max)| {
+            let (dx, dy) = ((max.lng - min.lng) / 2.0, (max.lat - min.lat) / 2.0);
+            (
+                LngLat::new(min.lng - dx, min.lat - dy),
+                LngLat::new(max.lng + dx, max.lat + dy),
+            )
+        })
+    } else {
+        None
+    };
+    let shown = |r: &&Row| {
+        view.is_none_or(|(min, max)| {
+            let p = services[r.service].location;
+            (min.lng..=max.lng).contains(&p.lng) && (min.lat..=max.lat).contains(&p.lat)
+        })
+    };
+    let mut order: Vec<&Row> = Vec::new();
+    order.extend(rows.iter().filter(|r| Some(r.service) == selected));
+    order.extend(
+        rows.iter()
+            .filter(|r| Some(r.service) != selected)
+            .filter(shown),
+    );
+    let statuses: Vec<linli_core::hours::HoursStatus> =
+        order.iter().map(|r| r.status(&engine, now)).collect();
     let points: Vec<[f64; 2]> = order
         .iter()
         .map(|r| project(services[r.service].location, zoom))
@@ -275,6 +320,7 @@ fn draw_markers(ls: &Layers, state: AppState, rows: &[Row], zoom: f64, lang: Lan
             let offsets = spread(g.members.len(), MARKER_PX);
             for (&i, off) in g.members.iter().zip(offsets) {
                 let row = order[i];
+                let status = &statuses[i];
                 let s = &services[row.service];
                 let chosen = selected == Some(row.service);
                 let spot = if g.members.len() == 1 {
@@ -282,18 +328,18 @@ fn draw_markers(ls: &Layers, state: AppState, rows: &[Row], zoom: f64, lang: Lan
                 } else {
                     [g.at[0] + off[0], g.at[1] + off[1]]
                 };
-                let state_code = row.status.state.as_str();
+                let state_code = status.state.as_str();
                 let html = format!(
                     r#"<span class="pin" data-service-id="{}" data-state="{state_code}" data-kind="{}">{}</span>"#,
                     escape(&s.id),
                     s.kind.code(),
-                    pin_svg(s.kind, row.status.state, chosen)
+                    pin_svg(s.kind, status.state, chosen)
                 );
                 let title = format!(
                     "{} ({}) · {}",
                     s.name,
                     kind_name(s.kind, lang),
-                    open_status(&row.status, now, lang)
+                    open_status(status, now, lang)
                 );
                 let marker = leaflet::html_marker(
                     unproject(spot, zoom),
@@ -305,7 +351,8 @@ fn draw_markers(ls: &Layers, state: AppState, rows: &[Row], zoom: f64, lang: Lan
                     if chosen { 500 } else { 0 },
                 );
                 let service = row.service;
-                leaflet::on_layer_click(&marker, move || state.open_place(service));
+                let handler = leaflet::on_layer_click(&marker, move || state.open_place(service));
+                ls.marker_handlers.borrow_mut().push(handler);
                 ls.markers.push(&marker);
             }
         } else {
@@ -317,7 +364,7 @@ fn draw_markers(ls: &Layers, state: AppState, rows: &[Row], zoom: f64, lang: Lan
             let open = g
                 .members
                 .iter()
-                .filter(|&&i| order[i].status.state.is_open())
+                .filter(|&&i| statuses[i].state.is_open())
                 .count();
             let html = format!(
                 r#"<span class="cluster" data-count="{}" data-open="{open}"><span class="cluster-count">{}</span></span>"#,
@@ -338,12 +385,13 @@ fn draw_markers(ls: &Layers, state: AppState, rows: &[Row], zoom: f64, lang: Lan
                     .iter()
                     .map(|&i| services[order[i].service].location),
             );
-            let ls2 = ls.clone();
-            leaflet::on_layer_click(&marker, move || {
+            let (map, pending) = (ls.map.clone(), ls.pending.clone());
+            let handler = leaflet::on_layer_click(&marker, move || {
                 if let Some(b) = bounds {
-                    ls2.fit(b.min, b.max, MAX_ZOOM);
+                    fit_map(&map, &pending, b.min, b.max, MAX_ZOOM);
                 }
             });
+            ls.marker_handlers.borrow_mut().push(handler);
             ls.markers.push(&marker);
         }
     }
@@ -363,6 +411,8 @@ pub fn MapView(
     // A local signal (Leaflet objects are not Send), so the effects below re-run once it is set.
     let layers: RwSignal<Option<Layers>, LocalStorage> = RwSignal::new_local(None);
     let zoom = RwSignal::new(0.0_f64);
+    // Bumped after every pan or zoom (markers of long lists follow the view).
+    let moved = RwSignal::new(0_u32);
 
     let load_leaflet = move || {
         state.map_lib.set(MapLib::Loading);
@@ -388,7 +438,7 @@ pub fn MapView(
         set_timeout(
             move || {
                 if let Some(el) = node.get_untracked() {
-                    layers.set(Some(create_map(&el, state, zoom)));
+                    layers.set(Some(create_map(&el, state, zoom, moved)));
                 }
             },
             std::time::Duration::ZERO,
@@ -419,14 +469,18 @@ pub fn MapView(
         );
     });
 
-    // Markers for the places in the list.
+    // Markers for the places in the list (of a long list, those in view, again after every
+    // pan).
     Effect::new(move |_| {
-        let rows = rows.get();
         let l = lang.get();
         let _ = (state.selected.get(), state.now.get());
         let z = zoom.get();
         let Some(ls) = layers.get() else { return };
-        draw_markers(&ls, state, &rows, z, l);
+        let many = rows.with(|r| r.len() > MARKERS_WHOLE_LIST);
+        if many {
+            moved.track();
+        }
+        rows.with(|rows| draw_markers(&ls, state, rows, z, l, many));
     });
 
     // The one starting point: the chosen one, or the area centre with its label.
@@ -490,6 +544,32 @@ pub fn MapView(
             );
             ls.route.push(&casing);
             ls.route.push(&line);
+            // The stretches the e-bike is pushed: dotted over the line (with a gap of the
+            // casing's colour), so the difference is in the pattern, not the colour.
+            let net = engine.finder().network();
+            for stretch in route.stretches.iter().filter(|s| s.pushed) {
+                let points = net.edge_slice(stretch.edge, stretch.from_m, stretch.to_m);
+                let gap = leaflet::svg_polyline(
+                    &points,
+                    &[
+                        ("color", "#ffffff".into()),
+                        ("weight", 6.into()),
+                        ("className", "linli-route-pushed-gap".into()),
+                    ],
+                );
+                let dots = leaflet::svg_polyline(
+                    &points,
+                    &[
+                        ("color", "#1f5fbf".into()),
+                        ("weight", 5.into()),
+                        ("dashArray", "1 9".into()),
+                        ("lineCap", "round".into()),
+                        ("className", "linli-route-pushed".into()),
+                    ],
+                );
+                ls.route.push(&gap);
+                ls.route.push(&dots);
+            }
             if let Some(b) = BBox::around(route.points.iter().copied()) {
                 ls.fit(b.min, b.max, 17.0);
             }

@@ -13,6 +13,7 @@ pub mod map_view;
 pub mod open_badge;
 pub mod pickers;
 pub mod result_list;
+pub mod search_box;
 pub mod service_detail;
 pub mod share_button;
 pub mod symbols;

@@ -6,17 +6,24 @@ use linli_core::Amenity;
 use crate::components::open_badge::OpenBadge;
 use crate::components::symbols::{amenity_icon, key_amenities, kind_class};
 use crate::format::{distance, minutes, whole_metres};
-use crate::i18n::{amenity_name, kind_name, T};
+use crate::i18n::{amenity_name, kind_name, push_note, results_count, T};
 use crate::layout::Layout;
 use crate::state::{is_evening, use_app, Row};
 use crate::url_state::OpenChoice;
+use crate::virtual_list::{visible_range, WINDOW_FROM};
+use wasm_bindgen::JsCast;
 
-/// One place in the list.
+/// One place in the list (`position` counts from 1, `of` is the list's length: screen readers
+/// say "3 of 100,000" when the list is windowed).
 #[component]
-pub fn ResultCard(row: Row) -> impl IntoView {
+pub fn ResultCard(
+    row: Row,
+    position: usize,
+    of: usize,
+    now: Memo<chrono::NaiveDateTime>,
+) -> impl IntoView {
     let state = use_app();
     let lang = state.lang.get_untracked();
-    let now = state.now.get_untracked();
     let Some(engine) = state.engine.get_untracked() else {
         return ().into_any();
     };
@@ -39,8 +46,24 @@ pub fn ResultCard(row: Row) -> impl IntoView {
         .filter(|a| s.amenities.contains(*a))
         .collect();
     let service = row.service;
+    let status = {
+        let engine = engine.clone();
+        let lang = state.lang;
+        move || {
+            let now = now.get();
+            let status = engine.status(service, now);
+            view! { <OpenBadge status=status now=now lang=lang.get_untracked() /> }
+        }
+    };
+    let push = push_note(
+        whole_metres(row.reach.push_start_m),
+        whole_metres(row.reach.push_end_m),
+        lang,
+    );
     view! {
         <li
+            aria-posinset=position
+            aria-setsize=of
             class="result"
             class:unreachable=route.is_none()
             data-testid="result"
@@ -67,8 +90,13 @@ pub fn ResultCard(row: Row) -> impl IntoView {
                     <span class="small straight">
                         " ("{T::StraightLine.text(lang)}" "{distance(row.reach.straight_m, lang)}")"
                     </span>
+                    {push.map(|text| view! {
+                        <span class="push-note" data-testid="push-note">
+                            <span aria-hidden="true">" · 🚶 "</span>{text}
+                        </span>
+                    })}
                 </span>
-                <OpenBadge status=row.status.clone() now=now lang=lang />
+                {status}
                 <span class="visually-hidden">{T::ShowOnMap.text(lang)}</span>
                 // What matters first (name, distance, open) comes first; the kind and the key
                 // services after, so the first result's essentials fit a small screen.
@@ -116,20 +144,253 @@ pub fn ResultList(rows: Memo<Vec<Row>>) -> impl IntoView {
             {move || (!linli_core::hours::calendar_known(state.now.get().date())).then(|| view! {
                 <p class="notice" data-testid="calendar-unknown">{T::CalendarUnknown.text(lang.get())}</p>
             })}
+            <Rows rows=rows />
+        </section>
+    }
+}
+
+/// The rows: all of a short list; of a long one, those in view and a margin
+/// (`virtual_list.rs`), the rest stood in for by padding of their estimated height, so the
+/// scroll bar and the keyboard behave as for the whole list. Rows that stay in view keep their
+/// elements (and the focus) as the list scrolls.
+#[component]
+fn Rows(rows: Memo<Vec<Row>>) -> impl IntoView {
+    let state = use_app();
+    let lang = state.lang;
+    let list = NodeRef::<leptos::html::Ol>::new();
+    let range = RwSignal::new((0_usize, WINDOW_FROM));
+    // Rows that left the window since the rows were last rebuilt; past RECYCLE_AFTER they are.
+    let scrolled_out = StoredValue::new(0_usize);
+    let recycle = RwSignal::new(0_u32);
+    // Measured height of one row, pixels.
+    let row_px = StoredValue::new(0.0_f64);
+    // Bumped when every row must be drawn again (new rows, language). The clock only changes
+    // each card's open state, in place, so keyboard focus stays where it is.
+    let epoch = Memo::new(move |e: Option<&u32>| {
+        rows.track();
+        lang.track();
+        e.map_or(0, |e| e.wrapping_add(1))
+    });
+
+    // Runs in animation frames, which may come after the list was taken down (a place was
+    // opened): then it does nothing.
+    let measure = move || {
+        let (Some(current), Some(old_px), Some(n)) = (
+            range.try_get_untracked(),
+            row_px.try_get_value(),
+            rows.try_with_untracked(Vec::len),
+        ) else {
+            return;
+        };
+        let (Some(ol), Some(panel)) = (list.get_untracked(), panel()) else {
+            return;
+        };
+        // Hidden behind a place's detail: nothing to measure until it shows again.
+        if ol.client_height() == 0 && n > 0 {
+            return;
+        }
+        if n <= WINDOW_FROM {
+            if current != (0, n) {
+                range.set((0, n));
+            }
+            return;
+        }
+        // The average height of the rows drawn now (the first measurement sticks unless the
+        // text size changed a lot, so the padding does not jump while scrolling).
+        let drawn = ol.child_element_count();
+        if drawn > 0 {
+            let style = web_sys::window().and_then(|w| w.get_computed_style(&ol).ok().flatten());
+            let pad = |name: &str| {
+                style
+                    .as_ref()
+                    .and_then(|s| s.get_property_value(name).ok())
+                    .and_then(|v| v.trim_end_matches("px").parse::<f64>().ok())
+                    .unwrap_or(0.0)
+            };
+            let inner = f64::from(ol.client_height()) - pad("padding-top") - pad("padding-bottom");
+            let avg = inner / f64::from(drawn);
+            if avg.is_finite()
+                && avg > 0.0
+                && (old_px == 0.0 || (avg - old_px).abs() > old_px * 0.3)
+            {
+                row_px.set_value(avg);
+            }
+        }
+        let top = ol.get_bounding_client_rect().top() - panel.get_bounding_client_rect().top();
+        let next = visible_range(n, row_px.get_value(), top, f64::from(panel.client_height()));
+        if next != current {
+            let gone = current.0.abs_diff(next.0).max(current.1.abs_diff(next.1));
+            let total = scrolled_out.get_value() + gone;
+            if total > RECYCLE_AFTER {
+                scrolled_out.set_value(0);
+                range.set(next);
+                recycle.update(|r| *r = r.wrapping_add(1));
+            } else {
+                scrolled_out.set_value(total);
+                range.set(next);
+            }
+        }
+    };
+    // Follow the panel's scrolling (at most once a frame) and the window's size.
+    let queued = StoredValue::new(false);
+    let on_scroll = move || {
+        if queued.get_value() {
+            return;
+        }
+        queued.set_value(true);
+        request_animation_frame(move || {
+            if queued.try_set_value(false).is_none() {
+                measure();
+            }
+        });
+    };
+    let scroll_handle = StoredValue::new_local(None::<ScrollListener>);
+    Effect::new(move |_| {
+        // New rows: measure again once they are drawn.
+        rows.track();
+        if scroll_handle.with_value(Option::is_none) {
+            if let Some(p) = panel() {
+                scroll_handle.set_value(Some(ScrollListener::new(&p, on_scroll)));
+            }
+        }
+        request_animation_frame(measure);
+    });
+    let resize = window_event_listener(leptos::ev::resize, move |_| on_scroll());
+    on_cleanup(move || {
+        resize.remove();
+        scroll_handle.update_value(|h| {
+            if let Some(h) = h.take() {
+                h.remove();
+            }
+        });
+    });
+
+    let padding = move || {
+        let n = rows.with(Vec::len);
+        let (start, end) = range.get();
+        let h = row_px.get_value();
+        if n <= WINDOW_FROM || h <= 0.0 {
+            return String::new();
+        }
+        #[allow(clippy::cast_precision_loss)]
+        let (above, below) = (start as f64 * h, n.saturating_sub(end) as f64 * h);
+        format!("padding-top: {above:.0}px; padding-bottom: {below:.0}px")
+    };
+    let shown = move || {
+        let (start, end) = range.get();
+        rows.with(|r| {
+            let end = end.min(r.len());
+            let start = start.min(end);
+            r[start..end]
+                .iter()
+                .enumerate()
+                .map(|(k, row)| (start + k, row.clone()))
+                .collect::<Vec<_>>()
+        })
+    };
+    let count = move || {
+        let n = rows.with(Vec::len);
+        (n > WINDOW_FROM).then(|| {
+            view! { <p class="small result-count" data-testid="result-count">{results_count(n, lang.get())}</p> }
+        })
+    };
+    view! {
+        {move || rows.with(Vec::is_empty).then(|| view! {
+            <p class="notice" data-testid="no-results">{T::NoResults.text(lang.get())}</p>
+        })}
+        {count}
+        <ol class="result-list" data-testid="result-list" node_ref=list style=padding
+            hidden=move || rows.with(Vec::is_empty)>
+            // Rebuilt (with a fresh reactive owner) when every row changes anyway, and after
+            // many rows have scrolled past: Leptos keeps a little bookkeeping per row a `For`
+            // ever showed until its owner goes, which a long scroll would otherwise pile up.
             {move || {
-                // Re-render when the language or the clock changes too.
-                let _ = (lang.get(), state.now.get());
-                let rows = rows.get();
-                if rows.is_empty() {
-                    view! { <p class="notice" data-testid="no-results">{T::NoResults.text(lang.get())}</p> }.into_any()
-                } else {
-                    view! {
-                        <ol class="result-list" data-testid="result-list">
-                            {rows.into_iter().map(|row| view! { <ResultCard row=row /> }).collect_view()}
-                        </ol>
-                    }.into_any()
+                let _ = (epoch.get(), recycle.get());
+                // The cards' clock: the cards come and go as the list scrolls, and Leptos keeps
+                // a small record of every reader a long-lived signal ever had, so they read
+                // this copy, which goes with them.
+                let now = Memo::new(move |_| state.now.get());
+                // A rebuild while a row has the focus (Tab scrolled the list far): the same row
+                // gets it back.
+                if let Some(pos) = focused_row() {
+                    request_animation_frame(move || refocus_row(&pos));
+                }
+                view! {
+                    <For
+                        each=shown
+                        key=|(i, row)| (*i, row.service)
+                        children=move |(i, row)| {
+                            let of = rows.with_untracked(Vec::len);
+                            view! { <ResultCard row=row position=i + 1 of=of now=now /> }
+                        }
+                    />
                 }
             }}
-        </section>
+        </ol>
+    }
+}
+
+/// The `aria-posinset` of the row that has the keyboard focus, if one has.
+fn focused_row() -> Option<String> {
+    let doc = web_sys::window()?.document()?;
+    doc.active_element()?
+        .closest("[data-testid=result]")
+        .ok()??
+        .get_attribute("aria-posinset")
+}
+
+/// Focuses the main button of the row at `pos`, if it is drawn.
+fn refocus_row(pos: &str) {
+    let button = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| {
+            d.query_selector(&format!(
+                "[data-testid=result][aria-posinset=\"{pos}\"] .result-main"
+            ))
+            .ok()
+            .flatten()
+        })
+        .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(b) = button {
+        let options = web_sys::FocusOptions::new();
+        options.set_prevent_scroll(true);
+        let _ = b.focus_with_options(&options);
+    }
+}
+
+/// After this many rows have left the window, the rows are built afresh (see `Rows`).
+const RECYCLE_AFTER: usize = 400;
+
+/// The panel (list or detail), which scrolls.
+fn panel() -> Option<web_sys::HtmlElement> {
+    web_sys::window()?
+        .document()?
+        .query_selector("[data-testid=panel]")
+        .ok()
+        .flatten()?
+        .dyn_into()
+        .ok()
+}
+
+/// A passive `scroll` listener on an element, removed by [`ScrollListener::remove`].
+struct ScrollListener {
+    target: web_sys::HtmlElement,
+    handler: wasm_bindgen::closure::Closure<dyn Fn()>,
+}
+
+impl ScrollListener {
+    fn new(target: &web_sys::HtmlElement, f: impl Fn() + 'static) -> ScrollListener {
+        let handler = wasm_bindgen::closure::Closure::<dyn Fn()>::new(f);
+        let _ = target.add_event_listener_with_callback("scroll", handler.as_ref().unchecked_ref());
+        ScrollListener {
+            target: target.clone(),
+            handler,
+        }
+    }
+
+    fn remove(self) {
+        let _ = self
+            .target
+            .remove_event_listener_with_callback("scroll", self.handler.as_ref().unchecked_ref());
     }
 }

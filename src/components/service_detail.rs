@@ -10,7 +10,7 @@ use crate::components::open_badge::OpenBadge;
 use crate::components::share_button::{ShareButton, ShareMessage, Shared};
 use crate::components::symbols::{amenity_icon, kind_class};
 use crate::format::{distance, minutes, tel_uri, whole_metres};
-use crate::i18n::{amenity_name, kind_name, mode_name, Lang, T};
+use crate::i18n::{amenity_name, kind_name, mode_name, push_note, Lang, T};
 use crate::layout::Layout;
 use crate::state::use_app;
 use crate::url_state::View;
@@ -29,7 +29,12 @@ fn floor_label(floor: i8, lang: Lang) -> String {
 #[component]
 pub fn ServiceDetail(service: usize, query_point: Memo<Option<LngLat>>) -> impl IntoView {
     let state = use_app();
-    let lang = state.lang;
+    // The many texts below follow this view's own copy of the language: Leptos keeps a small
+    // record for every reader a long-lived signal ever had, so readers that come and go with
+    // every detail should read something that goes with them.
+    let lang = Memo::new(move |_| state.lang.get());
+    let mode = Memo::new(move |_| state.mode.get());
+    let now = Memo::new(move |_| state.now.get());
     let Some(engine) = state.engine.get_untracked() else {
         return ().into_any();
     };
@@ -63,7 +68,7 @@ pub fn ServiceDetail(service: usize, query_point: Memo<Option<LngLat>>) -> impl 
     };
     let current = move || {
         let l = lang.get();
-        let mode = state.mode.get();
+        let mode = mode.get();
         let reach = reaches.get()?.into_iter().find(|(m, _)| *m == mode)?.1;
         let route = reach.and_then(|r| r.route_m.zip(r.time_s));
         let text = match route {
@@ -74,6 +79,8 @@ pub fn ServiceDetail(service: usize, query_point: Memo<Option<LngLat>>) -> impl 
             Some(_) => T::FromStart.text(l),
             None => T::OriginCentreShort.text(l),
         };
+        let push = reach
+            .and_then(|r| push_note(whole_metres(r.push_start_m), whole_metres(r.push_end_m), l));
         Some(view! {
             <p class="detail-distance" data-testid="detail-distance"
                 data-route-m=route.map(|(d, _)| whole_metres(d).to_string()).unwrap_or_default()>
@@ -81,6 +88,12 @@ pub fn ServiceDetail(service: usize, query_point: Memo<Option<LngLat>>) -> impl 
                 <strong>{mode_name(mode, l)}" "{text}</strong>
                 <span class="small">" · "{from}</span>
             </p>
+            {push.map(|text| view! {
+                <p class="push-detail" data-testid="detail-push">
+                    <span aria-hidden="true">"🚶 "</span>{text}
+                    <span class="small">" ("{T::PushedDashed.text(l)}")"</span>
+                </p>
+            })}
         })
     };
     let per_mode = move || {
@@ -93,7 +106,7 @@ pub fn ServiceDetail(service: usize, query_point: Memo<Option<LngLat>>) -> impl 
                         None => T::Unreachable.text(l).to_string(),
                     };
                     view! {
-                        <tr class:current=move || state.mode.get() == m>
+                        <tr class:current=move || mode.get() == m>
                             <th scope="row">{mode_name(m, l)}</th>
                             <td data-testid=format!("detail-route-{}", m.as_str())>{text}</td>
                         </tr>
@@ -105,7 +118,7 @@ pub fn ServiceDetail(service: usize, query_point: Memo<Option<LngLat>>) -> impl 
     let status = {
         let hours = engine.hours(service).clone();
         move || {
-            let now = state.now.get();
+            let now = now.get();
             view! { <OpenBadge status=hours.status(now) now=now lang=lang.get() /> }
         }
     };

@@ -84,7 +84,8 @@ pub fn ShareButton(
                 // The confirmation stays long enough to read, then goes.
                 set_timeout(
                     move || {
-                        if generation.get_value() == mine {
+                        // The button may be gone by now (the detail was closed).
+                        if generation.try_get_value() == Some(mine) {
                             outcome.set(None);
                         }
                     },

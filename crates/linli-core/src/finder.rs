@@ -204,28 +204,84 @@ fn cm_to_m(cm: u32) -> f64 {
     f64::from(cm) / 100.0
 }
 
-impl Finder {
-    /// Derives the network and joins every place to the streets, for every mode.
-    pub fn try_new(bundle: Bundle) -> Result<Finder, GraphError> {
+/// A [`Finder`] being prepared a few places at a time, so that a page can let the browser
+/// paint and handle input between steps (joining 100,000 places takes seconds on a phone).
+/// [`Finder::try_new`] is this, all in one step.
+#[derive(Debug, Clone)]
+pub struct FinderPrep {
+    bundle: Bundle,
+    network: Network,
+    places: [PlaceJoins; 3],
+    /// Places joined so far (in every mode).
+    next: usize,
+}
+
+impl FinderPrep {
+    /// Derives the network; no place is joined yet.
+    pub fn new(bundle: Bundle) -> Result<FinderPrep, GraphError> {
         let network = Network::try_new(bundle.graph.clone())?;
-        let places = Mode::ALL.map(|mode| {
-            let mut joins = PlaceJoins::default();
-            for s in &bundle.services {
+        let mut places: [PlaceJoins; 3] = Default::default();
+        for joins in &mut places {
+            joins.start.reserve(bundle.services.len() + 1);
+        }
+        Ok(FinderPrep {
+            bundle,
+            network,
+            places,
+            next: 0,
+        })
+    }
+
+    /// Joins the next `max_places` places to the streets in every mode; true once every
+    /// place is joined.
+    pub fn step(&mut self, max_places: usize) -> bool {
+        let end = self
+            .next
+            .saturating_add(max_places)
+            .min(self.bundle.services.len());
+        for s in &self.bundle.services[self.next..end] {
+            for mode in Mode::ALL {
+                let joins = &mut self.places[mode.index()];
                 joins.start.push(joins.joins.len());
                 if s.location.is_valid() {
                     joins
                         .joins
-                        .extend(network.join(s.location, mode, MAX_PLACE_JOIN_M));
+                        .extend(self.network.join(s.location, mode, MAX_PLACE_JOIN_M));
                 }
             }
+        }
+        self.next = end;
+        self.is_done()
+    }
+
+    /// Has every place been joined?
+    pub fn is_done(&self) -> bool {
+        self.next >= self.bundle.services.len()
+    }
+
+    /// Places joined so far, and in all.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.next, self.bundle.services.len())
+    }
+
+    /// The finder, after joining whatever places are left.
+    pub fn finish(mut self) -> Finder {
+        self.step(usize::MAX);
+        for joins in &mut self.places {
             joins.start.push(joins.joins.len());
-            joins
-        });
-        Ok(Finder {
-            bundle,
-            network,
-            places,
-        })
+        }
+        Finder {
+            bundle: self.bundle,
+            network: self.network,
+            places: self.places,
+        }
+    }
+}
+
+impl Finder {
+    /// Derives the network and joins every place to the streets, for every mode.
+    pub fn try_new(bundle: Bundle) -> Result<Finder, GraphError> {
+        FinderPrep::new(bundle).map(FinderPrep::finish)
     }
 
     /// [`Finder::try_new`] for a bundle whose graph is known to be valid, such as one from

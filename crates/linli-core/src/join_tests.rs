@@ -10,7 +10,7 @@
 //! ```
 
 use crate::bundle::Bundle;
-use crate::finder::{Finder, Reach};
+use crate::finder::{Finder, FinderPrep, Reach};
 use crate::geom::{BBox, LngLat, LocalProjection};
 use crate::graph::{Edge, EdgeId, NodeId, RoadClass, ShapeRange, StreetGraph};
 use crate::profile::{Access, Mode};
@@ -52,6 +52,11 @@ fn place(id: &str, location: LngLat) -> Service {
 
 /// The block in the drawing, with `places`.
 fn block(places: Vec<Service>) -> Finder {
+    Finder::new(block_bundle(places))
+}
+
+/// The bundle of [`block`].
+fn block_bundle(places: Vec<Service>) -> Bundle {
     let nodes = [
         at(0.0, 0.0),
         at(200.0, 0.0),
@@ -79,7 +84,7 @@ fn block(places: Vec<Service>) -> Finder {
         names: Vec::new(),
     };
     let bbox = BBox::around(nodes).expect("nodes");
-    Finder::new(Bundle {
+    Bundle {
         name: "block".into(),
         build_date: "2026-01-01".into(),
         attribution: String::new(),
@@ -88,7 +93,7 @@ fn block(places: Vec<Service>) -> Finder {
         services: places,
         graph,
         readings: Default::default(),
-    })
+    }
 }
 
 fn reach(finder: &Finder, origin: LngLat, mode: Mode, id: &str) -> Reach {
@@ -239,4 +244,51 @@ fn candidates_follow_the_slack_and_the_cap() {
         .map(|j| j.edge)
         .collect();
     assert_eq!(farther, vec![EdgeId(0)]);
+}
+
+#[test]
+fn a_finder_prepared_in_steps_equals_one_prepared_at_once() {
+    let places: Vec<Service> = (0..7)
+        .map(|i| {
+            place(
+                &format!("p{i}"),
+                at(f64::from(i) * 30.0, 5.0 + f64::from(i) * 40.0),
+            )
+        })
+        .chain([place("nowhere", LngLat::new(f64::NAN, 0.0))])
+        .collect();
+    let whole = Finder::try_new(block_bundle(places.clone())).expect("valid graph");
+    let mut prep = FinderPrep::new(block_bundle(places)).expect("valid graph");
+    let mut steps = 0;
+    while !prep.step(3) {
+        steps += 1;
+        assert_eq!(prep.progress(), (steps * 3, 8));
+    }
+    assert_eq!((steps, prep.progress()), (2, (8, 8)));
+    let stepped = prep.finish();
+    for mode in Mode::ALL {
+        for i in 0..8 {
+            assert_eq!(
+                stepped.place_joins(i, mode),
+                whole.place_joins(i, mode),
+                "{mode} place {i}"
+            );
+        }
+        assert!(stepped.place_joins(7, mode).is_empty());
+        assert!(!stepped.place_joins(0, mode).is_empty());
+    }
+    let mut router = whole.router();
+    let origin = at(100.0, 150.0);
+    // Compared as text: the place with no location has a NaN straight distance, and NaN is
+    // not equal to itself.
+    assert_eq!(
+        format!(
+            "{:?}",
+            stepped.nearest(&mut stepped.router(), origin, Mode::Ebike, |_| true)
+        ),
+        format!(
+            "{:?}",
+            whole.nearest(&mut router, origin, Mode::Ebike, |_| true)
+        )
+    );
 }

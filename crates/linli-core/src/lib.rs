@@ -60,7 +60,7 @@ pub use bundle::{
     check_area, Bundle, DecodeError, EncodeError, FORMAT_VERSION, MAGIC, MAX_EXTENT_DEG,
 };
 pub use crs::Crs;
-pub use finder::{Finder, QueryError, Reach, Route, RouteStretch};
+pub use finder::{Finder, FinderPrep, QueryError, Reach, Route, RouteStretch};
 pub use geom::{BBox, LngLat};
 pub use graph::{Edge, EdgeId, GraphError, NodeId, RoadClass, ShapeRange, StreetGraph};
 pub use join::{JOIN_MAX_M, JOIN_SLACK_M, PUSH_MAX_M};

@@ -228,22 +228,58 @@ struct Candidate {
     order: usize,
 }
 
-impl SearchIndex {
-    /// Prepares the bundle's texts and streets.
-    pub fn new(bundle: &Bundle) -> SearchIndex {
-        let mut matcher = Matcher::new(bundle.readings.clone());
-        let places = bundle
-            .services
-            .iter()
-            .map(|s| PlaceEntry {
-                name: matcher.add(&s.name),
-                address: matcher.add(&s.address),
+/// A [`SearchIndex`] being built a few places at a time, so that a page can let the browser
+/// paint and handle input between steps (100,000 places take a second on a phone).
+/// [`SearchIndex::new`] is this, all in one step.
+#[derive(Debug, Clone)]
+pub struct SearchIndexPrep<'a> {
+    bundle: &'a Bundle,
+    matcher: Matcher,
+    places: Vec<PlaceEntry>,
+}
+
+impl<'a> SearchIndexPrep<'a> {
+    /// Starts an index of `bundle`; no place is prepared yet.
+    pub fn new(bundle: &'a Bundle) -> SearchIndexPrep<'a> {
+        SearchIndexPrep {
+            bundle,
+            matcher: Matcher::new(bundle.readings.clone()),
+            places: Vec::new(),
+        }
+    }
+
+    /// Prepares the next `max_places` places' texts; true once every place is prepared.
+    pub fn step(&mut self, max_places: usize) -> bool {
+        let services = &self.bundle.services;
+        let start = self.places.len();
+        let end = start.saturating_add(max_places).min(services.len());
+        for s in &services[start..end] {
+            self.places.push(PlaceEntry {
+                name: self.matcher.add(&s.name),
+                address: self.matcher.add(&s.address),
                 label: s.name.clone(),
                 location: s.location,
                 kind: s.kind,
                 amenities: s.amenities,
-            })
-            .collect();
+            });
+        }
+        self.is_done()
+    }
+
+    /// Has every place been prepared?
+    pub fn is_done(&self) -> bool {
+        self.places.len() >= self.bundle.services.len()
+    }
+
+    /// The index, after preparing whatever places are left, the service vocabulary and the
+    /// streets.
+    pub fn finish(mut self) -> SearchIndex {
+        self.step(usize::MAX);
+        let SearchIndexPrep {
+            bundle,
+            mut matcher,
+            places,
+        } = self;
         let mut vocabulary = Vec::new();
         for a in Amenity::ALL {
             for word in [a.label_zh(), a.label_en(), a.code()]
@@ -278,6 +314,13 @@ impl SearchIndex {
             streets,
             vocabulary,
         }
+    }
+}
+
+impl SearchIndex {
+    /// Prepares the bundle's texts and streets.
+    pub fn new(bundle: &Bundle) -> SearchIndex {
+        SearchIndexPrep::new(bundle).finish()
     }
 
     /// The hits for `query`, best first; empty when nothing matches or the query has no

@@ -322,3 +322,30 @@ fn vocabulary_lists_every_label_and_word() {
     assert!(texts.contains(&"一号路") && texts.contains(&"香蜜湖长者食堂"));
     assert!(texts.contains(&"深圳市福田区农园路1号"));
 }
+
+#[test]
+fn an_index_built_in_steps_answers_as_one_built_at_once() {
+    let bundle = town();
+    let whole = SearchIndex::new(&bundle);
+    let mut prep = SearchIndexPrep::new(&bundle);
+    let mut steps = 1;
+    while !prep.step(1) {
+        steps += 1;
+    }
+    assert_eq!(steps, bundle.services.len());
+    let stepped = prep.finish();
+    let from = lnglat(0.0, 0.0);
+    for q in [
+        "yhl",
+        "一号路",
+        "长者食堂",
+        "zhangzhe",
+        "toilet",
+        "农园",
+        "xmh",
+        "食",
+        "nothing",
+    ] {
+        assert_eq!(search(&stepped, q, from), search(&whole, q, from), "{q}");
+    }
+}

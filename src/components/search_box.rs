@@ -1,0 +1,324 @@
+//! The search box: places by name, address or service and streets by name, in characters,
+//! pinyin (full, initials, mixed) or English, as the user types, with no network (the core's
+//! `SearchIndex`, the same as `linli search`). Choosing a place opens it; choosing a street
+//! makes it the starting point.
+//!
+//! Accessibility: the ARIA 1.2 combobox pattern with a listbox popup. Focus stays in the box;
+//! ↓/↑ move the highlight (`aria-activedescendant`), Enter chooses, Esc closes (a second Esc
+//! clears); a polite live region says how many suggestions there are.
+//!
+//! Chinese input methods: while a composition is under way (`compositionstart` …
+//! `compositionend`, or an `input` event with `isComposing`), the pinyin being typed is not
+//! searched; the composed text is searched once, on `compositionend`.
+
+use leptos::prelude::*;
+use linli_core::search::{Hit, Matched, SearchQuery, Target, DEFAULT_LIMIT};
+use wasm_bindgen::JsCast;
+
+use crate::components::symbols::kind_class;
+use crate::data::{bump_counter, now_ms, publish_timing};
+use crate::format::distance;
+use crate::i18n::{amenity_name, kind_name, search_count, Lang, T};
+use crate::layout::Layout;
+use crate::state::{use_app, AppState, OriginSource};
+use crate::suggest::{Key, Outcome, Popup};
+
+const INPUT_ID: &str = "linli-search";
+const LISTBOX_ID: &str = "linli-search-suggestions";
+const HINT_ID: &str = "linli-search-hint";
+
+/// Suggestions in the compact layout (phones at large text): what fits one screen there.
+const COMPACT_LIMIT: usize = 5;
+
+fn option_id(i: usize) -> String {
+    format!("linli-search-option-{i}")
+}
+
+/// Searches for `text` from the starting point (ranking) and the map centre (which part of a
+/// repeated street name); counts the search in `window.__linliCounters.searches` and its time
+/// in `window.__linliTimings.searchMs`.
+fn search(state: AppState, text: &str) -> Vec<Hit> {
+    let Some(engine) = state.engine.get_untracked() else {
+        return Vec::new();
+    };
+    bump_counter("searches");
+    let t0 = now_ms();
+    let from = state
+        .origin
+        .get_untracked()
+        .map(|o| o.point)
+        .unwrap_or_else(|| engine.finder().bundle().bbox.center());
+    let centre = state.map_centre.get_untracked().unwrap_or(from);
+    let limit = if state.layout() == Layout::Compact {
+        COMPACT_LIMIT
+    } else {
+        DEFAULT_LIMIT
+    };
+    let hits = engine.search().search(&SearchQuery {
+        text,
+        from,
+        centre,
+        limit,
+    });
+    publish_timing("searchMs", now_ms() - t0);
+    hits
+}
+
+/// Acts on a chosen suggestion: a place opens, a street becomes the starting point.
+fn choose(state: AppState, hit: &Hit) {
+    match hit.target {
+        Target::Place { service, .. } => state.open_place(service),
+        Target::Street { .. } => {
+            state.set_origin(hit.location, OriginSource::Search);
+            if state
+                .origin
+                .get_untracked()
+                .is_some_and(|o| o.source == OriginSource::Search)
+            {
+                state.origin_name.set(Some(hit.name.clone()));
+                state.show_nearest.update(|n| *n += 1);
+            }
+        }
+    }
+}
+
+/// What a suggestion says under its name: the kind (or "street · set as the start"), how far
+/// it is in a straight line, and what matched when it is not the name.
+fn suggestion_meta(hit: &Hit, lang: Lang) -> String {
+    let kind = match hit.target {
+        Target::Place { kind, .. } => kind_name(kind, lang),
+        Target::Street { .. } => T::SearchStreet.text(lang),
+    };
+    let mut parts = vec![
+        kind.to_string(),
+        format!(
+            "{} {}",
+            T::StraightLine.text(lang),
+            distance(hit.distance_m, lang)
+        ),
+    ];
+    match hit.matched {
+        Matched::Address => parts.push(T::SearchMatchedAddress.text(lang).to_string()),
+        Matched::Service(a) => parts.push(amenity_name(a, lang).to_string()),
+        Matched::Name | Matched::Kind => {}
+    }
+    parts.join(" · ")
+}
+
+/// The search box and its suggestions.
+#[component]
+pub fn SearchBox() -> impl IntoView {
+    let state = use_app();
+    let lang = state.lang;
+    let text = RwSignal::new(String::new());
+    let hits: RwSignal<Vec<Hit>> = RwSignal::new(Vec::new());
+    let popup = RwSignal::new(Popup::default());
+    let composing = StoredValue::new(false);
+    // The text last searched, so the same text is not searched twice (browsers differ in
+    // whether an `input` event follows `compositionend`).
+    let searched = StoredValue::new(String::new());
+    let input = NodeRef::<leptos::html::Input>::new();
+
+    let run = move |value: String| {
+        if value == searched.get_value() {
+            return;
+        }
+        searched.set_value(value.clone());
+        let found = if value.trim().is_empty() {
+            Vec::new()
+        } else {
+            search(state, &value)
+        };
+        popup.set(Popup {
+            open: !found.is_empty(),
+            active: None,
+        });
+        hits.set(found);
+    };
+    let pick = move |i: usize| {
+        let Some(hit) = hits.with_untracked(|h| h.get(i).cloned()) else {
+            return;
+        };
+        popup.set(Popup::default());
+        text.set(hit.name.clone());
+        searched.set_value(hit.name.clone());
+        if let Some(el) = input.get_untracked() {
+            el.set_value(&hit.name);
+        }
+        choose(state, &hit);
+    };
+
+    let on_input = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        text.set(value.clone());
+        let in_composition = ev
+            .dyn_ref::<web_sys::InputEvent>()
+            .is_some_and(web_sys::InputEvent::is_composing);
+        if composing.get_value() || in_composition {
+            return;
+        }
+        run(value);
+    };
+    let on_composition_start = move |_: leptos::ev::CompositionEvent| composing.set_value(true);
+    let on_composition_end = move |ev: leptos::ev::CompositionEvent| {
+        composing.set_value(false);
+        let value = event_target_value(&ev);
+        text.set(value.clone());
+        run(value);
+    };
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        // Keys pressed to drive the input method belong to it.
+        if ev.is_composing() || composing.get_value() {
+            return;
+        }
+        let Some(key) = Key::from_name(&ev.key()) else {
+            return;
+        };
+        let count = hits.with_untracked(Vec::len);
+        let Some((next, outcome)) = popup.get_untracked().key(key, count) else {
+            return;
+        };
+        ev.prevent_default();
+        popup.set(next);
+        match outcome {
+            Outcome::Stay => {}
+            Outcome::Choose(i) => pick(i),
+            Outcome::Clear => {
+                text.set(String::new());
+                if let Some(el) = input.get_untracked() {
+                    el.set_value("");
+                }
+                run(String::new());
+            }
+        }
+        if let Some(i) = next.active {
+            if let Some(el) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id(&option_id(i)))
+            {
+                let options = web_sys::ScrollIntoViewOptions::new();
+                options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+                el.scroll_into_view_with_scroll_into_view_options(&options);
+            }
+        }
+    };
+    // Leaving the box closes the list (choosing with the pointer keeps the focus in the box:
+    // options do not take it on mousedown).
+    let on_blur = move |_| popup.set(Popup::default());
+    let on_focus = move |_| {
+        if !text.with_untracked(|t| t.trim().is_empty()) && hits.with_untracked(|h| !h.is_empty()) {
+            popup.set(Popup {
+                open: true,
+                active: None,
+            });
+        }
+    };
+
+    let expanded = move || popup.get().open && hits.with(|h| !h.is_empty());
+    let active = move || popup.get().active.filter(|_| expanded()).map(option_id);
+    let count = move || {
+        let l = lang.get();
+        let typed = text.with(|t| !t.trim().is_empty()) && !composing.get_value();
+        typed.then(|| search_count(hits.with(Vec::len), l))
+    };
+    let nothing = move || {
+        let typed = text.with(|t| !t.trim().is_empty());
+        (typed && searched.get_value() == text.get() && hits.with(Vec::is_empty)).then(|| {
+            view! { <p class="search-nothing small" data-testid="search-nothing">{T::SearchNothing.text(lang.get())}</p> }
+        })
+    };
+    let options = move || {
+        let l = lang.get();
+        let current = popup.get().active;
+        hits.get()
+            .into_iter()
+            .enumerate()
+            .map(|(i, hit)| {
+                let (kind_code, id, shape) = match hit.target {
+                    Target::Place { service, kind } => (
+                        kind.code(),
+                        state
+                            .engine
+                            .with_untracked(|e| {
+                                e.as_ref().and_then(|e| {
+                                    e.finder().services().get(service).map(|s| s.id.clone())
+                                })
+                            })
+                            .unwrap_or_default(),
+                        format!("shape {}", kind_class(kind)),
+                    ),
+                    Target::Street { .. } => ("street", String::new(), "shape shape-street".into()),
+                };
+                let selected = current == Some(i);
+                view! {
+                    <li
+                        id=option_id(i)
+                        role="option"
+                        class="suggestion"
+                        class:active=selected
+                        aria-selected=selected.to_string()
+                        data-testid="search-option"
+                        data-kind=kind_code
+                        data-id=id
+                        data-lat=format!("{:.6}", hit.location.lat)
+                        data-lng=format!("{:.6}", hit.location.lng)
+                        on:mousedown=|ev: leptos::ev::MouseEvent| ev.prevent_default()
+                        on:click=move |_| pick(i)
+                    >
+                        <span class=shape aria-hidden="true"></span>
+                        <span class="suggestion-text">
+                            <span class="suggestion-name">{hit.name.clone()}</span>
+                            <span class="suggestion-meta">{suggestion_meta(&hit, l)}</span>
+                        </span>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+
+    view! {
+        <div class="search" data-testid="search">
+            <label class="visually-hidden" for=INPUT_ID>{move || T::SearchLabel.text(lang.get())}</label>
+            <div class="search-field">
+                <span class="search-icon" aria-hidden="true">"⌕"</span>
+                <input
+                    id=INPUT_ID
+                    node_ref=input
+                    type="text"
+                    inputmode="search"
+                    enterkeyhint="search"
+                    autocomplete="off"
+                    autocapitalize="off"
+                    spellcheck="false"
+                    role="combobox"
+                    aria-autocomplete="list"
+                    aria-controls=LISTBOX_ID
+                    aria-expanded=move || expanded().to_string()
+                    aria-activedescendant=active
+                    aria-describedby=HINT_ID
+                    placeholder=move || T::SearchPlaceholder.text(lang.get())
+                    data-testid="search-input"
+                    on:input=on_input
+                    on:compositionstart=on_composition_start
+                    on:compositionend=on_composition_end
+                    on:keydown=on_keydown
+                    on:blur=on_blur
+                    on:focus=on_focus
+                />
+            </div>
+            <span id=HINT_ID class="visually-hidden">{move || T::SearchHint.text(lang.get())}</span>
+            <ul
+                id=LISTBOX_ID
+                role="listbox"
+                class="suggestions"
+                data-testid="search-suggestions"
+                aria-label=move || T::SearchSuggestions.text(lang.get())
+                hidden=move || !expanded()
+            >
+                {options}
+            </ul>
+            {nothing}
+            <p class="visually-hidden" role="status" aria-live="polite" data-testid="search-count">{count}</p>
+        </div>
+    }
+}
