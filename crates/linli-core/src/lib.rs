@@ -29,6 +29,7 @@ pub mod finder;
 pub mod geom;
 pub mod graph;
 mod grid;
+pub mod hash;
 pub mod holidays;
 mod holidays_cn;
 pub mod hours;
@@ -39,6 +40,7 @@ pub mod profile;
 pub mod router;
 pub mod search;
 pub mod service;
+pub mod tiles;
 
 #[cfg(test)]
 mod join_tests;
@@ -51,14 +53,15 @@ mod reference;
 extern crate self as linli_core;
 
 pub use bundle::{
-    check_area, Bundle, DecodeError, EncodeError, FORMAT_VERSION, MAGIC, MAX_EXTENT_DEG,
+    check_area, Bundle, DecodeError, EncodeError, FileKind, FORMAT_VERSION, MAGIC, MAX_EXTENT_DEG,
 };
 pub use crs::Crs;
-pub use finder::{Finder, QueryError, Reach, Route, RouteStretch};
+pub use finder::{Finder, NearestSearch, QueryError, Reach, Route, RouteStretch, Step};
 pub use geom::{BBox, LngLat};
 pub use graph::{Edge, EdgeId, GraphError, NodeId, RoadClass, ShapeRange, StreetGraph};
 pub use join::{JOIN_MAX_M, JOIN_SLACK_M, PUSH_MAX_M};
-pub use network::{Network, Snap};
+pub use network::{EdgeView, Network, Snap};
 pub use profile::{access_from_tags, Access, Mode};
 pub use router::Router;
 pub use service::{Amenities, Amenity, Kind, Service};
+pub use tiles::{Manifest, Tile, TileError, TileId};
