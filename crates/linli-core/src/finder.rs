@@ -835,9 +835,10 @@ impl Finder {
     }
 }
 
-/// Every place's candidates on a single-file network, by the joining rule: (edge, place, modes)
-/// with local = global edge ids, by (edge, place).
-fn place_joins_of(network: &Network, services: &[Service]) -> Vec<PlaceJoin> {
+/// Every place's candidates on a whole network (a single-file bundle's), by the joining rule of
+/// [`crate::join`]: (edge, place, modes), by (edge, place). `linli build` stores them in the
+/// tiles of a tiled dataset; a single bundle computes them on load, with this same function.
+pub fn place_joins_of(network: &Network, services: &[Service]) -> Vec<PlaceJoin> {
     let mut joins: Vec<PlaceJoin> = Vec::new();
     for (i, s) in services.iter().enumerate() {
         if !s.location.is_valid() {
@@ -905,6 +906,8 @@ pub struct NearestSearch {
     chosen: Vec<bool>,
     chosen_count: usize,
     want: usize,
+    /// Stop once every place within this cost is exact.
+    max_cost_cm: u32,
     router: Router,
     start: Option<Start>,
     best: Vec<Option<Best>>,
@@ -955,6 +958,7 @@ impl NearestSearch {
             chosen,
             chosen_count,
             want: usize::MAX,
+            max_cost_cm: UNREACHED - 1,
             router,
             start: None,
             best: vec![None; n],
@@ -969,6 +973,15 @@ impl NearestSearch {
     /// later to continue the same search.
     pub fn want(&mut self, n: usize) {
         self.want = n;
+    }
+
+    /// Stop once every place within `seconds` is exact (places farther are then not listed).
+    pub fn within_seconds(&mut self, seconds: f64) {
+        let cm = (seconds * self.mode.speed_mps() * 100.0).ceil();
+        // Clamped, so the cast is exact.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let cm = cm.clamp(0.0, f64::from(UNREACHED - 1)) as u32;
+        self.max_cost_cm = cm;
     }
 
     /// The router, back for another search.
@@ -987,10 +1000,11 @@ impl NearestSearch {
 
     fn restart(&mut self, finder: &Finder) {
         let chosen = std::mem::take(&mut self.chosen);
-        let want = self.want;
+        let (want, max) = (self.want, self.max_cost_cm);
         let router = std::mem::take(&mut self.router);
         *self = NearestSearch::with(finder, router, self.origin, self.mode, chosen);
         self.want = want;
+        self.max_cost_cm = max;
     }
 
     /// Runs the search until it is done or needs tiles.
@@ -1026,6 +1040,7 @@ impl NearestSearch {
                 chosen_count,
                 want,
                 mode,
+                max_cost_cm,
                 ..
             } = self;
             let Some(start) = start.as_ref() else {
@@ -1035,7 +1050,7 @@ impl NearestSearch {
             let mut found = Vec::new();
             router.resume(
                 &arcs,
-                UNREACHED - 1,
+                *max_cost_cm,
                 Unloaded::Halt,
                 &mut work,
                 |v, d, tag| {
@@ -1089,6 +1104,17 @@ impl NearestSearch {
         match halt {
             Halt::Stopped | Halt::OutOfWork => Ok(Step::Done),
             Halt::Done => {
+                if let Some(next) = self.router.next_cost() {
+                    // Beyond the cost limit: what is below the next node is exact.
+                    resolve(
+                        &mut self.pending,
+                        &self.best,
+                        &mut self.resolved,
+                        &mut self.resolved_count,
+                        Some(next),
+                    );
+                    return Ok(Step::Done);
+                }
                 // Exhausted: every place reached is exact, the others unreachable.
                 resolve(
                     &mut self.pending,
