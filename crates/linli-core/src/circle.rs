@@ -555,8 +555,11 @@ impl CoverageRun {
             _ => 1.0,
         };
         let net = finder.network();
-        let nodes = net.node_count().max(1) as f64;
-        let edges = net.edge_count().max(1) as f64;
+        let (nodes, edges) = match finder.manifest() {
+            Some(m) => (m.node_count as usize, m.edge_count as usize),
+            None => (net.node_count(), net.edge_count()),
+        };
+        let (nodes, edges) = (nodes.max(1) as f64, edges.max(1) as f64);
         let rest = match self.phase {
             Phase::Load => 0.0,
             Phase::Search => 0.5 * (self.router.settled_count() as f64 / nodes).min(1.0),

@@ -405,11 +405,7 @@ impl Finder {
             min: LngLat::from_e6([x0, y0]),
             max: LngLat::from_e6([x1, y1]),
         });
-        let network = Network::empty(
-            node_bbox,
-            manifest.node_count as usize,
-            manifest.edge_count as usize,
-        );
+        let network = Network::empty(node_bbox);
         let services: Vec<Service> = manifest.places.iter().map(|p| p.to_service()).collect();
         Finder {
             has_record: vec![false; services.len()],

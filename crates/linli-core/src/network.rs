@@ -474,7 +474,7 @@ impl Network {
     /// after checking the graph ([`StreetGraph::validate`]).
     pub fn try_new(graph: StreetGraph) -> Result<Network, GraphError> {
         let bbox = BBox::around(graph.nodes.iter().map(|p| LngLat::from_e6(*p)));
-        let mut net = Network::empty(bbox, graph.nodes.len(), graph.edges.len());
+        let mut net = Network::empty(bbox);
         net.single = true;
         let part = Part::new(PartSource::whole(graph)?, &net.proj)?;
         net.insert(part);
@@ -493,15 +493,16 @@ impl Network {
         }
     }
 
-    /// A network with no parts yet, for `nodes` and `edges` in all, its projection centred on
-    /// `bbox` (the box around every node) as the single bundle's is.
-    pub(crate) fn empty(bbox: Option<BBox>, nodes: usize, edges: usize) -> Network {
+    /// A network with no parts yet, its projection centred on `bbox` (the box around every
+    /// node) as the single bundle's is. Its tables grow with the ids of the parts added, so
+    /// memory follows what is loaded, not what a manifest claims.
+    pub(crate) fn empty(bbox: Option<BBox>) -> Network {
         Network {
             proj: LocalProjection::new(bbox.map(|b| b.center()).unwrap_or_default()),
             bbox,
             parts: Vec::new(),
-            node_at: vec![EMPTY; nodes],
-            edge_at: vec![EMPTY; edges],
+            node_at: Vec::new(),
+            edge_at: Vec::new(),
             single: false,
             empty_graph: StreetGraph::default(),
             empty_adjacency: Adjacency::default(),
@@ -521,6 +522,21 @@ impl Network {
     pub(crate) fn insert(&mut self, part: Part) {
         let i = part.tile.0;
         self.remove(part.tile);
+        let grow = |v: &mut Vec<Slot>, max: Option<usize>| {
+            if let Some(m) = max {
+                if v.len() <= m {
+                    v.resize(m + 1, EMPTY);
+                }
+            }
+        };
+        grow(
+            &mut self.node_at,
+            part.node_ids.iter().map(|n| n.index()).max(),
+        );
+        grow(
+            &mut self.edge_at,
+            part.edge_ids.iter().map(|e| e.index()).max(),
+        );
         for (k, n) in part.node_ids.iter().enumerate() {
             let Some(slot) = self.node_at.get_mut(n.index()) else {
                 continue;
@@ -699,12 +715,14 @@ impl Network {
         }
     }
 
-    /// Number of junction nodes in the whole dataset (loaded or not).
+    /// Number of junction nodes of a single-file bundle; for a tiled dataset, the node ids
+    /// known so far (one more than the largest id of a loaded tile), which bounds every id a
+    /// search can meet.
     pub fn node_count(&self) -> usize {
         self.node_at.len()
     }
 
-    /// Number of edges in the whole dataset (loaded or not).
+    /// Number of edges of a single-file bundle; for a tiled dataset, the edge ids known so far.
     pub fn edge_count(&self) -> usize {
         self.edge_at.len()
     }

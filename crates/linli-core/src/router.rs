@@ -140,7 +140,7 @@ impl Router {
         for s in seeds {
             let v = s.node.index();
             if v >= self.dist.len() {
-                continue;
+                self.ensure(v + 1);
             }
             if s.cost_cm < self.dist[v] {
                 if self.dist[v] == UNREACHED {
@@ -204,7 +204,8 @@ impl Router {
                 let nd = d.saturating_add(arc.cost_cm);
                 let h = arc.head.index();
                 if h >= self.dist.len() {
-                    continue;
+                    // A tile loaded since the search started brought higher ids.
+                    self.ensure(h + 1);
                 }
                 if nd < self.dist[h] {
                     if self.dist[h] == UNREACHED {
