@@ -402,12 +402,12 @@ pub enum TileDirError {
         error: std::io::Error,
     },
     /// A file is not what the dataset needs.
-    #[error("{}: {source}", dir.display())]
+    #[error("{}: {error}", dir.display())]
     Tile {
         /// The dataset's folder.
         dir: PathBuf,
         /// Why.
-        source: TileError,
+        error: TileError,
     },
 }
 
@@ -421,9 +421,9 @@ pub struct TileDir {
 impl TileDir {
     /// Reads `index.txt` and the manifest it names (checking the manifest's hash).
     pub fn open(dir: &Path) -> Result<TileDir, TileDirError> {
-        let tile_err = |source| TileDirError::Tile {
+        let tile_err = |error| TileDirError::Tile {
             dir: dir.to_path_buf(),
-            source,
+            error,
         };
         let index_path = dir.join(INDEX_FILE);
         let text = read(&index_path)?;
@@ -454,17 +454,14 @@ impl TileDir {
 
     /// Reads and checks tile `id`.
     pub fn read_tile(&self, id: TileId) -> Result<Tile, TileDirError> {
-        let entry = self
-            .manifest
-            .tile(id)
-            .map_err(|source| TileDirError::Tile {
-                dir: self.dir.clone(),
-                source,
-            })?;
-        let bytes = read(&self.dir.join(entry.file_name()))?;
-        Tile::decode(&bytes, &self.manifest, id).map_err(|source| TileDirError::Tile {
+        let entry = self.manifest.tile(id).map_err(|error| TileDirError::Tile {
             dir: self.dir.clone(),
-            source,
+            error,
+        })?;
+        let bytes = read(&self.dir.join(entry.file_name()))?;
+        Tile::decode(&bytes, &self.manifest, id).map_err(|error| TileDirError::Tile {
+            dir: self.dir.clone(),
+            error,
         })
     }
 
@@ -476,9 +473,9 @@ impl TileDir {
                 continue;
             }
             let tile = self.read_tile(id)?;
-            finder.add_tile(tile).map_err(|source| TileDirError::Tile {
+            finder.add_tile(tile).map_err(|error| TileDirError::Tile {
                 dir: self.dir.clone(),
-                source,
+                error,
             })?;
             n += 1;
         }
@@ -496,9 +493,4 @@ fn read(path: &Path) -> Result<Vec<u8>, TileDirError> {
         path: path.to_path_buf(),
         error,
     })
-}
-
-/// Does `path` name a tiled dataset (a folder with `index.txt`)?
-pub fn is_tiled(path: &Path) -> bool {
-    path.is_dir()
 }

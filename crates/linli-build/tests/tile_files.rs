@@ -114,7 +114,7 @@ fn a_damaged_or_swapped_tile_fails_its_hash() {
     std::fs::write(&path, &bytes).expect("write");
     let err = td.read_tile(TileId(1)).expect_err("damaged");
     assert!(
-        matches!(&err, TileDirError::Tile { source: TileError::WrongHash { expected, .. }, .. } if *expected == tiled.manifest.tiles[1].hash),
+        matches!(&err, TileDirError::Tile { error: TileError::WrongHash { expected, .. }, .. } if *expected == tiled.manifest.tiles[1].hash),
         "{err:?}"
     );
     assert!(
@@ -128,7 +128,7 @@ fn a_damaged_or_swapped_tile_fails_its_hash() {
         matches!(
             err,
             TileDirError::Tile {
-                source: TileError::WrongHash { .. },
+                error: TileError::WrongHash { .. },
                 ..
             }
         ),
@@ -189,7 +189,7 @@ fn a_bad_entry_point_or_manifest_is_reported() {
     assert!(matches!(
         TileDir::open(dir.path()),
         Err(TileDirError::Tile {
-            source: TileError::WrongHash { .. },
+            error: TileError::WrongHash { .. },
             ..
         })
     ));
@@ -217,7 +217,7 @@ fn each_kind_of_file_is_refused_where_another_is_expected() {
     assert!(matches!(
         Manifest::decode(&bytes, None),
         Err(TileError::Decode {
-            source: DecodeError::WrongKind {
+            error: DecodeError::WrongKind {
                 expected: FileKind::Manifest,
                 found: FileKind::Bundle
             },

@@ -426,3 +426,79 @@ fn removing_a_tile_restarts_a_search_and_stays_exact() {
     };
     assert_eq!(want.expect("answers"), got);
 }
+
+/// Gives every place a new name of the same length from the characters of all names (a copied
+/// city repeats its names, which brotli would compress away).
+fn distinct_names(mut b: Bundle) -> Bundle {
+    let mut chars: Vec<char> = b.services.iter().flat_map(|s| s.name.chars()).collect();
+    chars.sort_unstable();
+    chars.dedup();
+    let mut rng = Rng(7);
+    for s in &mut b.services {
+        let n = s.name.chars().count();
+        s.name = (0..n)
+            .map(|_| chars[(rng.next() % chars.len() as u64) as usize])
+            .collect();
+    }
+    b
+}
+
+fn brotli_len(bytes: &[u8]) -> usize {
+    use std::io::Write;
+    let mut out = Vec::new();
+    {
+        let mut w = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
+        w.write_all(bytes).expect("compress");
+    }
+    out.len()
+}
+
+/// Issue 13's budget: on a city-sized graph (Futian × 64, ~110k junctions, 2,880 places with
+/// distinct names), the manifest and the tiles loaded before the first result are at most
+/// 150 KB brotli, from starting points spread over the city. Sizes are deterministic.
+#[test]
+fn the_first_result_needs_at_most_150_kb() {
+    let city = distinct_names(scale::tile(&futian(), 8));
+    let single = Finder::new(city.clone());
+    for km in [0.5, 2.0] {
+        let data = cut(&city, km * 1000.0).expect("cuts");
+        let manifest = brotli_len(&data.manifest_bytes);
+        let mut rng = Rng(150);
+        let mut worst = 0;
+        let mut tried = 0;
+        while tried < 6 {
+            let b = city.bbox;
+            let p = LngLat::new(
+                b.min.lng + rng.unit() * (b.max.lng - b.min.lng),
+                b.min.lat + rng.unit() * (b.max.lat - b.min.lat),
+            );
+            if single.network().snap(p, Mode::Walk, 100.0).is_none() {
+                continue;
+            }
+            tried += 1;
+            let mut f = Finder::tiled(data.manifest.clone());
+            let mut bytes = manifest;
+            let mut load = |f: &mut Finder, t: TileId| {
+                if !f.network().is_loaded(t) {
+                    bytes += brotli_len(&data.tiles[t.index()]);
+                    f.add_tile(data.tile(t).expect("decodes")).expect("loads");
+                }
+            };
+            if let Some(t) = data.manifest.tile_at(p) {
+                load(&mut f, t);
+            }
+            let mut s = NearestSearch::new(&f, f.router(), p, Mode::Walk, |_| true);
+            s.want(1);
+            while let Step::NeedTiles(t) = s.advance(&f).expect("answers") {
+                load(&mut f, t[0]);
+            }
+            assert!(!s.results(&f).is_empty());
+            worst = worst.max(bytes);
+        }
+        println!("{km} km: manifest {manifest} B brotli, worst first result {worst} B");
+        assert!(
+            worst <= 150_000,
+            "{km} km: {worst} bytes before the first result"
+        );
+    }
+}

@@ -16,6 +16,10 @@
 //! checksum   u32      CRC-32 (IEEE) of every byte before it
 //! ```
 //!
+//! A tiled dataset's manifest and tiles ([`crate::tiles`]) use the same framing with their own
+//! magic (`LINLI\0MF`, `LINLI\0TL`, see [`FileKind`]): a file of one kind given where another
+//! is expected is [`DecodeError::WrongKind`].
+//!
 //! Sections may come in any order (this code writes them in the order below), each at most
 //! once. A reader skips optional sections it does not know and refuses a bundle with a required
 //! section it does not know ([`DecodeError::UnknownRequiredSection`]), so optional parts can be

@@ -18,7 +18,7 @@ use crate::finder::{Finder, Start, Step};
 use crate::geom::LngLat;
 use crate::graph::{EdgeId, NodeId};
 use crate::join::{cm_ceil, Gait, Stretch, PUSH_MAX_M};
-use crate::network::{Network, Snap};
+use crate::network::{EdgeView, Network, Snap};
 use crate::profile::{Access, Mode};
 use crate::router::{Halt, Router, Seed, Unloaded, Visit, UNREACHED};
 use crate::tiles::TileId;
@@ -184,12 +184,11 @@ struct EdgeTravel {
 }
 
 impl EdgeTravel {
-    fn new(net: &Network, mode: Mode, e: EdgeId) -> EdgeTravel {
-        let edge = net.edge(e);
+    fn of(edge: &EdgeView, mode: Mode) -> EdgeTravel {
         EdgeTravel {
-            access: edge.map_or(Access::NONE, |e| e.access),
+            access: edge.access,
             mode,
-            len: edge.map_or(0.0, |e| e.length_m),
+            len: edge.length_m,
         }
     }
 
@@ -318,19 +317,13 @@ fn places_by_edge(finder: &Finder, mode: Mode, services: &[usize]) -> Vec<PlaceO
 /// The cost pieces (into `pieces`), from points of edge `e` to the nearest service, after
 /// [`search_to_services`]: leave by either end, or go along to a place on the edge.
 fn coverage_pieces(
-    finder: &Finder,
     router: &Router,
     mode: Mode,
-    e: EdgeId,
+    edge: &EdgeView,
     on_edge: &[PlaceOnEdge],
     pieces: &mut Vec<Piece>,
 ) {
-    let net = finder.network();
-    let Some(edge) = net.edge(e) else {
-        pieces.clear();
-        return;
-    };
-    let t = EdgeTravel::new(net, mode, e);
+    let t = EdgeTravel::of(edge, mode);
     pieces.clear();
     // Towards the first node is travelling backward; towards the last, forward.
     if let Some((d, tag)) = node_cost_m(router, edge.from) {
@@ -521,8 +514,8 @@ impl CoverageRun {
                     let mut e = next;
                     while e < total && work > 0 {
                         let id = EdgeId(u32::try_from(e).unwrap_or(u32::MAX));
-                        if net.edge(id).is_some() {
-                            self.measure(finder, id);
+                        if let Some(edge) = net.edge(id) {
+                            self.measure(id, &edge);
                             work -= 1;
                         }
                         e += 1;
@@ -598,7 +591,7 @@ impl CoverageRun {
     }
 
     /// Measures loaded edge `e` (edges come in ascending order).
-    fn measure(&mut self, finder: &Finder, e: EdgeId) {
+    fn measure(&mut self, e: EdgeId, edge: &EdgeView) {
         let mode = self.mode;
         let start = self.next_place;
         while self
@@ -609,20 +602,15 @@ impl CoverageRun {
             self.next_place += 1;
         }
         let lo = start + self.places[start..self.next_place].partition_point(|p| p.edge < e);
-        let net = finder.network();
-        let Some(edge) = net.edge(e) else {
-            return;
-        };
         if !edge.access.any(mode) {
             return;
         }
         let len = edge.length_m;
         let mut pieces = std::mem::take(&mut self.pieces);
         coverage_pieces(
-            finder,
             &self.router,
             mode,
-            e,
+            edge,
             &self.places[lo..self.next_place],
             &mut pieces,
         );
@@ -664,19 +652,14 @@ impl CoverageRun {
 /// from `start`, from the nodes whose cost is at most `max_m`: arrive from either end, or
 /// straight from an origin candidate on the edge.
 fn isochrone_pieces(
-    finder: &Finder,
     router: &Router,
     start: &Start,
     (mode, max_m): (Mode, f64),
-    e: EdgeId,
+    (e, edge): (EdgeId, &EdgeView),
     pieces: &mut Vec<Piece>,
 ) {
-    let net = finder.network();
     pieces.clear();
-    let Some(edge) = net.edge(e) else {
-        return;
-    };
-    let t = EdgeTravel::new(net, mode, e);
+    let t = EdgeTravel::of(edge, mode);
     let settled = |n: NodeId| node_cost_m(router, n).filter(|(d, _)| *d <= max_m);
     if let Some((d, _)) = settled(edge.from) {
         pieces.extend(t.piece(true, 0.0, d, true, 0));
@@ -815,21 +798,20 @@ impl IsochroneSearch {
         let mut parts = Vec::new();
         let mut pieces = Vec::new();
         for e in net.edge_ids() {
-            if !net.edge(e).is_some_and(|x| x.access.any(self.mode)) {
+            let Some(edge) = net.edge(e).filter(|x| x.access.any(self.mode)) else {
                 continue;
-            }
+            };
             isochrone_pieces(
-                finder,
                 &self.router,
                 start,
                 (self.mode, cap_m),
-                e,
+                (e, &edge),
                 &mut pieces,
             );
             if pieces.is_empty() {
                 continue;
             }
-            let env = Envelope::lower(&pieces, net.edge_length_m(e));
+            let env = Envelope::lower(&pieces, edge.length_m);
             push_bands(&env, e, &limits_m, false, &mut parts);
         }
         Some(Isochrone {
@@ -862,7 +844,8 @@ pub fn minutes_at(
         let hi = places.partition_point(|p| p.edge <= oj.edge);
         let leg = cm_to_m(Stretch::leg(mode, oj.distance_m).cost);
         let mut pieces = Vec::new();
-        coverage_pieces(finder, router, mode, oj.edge, &places[lo..hi], &mut pieces);
+        let edge = finder.network().edge(oj.edge)?;
+        coverage_pieces(router, mode, &edge, &places[lo..hi], &mut pieces);
         let here = pieces
             .iter()
             .filter(|p| p.lo - 1e-9 <= oj.offset_m && oj.offset_m <= p.hi + 1e-9)

@@ -8,6 +8,11 @@
 //!
 //! Nothing here reads the clock, the network or global state: data and time are passed in.
 //!
+//! A city too large for one bundle is a tiled dataset ([`tiles`]): a manifest and one file per
+//! tile. [`Finder::tiled`] starts from the manifest, the step-by-step searches
+//! ([`NearestSearch`], [`circle::IsochroneSearch`], [`circle::CoverageRun`]) say which tiles
+//! they need, and [`Finder::add_tile`] loads them; the answers equal the single bundle's.
+//!
 //! ```
 //! use linli_core::{Bundle, Finder, LngLat, Mode};
 //! # fn demo(bytes: &[u8]) -> Result<(), Box<dyn std::error::Error>> {

@@ -337,12 +337,12 @@ pub enum TileError {
         found: u64,
     },
     /// The file could not be decoded.
-    #[error("{file}: {source}")]
+    #[error("{file}: {error}")]
     Decode {
         /// The file.
         file: String,
         /// Why.
-        source: DecodeError,
+        error: DecodeError,
     },
     /// The tile contradicts the manifest or a tile already loaded.
     #[error("{file}: does not agree with the manifest: {what}")]
@@ -594,9 +594,9 @@ impl Manifest {
                 });
             }
         }
-        Manifest::decode_unchecked(bytes).map_err(|source| TileError::Decode {
+        Manifest::decode_unchecked(bytes).map_err(|error| TileError::Decode {
             file: file(),
-            source,
+            error,
         })
     }
 
@@ -1088,9 +1088,9 @@ impl Tile {
             |b: &[u8], s: usize, e: usize| decode_tile(b, s, e, manifest, &extent).map(|_| ());
         let decoded = open_framed(bytes, FileKind::Tile, structure)
             .and_then(|(s, e)| decode_tile(bytes, s, e, manifest, &extent))
-            .map_err(|source| TileError::Decode {
+            .map_err(|error| TileError::Decode {
                 file: file.clone(),
-                source,
+                error,
             })?;
         decoded
             .check(manifest, id)
