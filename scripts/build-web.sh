@@ -15,4 +15,6 @@ mkdir -p public/data
   --out public/data/futian.linli
 
 trunk build --release --offline
+# The service worker with the list of files to keep offline (deterministic: see the script).
+node scripts/precache.mjs dist
 echo "built dist/ ($(du -sh dist | cut -f1))"

@@ -8,8 +8,11 @@
 //   2. time from navigation start to the first result shown, phone emulation,
 //      cold loads, with and without 4× CPU throttling,
 //   3. the app's own timings (window.__linliTimings) at both CPU speeds,
-//   4. Lighthouse 12 mobile scores and metrics.
-// Prints the tables as markdown and writes them to docs/BROWSER_BENCHMARKS.md.
+//   4. Lighthouse 12 mobile scores and metrics,
+//   5. what the wasm is made of (scripts/wasm-composition.mjs; needs the release build's
+//      target/wasm32-unknown-unknown/release/linli-app.wasm from scripts/build-web.sh).
+// Prints the tables as markdown and writes them to docs/BROWSER_BENCHMARKS.md; sections of that
+// file this script does not write (notes kept by hand) are carried over.
 // A step that fails is reported in its section and the others still run.
 
 import { promises as fs, readFileSync } from 'node:fs';
@@ -20,6 +23,7 @@ import { chromium } from 'playwright-core';
 import lighthouse from 'lighthouse';
 import * as chromeLauncher from 'chrome-launcher';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, WAIT_MS, distDir, repoRoot, startDistServer } from '../tests/e2e/lib.mjs';
+import { PRE_BINDGEN_WASM, compositionTable } from './wasm-composition.mjs';
 
 const RUNS = 5;
 const QUERY = '?lat=22.535&lng=114.02'; // Chegongmiao, as in the e2e tests
@@ -330,13 +334,30 @@ try {
     ...(await section('Time to the first result', () => loadSections(url)).then((s) => (Array.isArray(s) ? s : [s]))),
     await section('Service circle in the browser', () => circleSection(url)),
     await section('Lighthouse (mobile)', () => lighthouseSection(url)),
+    await section('Wasm composition', async () =>
+      [
+        '## Wasm composition',
+        '',
+        'Code bytes per crate of the release build before wasm-bindgen and wasm-opt ' +
+          '(`node scripts/wasm-composition.mjs`, which says how functions are attributed).',
+        '',
+        compositionTable(PRE_BINDGEN_WASM, 16),
+      ].join('\n'),
+    ),
   ];
 } finally {
   await server.close();
 }
 
-const markdown = `${sections.join('\n\n')}\n`;
+const docPath = path.join(repoRoot, 'docs', 'BROWSER_BENCHMARKS.md');
+const written = new Set(sections.map((s) => s.split('\n')[0]));
+const kept = (await fs.readFile(docPath, 'utf8').catch(() => ''))
+  .split(/\n(?=## )/)
+  .slice(1)
+  .map((s) => s.trim())
+  .filter((s) => !written.has(s.split('\n')[0]));
+const markdown = `${[...sections, ...kept].join('\n\n')}\n`;
 process.stdout.write(markdown);
 await fs.mkdir(path.join(repoRoot, 'docs'), { recursive: true });
-await fs.writeFile(path.join(repoRoot, 'docs', 'BROWSER_BENCHMARKS.md'), markdown);
+await fs.writeFile(docPath, markdown);
 console.error('perf: wrote docs/BROWSER_BENCHMARKS.md');

@@ -5,8 +5,10 @@
 //
 // Also used by the browser tests and scripts/perf.mjs through `startServer`.
 // It serves files as a static host would: correct content types, brotli or gzip
-// compression, and cache headers that tell hashed assets from the rest.
+// compression, cache headers that tell hashed assets from the rest, and ETags (a 304 for an
+// unchanged file, so the service worker's checks for a newer bundle cost a few bytes).
 
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -41,9 +43,13 @@ const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.wasm', '.css', '.svg', '
 // 15 for one file in 16 (e.g. `leaflet-6c92c0056ca7a79.css`), fewer still rarely.
 const HASHED = /-[0-9a-f]{12,}[._]/i;
 
+// The headers a deployment should send (README "Deploying"): pages, the service worker and
+// config.json are checked on every use; embed.js keeps its URL for host pages, so it is cached
+// briefly; hashed files never change.
 function cacheControl(file) {
   const base = path.basename(file);
-  if (base === 'index.html') return 'no-cache';
+  if (base.endsWith('.html') || base === 'sw.js' || base === 'config.json') return 'no-cache';
+  if (base === 'embed.js') return 'public, max-age=300';
   if (HASHED.test(base)) return 'public, max-age=31536000, immutable';
   return 'max-age=3600';
 }
@@ -63,7 +69,21 @@ function chooseEncoding(acceptEncoding = '') {
 }
 
 // Maximum compression, as a host that pre-compresses its files would serve.
-// Brotli at quality 11 is slow, so each result is kept until the file changes.
+// Brotli at quality 11 is slow (seconds for the wasm on a busy machine), so each result is
+// kept, by the file's content, and shared by every server in this process (tests start
+// several, some on copies of dist/); requests that arrive while it is being made wait for it.
+const compressedByContent = new Map(); // `${sha256}|${encoding}` -> Promise<Buffer>
+
+function compressedOnce(body, encoding) {
+  const key = `${createHash('sha256').update(body).digest('hex')}|${encoding}`;
+  if (!compressedByContent.has(key)) {
+    const made = compress(body, encoding);
+    made.catch(() => compressedByContent.delete(key));
+    compressedByContent.set(key, made);
+  }
+  return compressedByContent.get(key);
+}
+
 function compress(body, encoding) {
   if (encoding === 'br') {
     return brotli(body, {
@@ -77,12 +97,12 @@ function compress(body, encoding) {
 }
 
 /**
- * Serve the files under `dir`.
+ * Serve the files under `dir`. With `cors`, every response allows any origin to read it
+ * (`Access-Control-Allow-Origin: *`), as a site serving bundles to other Linli deployments must.
  * @returns {Promise<{url: string, close: () => Promise<void>}>} `url` ends with '/'.
  */
-export async function startServer(dir, { port = 0, host = '127.0.0.1', compress: useCompression = true } = {}) {
+export async function startServer(dir, { port = 0, host = '127.0.0.1', compress: useCompression = true, cors = false } = {}) {
   const root = path.resolve(dir);
-  const compressed = new Map(); // `${file}|${mtimeMs}|${size}|${encoding}` -> Buffer
 
   async function respond(req, res) {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -118,19 +138,25 @@ export async function startServer(dir, { port = 0, host = '127.0.0.1', compress:
     }
 
     const ext = path.extname(file).toLowerCase();
+    const etag = `W/"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
     const headers = {
       'Content-Type': CONTENT_TYPES[ext] ?? 'application/octet-stream',
       'Cache-Control': cacheControl(file),
       'X-Content-Type-Options': 'nosniff',
+      ETag: etag,
     };
+    if (cors) headers['Access-Control-Allow-Origin'] = '*';
+    const ifNoneMatch = req.headers['if-none-match'];
+    if (ifNoneMatch && ifNoneMatch.split(',').some((t) => t.trim() === etag)) {
+      res.writeHead(304, headers).end();
+      return;
+    }
     let body = await fs.readFile(file);
     if (useCompression && COMPRESSIBLE.has(ext)) {
       headers.Vary = 'Accept-Encoding';
       const encoding = chooseEncoding(req.headers['accept-encoding']);
       if (encoding) {
-        const key = `${file}|${stat.mtimeMs}|${stat.size}|${encoding}`;
-        if (!compressed.has(key)) compressed.set(key, await compress(body, encoding));
-        body = compressed.get(key);
+        body = await compressedOnce(body, encoding);
         headers['Content-Encoding'] = encoding;
       }
     }

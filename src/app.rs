@@ -11,11 +11,13 @@
 
 use leptos::prelude::*;
 
+use crate::components::about_data::AboutData;
 use crate::components::header::Header;
 use crate::components::list_screen::ListScreen;
 use crate::components::load_screen::LoadScreen;
 use crate::components::map_view::MapView;
 use crate::components::service_detail::ServiceDetail;
+use crate::components::update_notice::UpdateNotice;
 use crate::config::Config;
 use crate::state::{circle, coverage, query_point, ranked, rows, AppState, Load};
 use crate::url_state::{parse_query, UrlState, View};
@@ -35,6 +37,16 @@ pub fn App() -> impl IntoView {
     let url = UrlState::from_pairs(&pairs);
     let state = AppState::new(&config, &url);
     provide_context(state);
+    // The host's branding and embedding options (`config.rs`), for the header.
+    provide_context(config.clone());
+    if let Some(title) = &config.title {
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            doc.set_title(&format!(
+                "{title} · {}",
+                crate::i18n::T::AppTitleShort.text(url.lang)
+            ));
+        }
+    }
     state.start_loading();
     crate::screen::watch(state);
     crate::history::sync(state);
@@ -62,6 +74,7 @@ pub fn App() -> impl IntoView {
 
     let point = query_point(state);
     let ranked = ranked(state, point);
+    crate::embed::connect(state, &config, ranked);
     let rows = rows(state, ranked);
     let circle = circle(state, point);
     let coverage = coverage(state);
@@ -72,12 +85,16 @@ pub fn App() -> impl IntoView {
         } else {
             "view-list"
         };
-        format!("app {} {view}", state.layout().class())
+        let flows = if state.flows() { " autoheight" } else { "" };
+        format!("app {} {view}{flows}", state.layout().class())
     };
+    // The host's accent colour for the title bar and the main buttons.
+    let style = config.accent.map(|a| a.css_vars()).unwrap_or_default();
 
     view! {
-        <div class=app_class data-testid="app">
+        <div class=app_class data-testid="app" style=style>
             <Header />
+            <UpdateNotice />
             <main class="layout">
                 <div class="panel" data-testid="panel">
                     <LoadScreen />
@@ -89,6 +106,7 @@ pub fn App() -> impl IntoView {
                             }.into_any(),
                         }}
                     </Show>
+                    <AboutData />
                 </div>
                 <MapView rows=rows query_point=point circle=circle coverage=coverage />
             </main>

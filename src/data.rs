@@ -60,7 +60,8 @@ pub struct Timings {
     pub decode_ms: f64,
     /// Milliseconds to derive the network and snap the services.
     pub prepare_ms: f64,
-    /// Milliseconds to parse every service's opening hours.
+    /// Milliseconds to prepare every service's opening hours (compiled by `linli build`: a
+    /// lookup handle each).
     pub hours_ms: f64,
 }
 
@@ -73,14 +74,12 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Prepares the finder and parses every service's hours once; also returns the
-    /// milliseconds the finder and the hours took.
+    /// Prepares the finder and every service's hours (compiled by `linli build`); also returns
+    /// the milliseconds the finder and the hours took.
     pub fn new(bundle: Bundle) -> (Engine, f64, f64) {
         let t0 = now_ms();
-        let hours = bundle
-            .services
-            .iter()
-            .map(|s| Hours::parse(&s.opening_hours))
+        let hours = (0..bundle.services.len())
+            .map(|i| bundle.hours.hours(i))
             .collect();
         let t1 = now_ms();
         let finder = Finder::new(bundle);
@@ -99,7 +98,7 @@ impl Engine {
         &self.finder
     }
 
-    /// The parsed hours of service `i`.
+    /// The hours of service `i`.
     pub fn hours(&self, i: usize) -> &Hours {
         &self.hours[i]
     }

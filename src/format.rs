@@ -1,9 +1,7 @@
 //! Numbers and links as the user reads them.
 
 use chrono::{Datelike, NaiveDateTime};
-use linli_core::crs::{from_wgs84, Crs};
-use linli_core::hours::{DayNote, HoursStatus, OpenState};
-use linli_core::LngLat;
+use linli_core::hours::{time_label, DayNote, HoursStatus, OpenState};
 
 use crate::i18n::{weekday, Lang, T};
 
@@ -25,10 +23,16 @@ pub fn minutes(seconds: f64, lang: Lang) -> String {
     )
 }
 
+/// Month abbreviations, January first (written here rather than by chrono's formatter, which is
+/// large in the browser).
+const MONTHS_EN: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
 /// When the next change happens, relative to now: "18:00", "明天 09:00", "周一 09:00", and a
 /// date a week or more ahead: "10月8日 09:00" / "8 Oct 09:00".
 pub fn when(next: NaiveDateTime, now: NaiveDateTime, lang: Lang) -> String {
-    let hm = next.format("%H:%M").to_string();
+    let hm = time_label(next);
     let days = (next.date() - now.date()).num_days();
     match days {
         0 => hm,
@@ -39,7 +43,11 @@ pub fn when(next: NaiveDateTime, now: NaiveDateTime, lang: Lang) -> String {
         ),
         _ => match lang {
             Lang::Zh => format!("{}月{}日 {hm}", next.month(), next.day()),
-            Lang::En => format!("{} {hm}", next.format("%-d %b")),
+            Lang::En => format!(
+                "{} {} {hm}",
+                next.day(),
+                MONTHS_EN[next.month0() as usize % 12]
+            ),
         },
     }
 }
@@ -131,39 +139,6 @@ fn open_status_main(status: &HoursStatus, now: NaiveDateTime, lang: Lang) -> Str
     }
 }
 
-fn encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// Amap's web marker URL; Amap wants GCJ-02 coordinates.
-pub fn amap_url(p: LngLat, name: &str) -> String {
-    let (lng, lat) = from_wgs84(Crs::Gcj02, p.lng, p.lat);
-    format!(
-        "https://uri.amap.com/marker?position={lng:.6},{lat:.6}&name={}&src=linli&coordinate=gaode&callnative=1",
-        encode(name)
-    )
-}
-
-/// A `geo:` URI (RFC 5870, WGS-84) that phones hand to their map app.
-pub fn geo_uri(p: LngLat, name: &str) -> String {
-    format!(
-        "geo:{:.6},{:.6}?q={:.6},{:.6}({})",
-        p.lat,
-        p.lng,
-        p.lat,
-        p.lng,
-        encode(name)
-    )
-}
-
 /// A `tel:` link with spaces and dashes removed.
 pub fn tel_uri(phone: &str) -> String {
     let digits: String = phone
@@ -202,6 +177,8 @@ mod tests {
         assert_eq!(when(t("2026-11-24 22:00"), now, Lang::Zh), "22:00");
         assert_eq!(when(t("2026-11-25 09:00"), now, Lang::Zh), "明天 09:00");
         assert_eq!(when(t("2026-11-30 09:00"), now, Lang::En), "Mon 09:00");
+        assert_eq!(when(t("2026-12-08 09:05"), now, Lang::En), "8 Dec 09:05");
+        assert_eq!(when(t("2026-12-08 09:05"), now, Lang::Zh), "12月8日 09:05");
         let closing = HoursStatus {
             state: OpenState::Closing,
             next_change: Some(t("2026-11-24 21:50")),
@@ -249,20 +226,7 @@ mod tests {
     }
 
     #[test]
-    fn links() {
-        let p = LngLat::new(114.02, 22.535);
-        let amap = amap_url(p, "车公庙 驿站");
-        assert!(
-            amap.starts_with("https://uri.amap.com/marker?position=114.02"),
-            "{amap}"
-        );
-        // GCJ-02 is shifted by hundreds of metres in Shenzhen.
-        assert!(!amap.contains("position=114.020000,22.535000"));
-        assert!(amap.contains("name=%E8%BD%A6"));
-        assert_eq!(
-            geo_uri(p, "x"),
-            "geo:22.535000,114.020000?q=22.535000,114.020000(x)"
-        );
+    fn phone_links() {
         assert_eq!(tel_uri("0755-8321 1234"), "tel:075583211234");
     }
 

@@ -180,8 +180,8 @@ texts! {
     Price => "价格", "Price";
     Notes => "说明", "Notes";
     RouteByMode => "路线距离", "Route distance";
-    OpenInAmap => "在高德地图中打开", "Open in Amap";
-    OpenInMapApp => "在其他地图应用中打开", "Open in another map app";
+    OpenInAmap => "高德地图", "Amap";
+    OpenInMapApp => "其他地图应用", "Another map app";
     MapLabel => "地图：点击选择起点", "Map: tap to choose the starting point";
     YouAreHere => "起点", "Starting point";
     LanguageSwitch => "English", "中文";
@@ -207,6 +207,27 @@ texts! {
     NoneReachable => "从这里无法到达此类服务点", "No place of this kind can be reached from here";
     BandBeyond => "超过15分钟或无法到达", "over 15 min or unreachable";
     LegendLabel => "图例", "Legend";
+    OriginHost => "起点：网页指定的位置", "Start: the point given by this page";
+    OriginHostShort => "起点：网页指定", "Start: set by the page";
+    NavigateWith => "用地图应用导航", "Directions in a map app";
+    OpenInBaidu => "百度地图", "Baidu Maps";
+    OpenInTencent => "腾讯地图", "Tencent Maps";
+    OpenInApple => "苹果地图", "Apple Maps";
+    AboutData => "关于数据", "About this data";
+    DataUpdated => "数据更新于", "Data updated";
+    DataSource => "来源：", "Source: ";
+    DataOwnSite => "（本站）", " (this site)";
+    DataOtherSite => "（其他网站，本站部署者允许）", " (another site, allowed by this deployment)";
+    DataFile => "数据文件：", "Data file: ";
+    MapData => "地图数据：", "Map data: ";
+    DataFrom => "数据来自", "Data from";
+    LoadRefused => "不能显示这份数据", "This data cannot be shown";
+    RefusedOrigin => "这个链接要加载其他网站的数据：", "This link asks for data from another site: ";
+    RefusedWhy => "本站只显示自己的数据和部署者允许的来源，以免有人借用本站的地址发布不实的服务信息。请使用服务机构提供的正式链接。", "This site only shows its own data and sources its deployment allows, so nobody can publish false service details under its address. Please use the official link from the service provider.";
+    RefusedScheme => "链接中的数据地址无效：数据只能通过 http(s) 加载。", "The data address in the link is not valid: data is loaded over http(s) only.";
+    UpdateData => "有更新的数据：下次打开时自动使用。", "Newer data is available: it is used the next time you open this page.";
+    UpdateApp => "邻里有新版本：下次打开时自动使用。", "A new version of Linli is ready: it is used the next time you open this page.";
+    UpdateNow => "立即更新", "Update now";
 }
 
 /// The weekday name, Monday = 1.

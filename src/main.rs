@@ -2,12 +2,17 @@
 //! distances computed in the browser. `main` installs the panic hook and mounts the app.
 
 mod app;
+mod branding;
 mod components;
 mod config;
 mod data;
+mod data_origin;
 mod declutter;
+mod embed;
+mod embed_messages;
 mod format;
 mod geolocate;
+mod handoff;
 mod history;
 mod i18n;
 mod layout;

@@ -44,6 +44,8 @@ pub enum OriginSource {
     Gps,
     /// A tap on the map (or the map-centre button).
     Map,
+    /// The host page (`linli:setOrigin`, see `embed.rs`).
+    Host,
 }
 
 impl OriginSource {
@@ -53,6 +55,7 @@ impl OriginSource {
             OriginSource::Url => "url",
             OriginSource::Gps => "gps",
             OriginSource::Map => "map",
+            OriginSource::Host => "host",
         }
     }
 }
@@ -87,6 +90,9 @@ pub enum Load {
     Loading(Progress),
     /// Failed.
     Failed(LoadError),
+    /// Not loaded: the bundle is on an origin this deployment does not allow
+    /// (`data_origin.rs`).
+    Refused(crate::data_origin::Refusal),
     /// Ready (the engine is in [`AppState::engine`]).
     Ready,
 }
@@ -172,6 +178,9 @@ pub struct AppState {
     pub other_params: StoredValue<Vec<(String, String)>>,
     /// How far the list was scrolled when a place was opened, to return there.
     pub list_scroll: StoredValue<i32>,
+    /// The host sizes the frame to the content up to this height (`max_height=`, CSS px):
+    /// the layout is chosen for that height, and the list flows (`embed.rs`).
+    pub frame_max_height: StoredValue<Option<f64>>,
 }
 
 /// Now in Beijing, from the browser's clock (the only place the app reads it).
@@ -224,6 +233,7 @@ impl AppState {
             pending_place: StoredValue::new(url.place.clone()),
             other_params: StoredValue::new(url.other.clone()),
             list_scroll: StoredValue::new(0),
+            frame_max_height: StoredValue::new(config.max_height),
         }
     }
 
@@ -280,7 +290,8 @@ impl AppState {
         }
     }
 
-    fn inside_area(self, point: LngLat) -> bool {
+    /// Is the point within the map's area (1 km margin)? True while nothing is loaded.
+    pub fn inside_area(self, point: LngLat) -> bool {
         self.engine.with_untracked(|e| {
             e.as_ref()
                 .is_none_or(|e| e.finder().bundle().bbox.contains_with_margin(point, 1000.0))
@@ -293,6 +304,10 @@ impl AppState {
         let url = self.data_url.get_value();
         leptos::task::spawn_local(async move {
             let load = self.load;
+            if let Err(refusal) = crate::data_origin::permit(&url).await {
+                load.set(Load::Refused(refusal));
+                return;
+            }
             match crate::data::load(&url, move |p| load.set(Load::Loading(p))).await {
                 Ok((engine, timings)) => {
                     self.timings.set(timings);
@@ -328,11 +343,23 @@ impl AppState {
         self.selected.set(Some(service));
     }
 
-    /// The layout now.
+    /// The layout now. In a frame sized to its content, for the height it may grow to.
     pub fn layout(self) -> Layout {
-        self.forced_layout
-            .get_value()
-            .unwrap_or_else(|| crate::layout::choose(self.screen.get()))
+        self.forced_layout.get_value().unwrap_or_else(|| {
+            let screen = self.screen.get();
+            match self.frame_max_height.get_value() {
+                Some(height) => crate::layout::choose(Screen { height, ..screen }),
+                None => crate::layout::choose(screen),
+            }
+        })
+    }
+
+    /// Does the page flow to its content's height (a frame sized by the host, showing the
+    /// list or the detail on a phone layout)? Otherwise it fills the window.
+    pub fn flows(self) -> bool {
+        self.frame_max_height.get_value().is_some()
+            && self.layout() != Layout::Wide
+            && self.view.get() == View::List
     }
 }
 
@@ -345,15 +372,33 @@ fn panel() -> Option<web_sys::Element> {
         .flatten()
 }
 
-/// How far the panel is scrolled.
-pub fn panel_scroll() -> Option<i32> {
-    panel().map(|p| p.scroll_top())
+/// Does the panel scroll by itself? (Not when the page flows in a frame sized to its
+/// content: then the page scrolls.)
+fn panel_scrolls(p: &web_sys::Element) -> bool {
+    p.scroll_height() > p.client_height()
 }
 
-/// Scrolls the panel to `top`.
+/// How far the panel (or the flowing page) is scrolled.
+pub fn panel_scroll() -> Option<i32> {
+    let p = panel()?;
+    if panel_scrolls(&p) {
+        Some(p.scroll_top())
+    } else {
+        #[allow(clippy::cast_possible_truncation)]
+        web_sys::window()
+            .and_then(|w| w.scroll_y().ok())
+            .map(|y| y as i32)
+    }
+}
+
+/// Scrolls the panel (or the flowing page) to `top`.
 pub fn set_panel_scroll(top: i32) {
     if let Some(p) = panel() {
-        p.set_scroll_top(top);
+        if panel_scrolls(&p) {
+            p.set_scroll_top(top);
+        } else if let Some(w) = web_sys::window() {
+            w.scroll_to_with_x_and_y(0.0, f64::from(top));
+        }
     }
 }
 

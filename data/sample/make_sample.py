@@ -36,7 +36,7 @@ import xml.etree.ElementTree as ET
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 DEFAULT_OSM = os.path.normpath(
-    os.path.join(REPO, "..", "shared", "data", "osm", "shenzhen-futian.osm"))
+    os.path.join(REPO, "data", "osm", "shenzhen-futian.osm"))
 OUT_CSV = os.path.join(HERE, "futian-services.csv")
 OUT_GEOJSON = os.path.join(HERE, "futian-services.geojson")
 

@@ -5,9 +5,9 @@
 
 use std::sync::Arc;
 
-use chrono::NaiveDateTime;
 use leptos::prelude::*;
 use linli_core::circle::{Coverage, Isochrone};
+use linli_core::hours::{local_minute_text, parse_local_minute};
 use linli_core::{Kind, QueryError, Reach};
 
 use crate::components::symbols::kind_class;
@@ -66,7 +66,7 @@ fn circle_summary(iso: &Isochrone, counts: &[[usize; 3]], band: usize, lang: Lan
             };
             format!(
                 "Within {minutes:.0} minutes ({}): {}, {}, {}",
-                mode.to_lowercase(),
+                mode.to_ascii_lowercase(),
                 plural(c, "centre", "centres"),
                 plural(r, "rest stop", "rest stops"),
                 plural(k, "canteen", "canteens")
@@ -98,10 +98,6 @@ fn coverage_summary(cov: &Coverage, kind: Kind, lang: Lang) -> String {
             max
         ),
     }
-}
-
-fn parse_local(v: &str) -> Option<NaiveDateTime> {
-    NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M").ok()
 }
 
 /// The service-circle section of the panel.
@@ -174,10 +170,10 @@ pub fn CirclePanel(
                     ),
                     Lang::En => format!(
                         "Nearest {} from here: {}, {:.0} min ({})",
-                        kind_name(s.kind, l).to_lowercase(),
+                        kind_name(s.kind, l).to_ascii_lowercase(),
                         s.name,
                         m.ceil(),
-                        mode_name(state.mode.get(), l).to_lowercase()
+                        mode_name(state.mode.get(), l).to_ascii_lowercase()
                     ),
                 }
             }
@@ -207,9 +203,9 @@ pub fn CirclePanel(
                 {move || state.coverage_at.get().map(|t| view! {
                     <input type="datetime-local" data-testid="coverage-open-at"
                         aria-label=T::CoverageOpenAt.text(lang.get())
-                        prop:value=t.format("%Y-%m-%dT%H:%M").to_string()
+                        prop:value=local_minute_text(t)
                         on:change=move |ev| {
-                            if let Some(t) = parse_local(&event_target_value(&ev)) {
+                            if let Some(t) = parse_local_minute(&event_target_value(&ev)) {
                                 state.coverage_at.set(Some(t));
                             }
                         } />

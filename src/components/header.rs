@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::config::Config;
+use crate::data_origin::{page_origin, resolve};
 use crate::i18n::{Lang, T};
 use crate::state::use_app;
 use crate::url_state::UrlState;
@@ -12,6 +14,12 @@ use crate::url_state::UrlState;
 pub fn Header() -> impl IntoView {
     let state = use_app();
     let lang = state.lang;
+    // The host's title, shown as text instead of Linli's name.
+    let title = use_context::<Config>().and_then(|c| c.title);
+    // Data from another site (one the deployment allows) says so in the title bar.
+    let foreign = resolve(&state.data_url.get_value())
+        .map(|r| r.origin)
+        .filter(|o| *o != page_origin());
     let area = move || {
         state
             .engine
@@ -36,16 +44,26 @@ pub fn Header() -> impl IntoView {
     view! {
         <header class="topbar">
             <div class="topbar-text">
-                <h1>
-                    <span class="title-long">{move || T::AppTitle.text(lang.get())}</span>
-                    <span class="title-short">{move || T::AppTitleShort.text(lang.get())}</span>
-                </h1>
+                {match title {
+                    Some(t) => view! { <h1 data-testid="host-title">{t}</h1> }.into_any(),
+                    None => view! {
+                        <h1>
+                            <span class="title-long">{move || T::AppTitle.text(lang.get())}</span>
+                            <span class="title-short">{move || T::AppTitleShort.text(lang.get())}</span>
+                        </h1>
+                    }.into_any(),
+                }}
                 <p class="area">
                     <span class="area-name">{area}</span>
                     <span class="sample" data-testid="sample-notice">
                         <span class="sample-long">{move || T::SampleNotice.text(lang.get())}</span>
                         <span class="sample-short">{move || T::SampleShort.text(lang.get())}</span>
                     </span>
+                    {foreign.map(|o| view! {
+                        <span class="data-source" data-testid="data-source">
+                            {move || T::DataFrom.text(lang.get())}" "{o.clone()}
+                        </span>
+                    })}
                 </p>
             </div>
             <a

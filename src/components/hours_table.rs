@@ -29,7 +29,7 @@ pub fn HoursTable(hours: Hours, raw: String) -> impl IntoView {
         let today = state.now.get().date();
         let name = weekday(today.weekday().number_from_monday(), l);
         let words = hours.with_value(|h| {
-            if h.is_known() {
+            if h.known_on(today) {
                 spans_words(&h.read_spans(today), l.words())
             } else {
                 T::StateUnknown.text(l).to_string()

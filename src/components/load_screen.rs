@@ -28,6 +28,24 @@ pub fn LoadScreen() -> impl IntoView {
             }
             .into_any()
         }
+        Load::Refused(r) => {
+            let l = lang.get();
+            let what = match &r {
+                crate::data_origin::Refusal::Origin { origin, .. } => {
+                    format!("{}{origin}", T::RefusedOrigin.text(l))
+                }
+                crate::data_origin::Refusal::Scheme { .. } => T::RefusedScheme.text(l).to_string(),
+            };
+            view! {
+                <div class="load-screen load-error" data-testid="data-refused" role="alert">
+                    <h2>{T::LoadRefused.text(l)}</h2>
+                    <p>{what}</p>
+                    <p>{T::RefusedWhy.text(l)}</p>
+                    <p class="small">{format!("{}: {}", T::TechnicalDetail.text(l), r.detail())}</p>
+                </div>
+            }
+            .into_any()
+        }
         Load::Failed(e) => view! {
             <div class="load-screen load-error" data-testid="load-error" role="alert">
                 <h2>{T::LoadFailed.text(lang.get())}</h2>

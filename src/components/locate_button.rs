@@ -66,6 +66,8 @@ pub fn OriginStatus() -> impl IntoView {
             Some(OriginSource::Map) => ("map", T::OriginMap),
             Some(OriginSource::Url) if short => ("url", T::OriginUrlShort),
             Some(OriginSource::Url) => ("url", T::OriginUrl),
+            Some(OriginSource::Host) if short => ("host", T::OriginHostShort),
+            Some(OriginSource::Host) => ("host", T::OriginHost),
             None if short => ("centre", T::OriginCentreShort),
             None => ("centre", T::OriginCentre),
         };

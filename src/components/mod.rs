@@ -1,7 +1,9 @@
 //! The widgets on screen, one per file, named for what the user sees.
 
+pub mod about_data;
 pub mod circle_panel;
 pub mod controls;
+pub mod handoff_links;
 pub mod header;
 pub mod hours_table;
 pub mod list_screen;
@@ -15,3 +17,4 @@ pub mod service_detail;
 pub mod share_button;
 pub mod symbols;
 pub mod toolbar;
+pub mod update_notice;

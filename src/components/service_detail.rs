@@ -4,11 +4,12 @@
 use leptos::prelude::*;
 use linli_core::{Amenity, Kind, LngLat, Mode};
 
+use crate::components::handoff_links::HandoffLinks;
 use crate::components::hours_table::HoursTable;
 use crate::components::open_badge::OpenBadge;
 use crate::components::share_button::{ShareButton, ShareMessage, Shared};
 use crate::components::symbols::{amenity_icon, kind_class};
-use crate::format::{amap_url, distance, geo_uri, minutes, tel_uri, whole_metres};
+use crate::format::{distance, minutes, tel_uri, whole_metres};
 use crate::i18n::{amenity_name, kind_name, mode_name, Lang, T};
 use crate::layout::Layout;
 use crate::state::use_app;
@@ -139,13 +140,8 @@ pub fn ServiceDetail(service: usize, query_point: Memo<Option<LngLat>>) -> impl 
                             <span aria-hidden="true">"🗺 "</span>{move || T::ShowRouteOnMap.text(lang.get())}
                         </button>
                     </Show>
-                    <a class="button" data-testid="amap-link" href=amap_url(location, &name) target="_blank" rel="noopener">
-                        {move || T::OpenInAmap.text(lang.get())}
-                    </a>
-                    <a class="button" data-testid="geo-link" href=geo_uri(location, &name)>
-                        {move || T::OpenInMapApp.text(lang.get())}
-                    </a>
                 </div>
+                <HandoffLinks to=location name=name.clone() />
                 <h4 class="subheading">{move || T::RouteByMode.text(lang.get())}</h4>
                 <table class="modes"><tbody>{per_mode}</tbody></table>
             </section>

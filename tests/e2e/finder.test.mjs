@@ -153,8 +153,10 @@ test('c. selecting a result opens its detail and draws the route on the map', as
       async () => `no path.linli-route with a non-empty d in the map (found ${await route.count()} such paths)`,
     );
 
+    // Directions (issue 11), not just a marker: from the link's starting point, walking.
     const amap = await detail.locator('[data-testid=amap-link]').getAttribute('href');
-    assert.ok(amap?.startsWith('https://uri.amap.com/marker?position='), `amap-link href: ${amap}`);
+    assert.ok(amap?.startsWith('https://uri.amap.com/navigation?from='), `amap-link href: ${amap}`);
+    assert.ok(amap.includes('&mode=walk&') && amap.includes('coordinate=gaode'), `amap-link href: ${amap}`);
     const geo = await detail.locator('[data-testid=geo-link]').getAttribute('href');
     assert.ok(geo?.startsWith('geo:'), `geo-link href: ${geo}`);
     if (place.phone) {

@@ -34,7 +34,22 @@ export async function startDistServer() {
   if (!existsSync(path.join(distDir, 'index.html'))) {
     throw new Error(`${path.join(distDir, 'index.html')} is missing: run scripts/build-web.sh first`);
   }
-  return startServer(distDir);
+  const server = await startServer(distDir);
+  await warmUp(server.url);
+  return server;
+}
+
+/**
+ * Asks once for the large files as a browser does (brotli), so that the server's compression
+ * (seconds for the wasm at quality 11 on a busy machine, then kept: scripts/serve.mjs) is done
+ * before the first test's clock starts.
+ */
+export async function warmUp(url) {
+  const html = await (await fetch(url)).text();
+  const names = [...html.matchAll(/(?:href|src)="\.?\/?([^"]+\.(?:wasm|js))"/g)].map((m) => m[1]);
+  for (const name of new Set([...names, 'leaflet.js', 'data/futian.linli'])) {
+    await (await fetch(new URL(name, url), { headers: { 'accept-encoding': 'br' } })).arrayBuffer();
+  }
 }
 
 export async function launchBrowser() {

@@ -6,8 +6,11 @@
 use std::io::Write;
 use std::path::Path;
 
+use chrono::NaiveDate;
+use linli_build::timetable::compile_timetable;
 use linli_build::{build, BuildOptions};
-use linli_core::Crs;
+use linli_core::timetable::Plan;
+use linli_core::{Crs, Timetable};
 
 fn brotli_len(bytes: &[u8]) -> usize {
     let mut out = Vec::new();
@@ -73,4 +76,65 @@ fn main() {
         br - plain_br,
         100.0 * (br as f64 - plain_br as f64) / plain_br as f64
     );
+
+    // What the compiled opening hours (the `HOUR` section) add, against the same bundle whose
+    // places have no hours (a `HOUR` section of one byte per place).
+    let mut no_hours = base.clone();
+    no_hours.hours = Timetable::without_hours(base.services.len());
+    let no_hours_bytes = no_hours.encode().expect("encodes");
+    let no_hours_br = brotli_len(&no_hours_bytes);
+    let t = &base.hours;
+    let weekly = t
+        .plans()
+        .iter()
+        .filter(|p| matches!(p, Plan::Weekly(_)))
+        .count();
+    println!(
+        "\nOpening hours: {} places with hours ({weekly} weekly), {} distinct day plans, {} pieces, {} comments.\n",
+        t.plans().iter().filter(|p| !matches!(p, Plan::None)).count(),
+        t.days().len(),
+        t.days().iter().map(|d| d.pieces().len()).sum::<usize>(),
+        t.comments().len()
+    );
+    println!("| Futian bundle | raw bytes | brotli bytes |");
+    println!("|---|---:|---:|");
+    println!(
+        "| places without hours | {} | {no_hours_br} |",
+        no_hours_bytes.len()
+    );
+    println!("| with compiled hours | {} | {br} |", bytes.len());
+    println!(
+        "| added by the hours | {} | {} |",
+        bytes.len() - no_hours_bytes.len(),
+        br as i64 - no_hours_br as i64
+    );
+
+    // Rules with dates are stored day by day over the window: what one such place costs.
+    let built = NaiveDate::from_ymd_opt(2026, 11, 22).expect("date");
+    println!("\n| rule with dates | periods | exceptions | bytes in the bundle |");
+    println!("|---|---:|---:|---:|");
+    for rule in [
+        "Mo[1] 09:00-12:00",
+        "Jun-Aug Mo-Fr 08:00-12:00; Sep-May Mo-Fr 09:00-17:00",
+        "week 01-26 Mo-Fr 09:00-12:00; week 27-53 Mo-Fr 14:00-18:00",
+        "Mo-Su 09:00-18:00; Dec 24-Jan 02 off",
+    ] {
+        let with = compile_timetable(["Mo-Fr 09:00-18:00", rule], built).expect("compiles");
+        let without = compile_timetable(["Mo-Fr 09:00-18:00", ""], built).expect("compiles");
+        let Plan::Dated(d) = with.plans()[1].clone() else {
+            continue;
+        };
+        let mut b = base.clone();
+        b.services.truncate(2);
+        b.hours = with;
+        let a = b.encode().expect("encodes").len();
+        b.hours = without;
+        let z = b.encode().expect("encodes").len();
+        println!(
+            "| `{rule}` | {} | {} | {} |",
+            d.periods.len(),
+            d.exceptions.len(),
+            a - z
+        );
+    }
 }

@@ -13,6 +13,7 @@ use crate::osm::{read_osm, OsmError, OsmFormat};
 use crate::readings::readings_for;
 use crate::services::{read_services, Place, Problem, ServicesError, ServicesOptions};
 use crate::streets::{build_street_graph, StreetStats, TooManyError};
+use crate::timetable::{CompileError, TimetableCompiler};
 use crate::warnings::service_warnings;
 
 /// The attribution every bundle built from OpenStreetMap carries.
@@ -58,6 +59,11 @@ pub struct BuildReport {
     pub bytes: usize,
     /// Bytes of the pinyin readings section (part of `bytes`).
     pub readings_bytes: usize,
+    /// Bytes the compiled opening hours add (part of `bytes`): the `HOUR` section beyond what
+    /// it takes for places without hours.
+    pub hours_bytes: usize,
+    /// The window of rules with dates (`from..until`); weekly rules hold for any date.
+    pub hours_window: (chrono::NaiveDate, chrono::NaiveDate),
 }
 
 /// Why a build failed.
@@ -93,6 +99,19 @@ pub enum BuildError {
     /// A date that is not YYYY-MM-DD.
     #[error("build date '{0}' is not a date in the form YYYY-MM-DD")]
     BadDate(String),
+    /// A service's opening hours could not be compiled (after they passed the syntax check).
+    #[error("{file} (id '{id}'), field opening_hours: {error}")]
+    Hours {
+        /// The services file.
+        file: String,
+        /// The service.
+        id: String,
+        /// Why.
+        error: CompileError,
+    },
+    /// The compiled opening hours do not fit together (a bug in the compiler).
+    #[error("cannot store the opening hours: {0}")]
+    HoursTable(CompileError),
     /// The bundle could not be encoded.
     #[error("cannot encode the bundle: {0}")]
     Encode(#[from] EncodeError),
@@ -116,9 +135,9 @@ pub enum BuildError {
 
 /// Builds a bundle and its encoded bytes.
 pub fn build(options: &BuildOptions) -> Result<(Bundle, Vec<u8>, BuildReport), BuildError> {
-    if chrono::NaiveDate::parse_from_str(&options.build_date, "%Y-%m-%d").is_err() {
+    let Ok(build_date) = chrono::NaiveDate::parse_from_str(&options.build_date, "%Y-%m-%d") else {
         return Err(BuildError::BadDate(options.build_date.clone()));
-    }
+    };
     let osm = read_osm(&options.osm)?;
     let (graph, streets) = build_street_graph(&osm)?;
     let bbox = street_area(&options.osm, &graph, &streets)?;
@@ -137,6 +156,18 @@ pub fn build(options: &BuildOptions) -> Result<(Bundle, Vec<u8>, BuildReport), B
     let mut warnings = read.warnings;
     warnings.extend(unreachable_warnings(&file, &network, &read.services));
     warnings.extend(service_warnings(&file, &read.services));
+    let mut compiler = TimetableCompiler::new(build_date);
+    let hours_window = compiler.window();
+    for s in &read.services {
+        compiler
+            .add(&s.opening_hours)
+            .map_err(|error| BuildError::Hours {
+                file: file.clone(),
+                id: s.id.clone(),
+                error,
+            })?;
+    }
+    let hours = compiler.finish().map_err(BuildError::HoursTable)?;
     let mut bundle = Bundle {
         name: area_name(options),
         build_date: options.build_date.clone(),
@@ -145,12 +176,18 @@ pub fn build(options: &BuildOptions) -> Result<(Bundle, Vec<u8>, BuildReport), B
         services: read.services,
         graph,
         readings: Default::default(),
+        hours,
     };
     bundle.readings = readings_for(searchable_texts(&bundle));
     let bytes = bundle.encode()?;
     let readings_bytes = bytes.len() - {
         let mut plain = bundle.clone();
         plain.readings = Default::default();
+        plain.encode()?.len()
+    };
+    let hours_bytes = bytes.len() - {
+        let mut plain = bundle.clone();
+        plain.hours = linli_core::Timetable::without_hours(plain.services.len());
         plain.encode()?.len()
     };
     let report = BuildReport {
@@ -164,6 +201,8 @@ pub fn build(options: &BuildOptions) -> Result<(Bundle, Vec<u8>, BuildReport), B
         skipped: read.skipped,
         bytes: bytes.len(),
         readings_bytes,
+        hours_bytes,
+        hours_window,
     };
     Ok((bundle, bytes, report))
 }

@@ -12,6 +12,7 @@ pub mod readings;
 pub mod services;
 pub mod streets;
 pub mod tiles;
+pub mod timetable;
 pub mod warnings;
 
 pub use build::{build, BuildError, BuildOptions, BuildReport, OSM_ATTRIBUTION};

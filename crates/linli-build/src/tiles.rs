@@ -216,6 +216,7 @@ pub fn cut(bundle: &Bundle, tile_m: f64) -> Result<TiledDataset, TileBuildError>
                 joined: joined[i],
             })
             .collect(),
+        hours: bundle.hours.clone(),
         readings: bundle.readings.clone(),
     };
     let manifest_bytes = manifest.encode()?;

@@ -1,4 +1,4 @@
-//! Route sanity on the three shared OpenStreetMap extracts (issue 8), in all three modes:
+//! Route sanity on the three OpenStreetMap extracts in data/osm (copied from the shared data) (issue 8), in all three modes:
 //! for seeded random starting points and places, (a) a route is never shorter than the
 //! straight line, and (b) an independent reference (candidates by brute force over every
 //! segment, plain Dijkstra over a graph split at the candidate points with leg and push arcs,
@@ -42,8 +42,8 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-fn shared(name: &str) -> PathBuf {
-    root().join("../shared/data/osm").join(name)
+fn extract(name: &str) -> PathBuf {
+    root().join("data/osm").join(name)
 }
 
 /// The street graph of `osm` (places from the sample file, kept only where they fall in the
@@ -293,7 +293,7 @@ fn routes_on_nanshan_match_the_reference() {
     let seed = seed() + 1;
     println!("seed {seed}");
     let mut rng = Rng(seed);
-    let mut b = bundle(shared("shenzhen-nanshan.osm"));
+    let mut b = bundle(extract("shenzhen-nanshan.osm"));
     let streets = Finder::new(b.clone());
     b.services = random_places(&mut rng, &streets, 60);
     let finder = Finder::new(b);
@@ -307,7 +307,7 @@ fn routes_on_helsinki_match_the_reference() {
     let seed = seed() + 2;
     println!("seed {seed}");
     let mut rng = Rng(seed);
-    let mut b = bundle(shared("helsinki.osm.pbf"));
+    let mut b = bundle(extract("helsinki.osm.pbf"));
     let streets = Finder::new(b.clone());
     b.services = random_places(&mut rng, &streets, 60);
     let finder = Finder::new(b);

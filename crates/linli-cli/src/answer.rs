@@ -104,7 +104,7 @@ pub fn hours(
     at: chrono::NaiveDateTime,
     id: Option<&str>,
 ) -> Result<Vec<HoursItem>, HoursError> {
-    use linli_core::hours::{DayNote, Hours};
+    use linli_core::hours::DayNote;
     if let Some(id) = id {
         if !finder.services().iter().any(|s| s.id == id) {
             return Err(HoursError::NoSuchId(id.to_string()));
@@ -113,9 +113,10 @@ pub fn hours(
     Ok(finder
         .services()
         .iter()
-        .filter(|s| id.is_none_or(|id| s.id == id))
-        .map(|s| {
-            let status = Hours::parse(&s.opening_hours).status(at);
+        .enumerate()
+        .filter(|(_, s)| id.is_none_or(|id| s.id == id))
+        .map(|(i, s)| {
+            let status = finder.bundle().hours.hours(i).status(at);
             let day_note = status.note.map(DayNote::text_en);
             let note = match (day_note, status.comment) {
                 (Some(n), Some(c)) => Some(format!("{n}; {c}")),

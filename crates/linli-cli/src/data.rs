@@ -59,30 +59,13 @@ impl Data {
         Ok(())
     }
 
-    /// Loads every tile (for search and hours over the whole area).
+    /// Loads every tile (for search over the whole area).
     pub fn load_all(&mut self) -> anyhow::Result<()> {
         let missing = self.finder.missing_tiles();
         if !missing.is_empty() {
             self.load(&missing)?;
         }
         Ok(())
-    }
-
-    /// Loads the tiles holding the records of the places `wanted` accepts.
-    pub fn load_records(&mut self, wanted: impl Fn(&Service) -> bool) -> anyhow::Result<()> {
-        let Some(m) = self.finder.manifest() else {
-            return Ok(());
-        };
-        let mut tiles: Vec<TileId> = m
-            .places
-            .iter()
-            .zip(self.finder.services())
-            .filter(|(_, s)| wanted(s))
-            .map(|(p, _)| p.tile)
-            .collect();
-        tiles.sort_unstable();
-        tiles.dedup();
-        self.load(&tiles)
     }
 
     /// How many tiles are loaded, of how many (`None` for a single bundle).

@@ -275,8 +275,8 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
             id,
             json,
         } => {
-            let mut data = Data::open(&bundle)?;
-            hours(out, &mut data, &at, id.as_deref(), json)?;
+            let data = Data::open(&bundle)?;
+            hours(out, &data, &at, id.as_deref(), json)?;
             report(&data, cli.verbose);
             Ok(())
         }
@@ -336,8 +336,14 @@ fn print_build_summary(
     )?;
     writeln!(
         out,
-        "  bytes:      {} (search readings {})",
-        report.bytes, report.readings_bytes
+        "  bytes:      {} (search readings {}, opening hours {})",
+        report.bytes, report.readings_bytes, report.hours_bytes
+    )?;
+    let (from, until) = report.hours_window;
+    writeln!(
+        out,
+        "  hours:      weekly rules for any date; rules with dates from {from} to {}",
+        until.pred_opt().unwrap_or(until)
     )?;
     writeln!(out, "  warnings:   {}", report.warnings.len())?;
     for w in &report.warnings {
@@ -490,10 +496,8 @@ fn coverage(
     json: bool,
 ) -> anyhow::Result<()> {
     let at = at.map(answer::parse_beijing_time).transpose()?;
-    if at.is_some() {
-        // Whether a place is open comes from its record, in its tile.
-        data.load_records(|_| true)?;
-    }
+    // Whether a place is open comes from the compiled hours, which a tiled dataset's manifest
+    // holds for every place: no tile is read for them.
     let services = linli_core::circle::services_of(data.finder(), kind, at);
     let cov = data.coverage(mode, &services, &linli_core::circle::CIRCLE_MINUTES)?;
     let finder = data.finder();
@@ -545,14 +549,13 @@ fn isochrone(
 
 fn hours(
     out: &mut dyn Write,
-    data: &mut Data,
+    data: &Data,
     at: &str,
     id: Option<&str>,
     json: bool,
 ) -> anyhow::Result<()> {
     let at = answer::parse_beijing_time(at)?;
-    // The hours are in the places' records: load the tiles that hold them.
-    data.load_records(|s| id.is_none_or(|id| s.id == id))?;
+    // The compiled hours of every place are in a tiled dataset's manifest: no tile is read.
     let items = answer::hours(data.finder(), at, id)?;
     if json {
         writeln!(out, "{}", serde_json::to_string_pretty(&items)?)?;

@@ -32,6 +32,7 @@
 //! | `NAME` | yes | street names: count: varint, then count × str |
 //! | `GRPH` | yes | the street graph, see below |
 //! | `SERV` | yes | the services, see below |
+//! | `HOUR` | yes | the opening hours compiled by `linli build` ([`crate::timetable`]), see below |
 //! | `pnyn` | no | pinyin readings for search ([`crate::pinyin::Readings`]), see below |
 //!
 //! ```text
@@ -47,6 +48,24 @@
 //!         id, name: str; kind: u8; Δlng, Δlat: zigzag from the previous service (the first
 //!         from 0); address, opening_hours: str; amenities: varint (bit set); floor: zigzag
 //!         (0 = unknown, else the floor, ≥ 1 or ≤ -1); phone, notes, price: str
+//! HOUR  comments   count: varint, then count × str (not empty)
+//!       days       distinct day plans: count: varint, then per day: pieces: count: varint (≥ 1),
+//!                  then per piece: minutes: varint (its length, ≥ 1; a day's add up to 1440),
+//!                  state: varint (low two bits the kind: 0 open, 1 closed, 2 unknown; above
+//!                  them 0 = no comment, else the comment's index + 1)
+//!       places     count: varint (= the number of services, same order), then per place a form
+//!                  byte and its data:
+//!                  0  no opening hours
+//!                  1  weekly: 7 × day: varint, the plans of ordinary Monday … Sunday; then the
+//!                     holiday keys that differ from their weekday's ordinary plan: count:
+//!                     varint, count × (key: u8 = 4 × weekday + 2 × holiday + day after a
+//!                     holiday, in increasing order; day: varint)
+//!                  2  dated: from: varint (days since 0001-01-01 CE), length: varint (days of
+//!                     the window), periods: count: varint (≥ 1), per period: start: varint
+//!                     (days after the previous period's start; the first after `from`, 0),
+//!                     7 × day: varint (Monday … Sunday); exceptions: count: varint, per
+//!                     exception: date: varint (days after the previous exception, the first
+//!                     after `from`), day: varint
 //! pnyn  syllables  count: varint, then count × str (lower-case ASCII)
 //!       chars      count: varint, then per character: code point as varint Δ from the
 //!                  previous character's (the first from 0; strictly increasing), then
@@ -78,6 +97,7 @@ use crate::graph::{Edge, NodeId, RoadClass, ShapeRange, StreetGraph};
 use crate::pinyin::{CharReadings, PhraseReadings, Readings, SyllableId};
 use crate::profile::Access;
 use crate::service::{Amenities, Kind, Service};
+use crate::timetable::Timetable;
 
 /// The first eight bytes of every bundle.
 pub const MAGIC: [u8; 8] = *b"LINLI\0BN";
@@ -109,6 +129,8 @@ impl Tag {
     pub const SERVICES: Tag = Tag(*b"SERV");
     /// Pinyin readings for search (optional).
     pub const READINGS: Tag = Tag(*b"pnyn");
+    /// The compiled opening hours.
+    pub const HOURS: Tag = Tag(*b"HOUR");
     /// A tiled dataset's manifest: the tile grid and the table of tiles ([`crate::tiles`]).
     pub const TILE_TABLE: Tag = Tag(*b"TGRD");
     /// A tiled dataset's manifest: the compact index of every place.
@@ -133,6 +155,7 @@ impl Tag {
             Tag::STREET_GRAPH => "street graph",
             Tag::SERVICES => "services",
             Tag::READINGS => "pinyin readings",
+            Tag::HOURS => "opening hours",
             Tag::TILE_TABLE => "tile table",
             Tag::PLACE_INDEX => "place index",
             Tag::TILE_IDS => "tile ids",
@@ -174,6 +197,9 @@ pub struct Bundle {
     /// Pinyin readings of the characters in names, for search; empty when the bundle has none
     /// (search then matches characters and latin letters only).
     pub readings: Readings,
+    /// The opening hours of every service (same order), compiled from their `opening_hours`
+    /// by `linli build`.
+    pub hours: Timetable,
 }
 
 /// Why bytes could not be decoded as a bundle.
@@ -290,6 +316,14 @@ pub enum EncodeError {
     /// The pinyin readings are inconsistent.
     #[error("the pinyin readings are inconsistent: {0}")]
     InvalidReadings(String),
+    /// The opening hours do not match the services.
+    #[error("the opening hours are for {places} places, but there are {services} services")]
+    HoursMismatch {
+        /// Places in the timetable.
+        places: usize,
+        /// Services in the bundle.
+        services: usize,
+    },
     /// The bbox spans more than [`MAX_EXTENT_DEG`].
     #[error("the area covers {} × {} degrees, more than the {MAX_EXTENT_DEG} × {MAX_EXTENT_DEG} degrees a bundle may cover", degrees(*width_e6), degrees(*height_e6))]
     ExtentTooLarge {
@@ -459,11 +493,18 @@ impl Bundle {
             .validate()
             .map_err(EncodeError::InvalidReadings)?;
         self.check_extent()?;
+        if self.hours.len() != self.services.len() {
+            return Err(EncodeError::HoursMismatch {
+                places: self.hours.len(),
+                services: self.services.len(),
+            });
+        }
         write_framed(FileKind::Bundle, |w| {
             w.section(Tag::HEADER, |s| encode_header(&self.head(), s))?;
             w.section(Tag::STREET_NAMES, |s| encode_names(&self.graph, s))?;
             w.section(Tag::STREET_GRAPH, |s| encode_graph(&self.graph, s))?;
             w.section(Tag::SERVICES, |s| encode_services(&self.services, s))?;
+            w.section(Tag::HOURS, |s| hours::encode_timetable(&self.hours, s))?;
             if self.readings != Readings::default() {
                 w.section(Tag::READINGS, |s| encode_readings(&self.readings, s))?;
             }
@@ -525,12 +566,14 @@ impl FileKind {
                 Tag::STREET_NAMES,
                 Tag::STREET_GRAPH,
                 Tag::SERVICES,
+                Tag::HOURS,
                 Tag::READINGS,
             ],
             FileKind::Manifest => &[
                 Tag::HEADER,
                 Tag::TILE_TABLE,
                 Tag::PLACE_INDEX,
+                Tag::HOURS,
                 Tag::READINGS,
             ],
             FileKind::Tile => &[
@@ -697,6 +740,9 @@ fn decode_sections(bytes: &[u8], start: usize, end: usize) -> Result<Bundle, Dec
     let services = table
         .required(bytes, Tag::SERVICES)?
         .whole(|r| decode_services(r, &extent))?;
+    let hours = table
+        .required(bytes, Tag::HOURS)?
+        .whole(|r| hours::decode_timetable(r, services.len()))?;
     let readings = match table.optional(bytes, Tag::READINGS) {
         Some(r) => r.whole(decode_readings)?,
         None => Readings::default(),
@@ -709,6 +755,7 @@ fn decode_sections(bytes: &[u8], start: usize, end: usize) -> Result<Bundle, Dec
         services,
         graph,
         readings,
+        hours,
     })
 }
 
@@ -1356,5 +1403,6 @@ pub(crate) mod craft {
     }
 }
 
+pub(crate) mod hours;
 #[cfg(test)]
 mod tests;

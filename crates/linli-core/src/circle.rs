@@ -163,13 +163,8 @@ pub fn services_of(
         .iter()
         .enumerate()
         .filter(|(_, s)| s.kind == kind)
-        .filter(|(_, s)| {
-            at.is_none_or(|t| {
-                crate::hours::Hours::parse(&s.opening_hours)
-                    .status(t)
-                    .state
-                    .is_open()
-            })
+        .filter(|(i, _)| {
+            at.is_none_or(|t| finder.bundle().hours.hours(*i).status(t).state.is_open())
         })
         .map(|(i, _)| i)
         .collect()

@@ -356,6 +356,7 @@ impl Finder {
             services,
             graph,
             readings,
+            hours,
         } = bundle;
         let network = Network::try_new(graph)?;
         let joins = place_joins_of(&network, &services);
@@ -374,6 +375,7 @@ impl Finder {
                 services,
                 graph: StreetGraph::default(),
                 readings,
+                hours,
             },
             manifest: None,
             network,
@@ -398,8 +400,8 @@ impl Finder {
     }
 
     /// A tiled dataset with no tile loaded yet: every place is known from the manifest (id,
-    /// name, kind, location, services); streets and full records come with
-    /// [`Finder::add_tile`].
+    /// name, kind, location, services, and its compiled opening hours, so "open now" answers
+    /// at once); streets and full records come with [`Finder::add_tile`].
     pub fn tiled(manifest: Manifest) -> Finder {
         let node_bbox = manifest.node_bbox_e6.map(|[x0, y0, x1, y1]| BBox {
             min: LngLat::from_e6([x0, y0]),
@@ -418,6 +420,7 @@ impl Finder {
                 services,
                 graph: StreetGraph::default(),
                 readings: manifest.readings.clone(),
+                hours: manifest.hours.clone(),
             },
             manifest: Some(manifest),
             network,
@@ -550,14 +553,16 @@ impl Finder {
         self.missing_tiles().is_empty()
     }
 
-    /// Has place `i` its full record (address, hours, phone…)? Always for a single-file bundle;
-    /// for a tiled dataset once its tile ([`crate::tiles::PlaceSummary::tile`]) is loaded.
+    /// Has place `i` its full record (address, raw `opening_hours` text, phone…)? Always for a
+    /// single-file bundle; for a tiled dataset once its tile
+    /// ([`crate::tiles::PlaceSummary::tile`]) is loaded.
     pub fn has_record(&self, i: usize) -> bool {
         self.has_record.get(i).copied().unwrap_or(false)
     }
 
-    /// The dataset's name, build date, attribution, bbox, places and search readings. Its
-    /// `graph` is empty: the streets are in [`Finder::network`].
+    /// The dataset's name, build date, attribution, bbox, places, compiled opening hours (of
+    /// every place, loaded or not) and search readings. Its `graph` is empty: the streets are in
+    /// [`Finder::network`].
     pub fn bundle(&self) -> &Bundle {
         &self.meta
     }

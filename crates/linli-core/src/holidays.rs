@@ -89,13 +89,54 @@ pub fn year_known(year: i32) -> bool {
     (FIRST_KNOWN_YEAR..=LAST_KNOWN_YEAR).contains(&year)
 }
 
+/// The years whose holidays are known.
+pub fn known_years() -> std::ops::RangeInclusive<i32> {
+    FIRST_KNOWN_YEAR..=LAST_KNOWN_YEAR
+}
+
+/// A date as one number that sorts like the date (year, month, day in bit fields).
+const fn packed(year: i32, month: u32, day: u32) -> i64 {
+    (year as i64) << 9 | (month as i64) << 5 | day as i64
+}
+
+/// [`SPECIAL_DAYS`] packed, for a quick search (the table is looked up for every day the
+/// hours are evaluated on).
+const SPECIAL_KEYS: [i64; SPECIAL_DAYS.len()] = {
+    let mut keys = [0; SPECIAL_DAYS.len()];
+    let mut i = 0;
+    while i < keys.len() {
+        let (y, m, d, _) = SPECIAL_DAYS[i];
+        keys[i] = packed(y, m, d);
+        i += 1;
+    }
+    keys
+};
+
+/// Per month of the known years (January of the first year first), a bit per day of the
+/// month set for the days in [`SPECIAL_DAYS`]: most days need no search.
+const SPECIAL_MONTHS: [u32; 12 * (LAST_KNOWN_YEAR - FIRST_KNOWN_YEAR + 1) as usize] = {
+    let mut months = [0; 12 * (LAST_KNOWN_YEAR - FIRST_KNOWN_YEAR + 1) as usize];
+    let mut i = 0;
+    while i < SPECIAL_DAYS.len() {
+        let (y, m, d, _) = SPECIAL_DAYS[i];
+        months[(y - FIRST_KNOWN_YEAR) as usize * 12 + m as usize - 1] |= 1 << d;
+        i += 1;
+    }
+    months
+};
+
 /// What kind of day `date` is.
 pub fn day_kind(date: NaiveDate) -> DayKind {
-    if !year_known(date.year()) {
+    let year = date.year();
+    if !year_known(year) {
         return DayKind::Unknown;
     }
-    let key = (date.year(), date.month(), date.day());
-    match SPECIAL_DAYS.binary_search_by_key(&key, |(y, m, d, _)| (*y, *m, *d)) {
+    let month = (year - FIRST_KNOWN_YEAR) as usize * 12 + date.month0() as usize;
+    if SPECIAL_MONTHS[month] & 1 << date.day() == 0 {
+        return DayKind::Normal;
+    }
+    let key = packed(year, date.month(), date.day());
+    match SPECIAL_KEYS.binary_search(&key) {
         Ok(i) => match SPECIAL_DAYS[i].3 {
             DayRule::Holiday(f) => DayKind::Holiday(f),
             DayRule::MakeUpWorkday(f) => DayKind::MakeUpWorkday(f),
@@ -146,6 +187,7 @@ mod tests {
         assert!(SPECIAL_DAYS
             .windows(2)
             .all(|w| (w[0].0, w[0].1, w[0].2) < (w[1].0, w[1].1, w[1].2)));
+        assert!(SPECIAL_KEYS.windows(2).all(|w| w[0] < w[1]));
         for (y, m, day, rule) in SPECIAL_DAYS {
             let date = d(*y, *m, *day);
             if let DayRule::MakeUpWorkday(_) = rule {

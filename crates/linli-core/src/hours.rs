@@ -1,9 +1,13 @@
-//! "Is it open now?": OpenStreetMap `opening_hours` evaluated at an instant in Beijing time,
-//! with China's public holidays and make-up working days.
+//! "Is it open now?": a place's opening hours evaluated at an instant in Beijing time, with
+//! China's public holidays and make-up working days.
 //!
 //! The caller passes the instant; nothing here reads a clock. Hours are always read as China
 //! Standard Time (UTC+8, no daylight saving), whatever the device's time zone: use
 //! [`beijing_time`] to turn a Unix timestamp into the local time the rules are written in.
+//!
+//! The rules are not parsed here: `linli build` compiles every OpenStreetMap `opening_hours`
+//! string into the bundle's [`Timetable`] (day plans by weekday and public holiday, or by date
+//! over a window for rules with dates), and [`Hours`] looks days up in it.
 //!
 //! - `PH` in a rule means China's public holidays ([`crate::holidays`]), e.g. `PH off` or
 //!   `PH 09:00-12:00`.
@@ -11,17 +15,14 @@
 //!   ([`crate::holidays::rules_day`]): an office with `Mo-Fr 09:00-18:00` opens on that Sunday.
 //! - In years whose holidays Linli does not know, `PH` never matches and the status carries
 //!   [`DayNote::CalendarUnknown`].
-//!
-//! Parsing and evaluation use the `opening-hours` crate without its world holiday database.
+//! - Rules with dates are known only within their window ([`crate::timetable`]); outside it
+//!   the state is unknown with [`DayNote::OutsideSchedule`].
 
-use std::sync::{Arc, OnceLock};
-
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
-use compact_calendar::CompactCalendar;
-use opening_hours::{Context, ContextHolidays, OpeningHours, RuleKind};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use serde::Serialize;
 
-use crate::holidays::{day_kind, public_holidays, rules_day, year_known, DayKind, Festival};
+use crate::holidays::{day_kind, rules_day, year_known, DayKind, Festival};
+use crate::timetable::{DayPlan, Lookup, PieceKind, Timetable};
 
 /// "Closing soon" starts this many minutes before closing.
 pub const CLOSING_SOON_MINUTES: i64 = 30;
@@ -34,10 +35,12 @@ pub const HORIZON_DAYS: i64 = 35;
 /// The local time in Beijing at a Unix instant in milliseconds, or `None` if out of range.
 ///
 /// ```
+/// use chrono::NaiveDate;
 /// use linli_core::hours::beijing_time;
 /// // 2026-11-24T03:30:00Z is 11:30 in Beijing.
 /// let t = beijing_time(1_795_491_000_000).unwrap();
-/// assert_eq!(t.format("%Y-%m-%d %H:%M").to_string(), "2026-11-24 11:30");
+/// let expected = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap().and_hms_opt(11, 30, 0).unwrap();
+/// assert_eq!(t, expected);
 /// ```
 pub fn beijing_time(unix_ms: i64) -> Option<NaiveDateTime> {
     DateTime::from_timestamp_millis(unix_ms + BEIJING_OFFSET_SECONDS * 1000).map(|t| t.naive_utc())
@@ -78,7 +81,7 @@ impl OpenState {
 }
 
 /// Something about the day worth saying next to the state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DayNote {
     /// Today is this public holiday.
     Holiday(Festival),
@@ -86,6 +89,9 @@ pub enum DayNote {
     MakeUpWorkday(Festival),
     /// Linli does not know this year's holidays.
     CalendarUnknown,
+    /// The place's rules name dates, and the bundle holds them only for a window of dates
+    /// around its build date; this date lies outside it (the bundle needs rebuilding).
+    OutsideSchedule,
 }
 
 impl DayNote {
@@ -105,6 +111,7 @@ impl DayNote {
             DayNote::Holiday(f) => f.name_zh().to_string(),
             DayNote::MakeUpWorkday(f) => format!("调休上班（{}）", f.name_zh()),
             DayNote::CalendarUnknown => "本年节假日安排未知".to_string(),
+            DayNote::OutsideSchedule => "数据中没有这一天的营业时间，需要更新数据".to_string(),
         }
     }
 
@@ -114,6 +121,9 @@ impl DayNote {
             DayNote::Holiday(f) => f.name_en().to_string(),
             DayNote::MakeUpWorkday(f) => format!("make-up working day ({})", f.name_en()),
             DayNote::CalendarUnknown => "this year's public holidays are unknown".to_string(),
+            DayNote::OutsideSchedule => {
+                "the data has no hours for this date and needs updating".to_string()
+            }
         }
     }
 }
@@ -124,7 +134,7 @@ pub struct HoursStatus {
     /// The state.
     pub state: OpenState,
     /// When the state next changes (Beijing time); `None` when it does not within
-    /// [`HORIZON_DAYS`] (e.g. 24/7).
+    /// [`HORIZON_DAYS`] (e.g. 24/7) or not before the rules' window ends.
     pub next_change: Option<NaiveDateTime>,
     /// The rule's comment, e.g. "by appointment".
     pub comment: Option<String>,
@@ -154,128 +164,97 @@ pub struct Span {
     pub end_minute: u16,
 }
 
-/// A stretch of time with one state.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Segment {
-    start: NaiveDateTime,
-    end: NaiveDateTime,
-    kind: RuleKind,
-    comment: Arc<str>,
-}
-
-/// China's public holidays as the `opening-hours` crate wants them, built once.
-fn china_context() -> Context {
-    static HOLIDAYS: OnceLock<Arc<CompactCalendar>> = OnceLock::new();
-    let public = HOLIDAYS
-        .get_or_init(|| {
-            let mut calendar = CompactCalendar::default();
-            for date in public_holidays() {
-                calendar.insert(date);
-            }
-            Arc::new(calendar)
-        })
-        .clone();
-    Context::default().with_holidays(ContextHolidays::new(
-        public,
-        Arc::new(CompactCalendar::default()),
-    ))
-}
-
-/// A service's parsed hours.
-#[derive(Debug, Clone)]
+/// One place's hours: a handle on its plan in the bundle's [`Timetable`] (cheap to clone).
+#[derive(Debug, Clone, Default)]
 pub struct Hours {
-    rules: Option<OpeningHours>,
+    table: Timetable,
+    place: usize,
+}
+
+impl Timetable {
+    /// The hours of place `place` (no hours for a place beyond the table).
+    pub fn hours(&self, place: usize) -> Hours {
+        Hours {
+            table: self.clone(),
+            place,
+        }
+    }
 }
 
 impl Hours {
-    /// Parses an `opening_hours` string. An empty or invalid string gives hours that are always
-    /// unknown (bundles only hold valid strings: the builder rejects the others).
-    pub fn parse(raw: &str) -> Hours {
-        let raw = raw.trim();
-        let rules = if raw.is_empty() {
-            None
-        } else {
-            raw.parse::<OpeningHours>()
-                .ok()
-                .map(|oh| oh.with_context(china_context()))
-        };
-        Hours { rules }
+    /// Hours that are always unknown (a place without `opening_hours`).
+    pub fn unknown() -> Hours {
+        Hours::default()
     }
 
     /// Are there rules at all?
     pub fn is_known(&self) -> bool {
-        self.rules.is_some()
+        self.table.has_hours(self.place)
     }
 
-    /// The states of one day, 00:00–24:00, with make-up working days evaluated by the rules of
-    /// the day they stand in for.
-    fn day_segments(&self, rules: &OpeningHours, date: NaiveDate) -> Vec<Segment> {
-        let source = rules_day(date);
-        let shift = date - source;
-        let start = source.and_time(NaiveTime::MIN);
-        rules
-            .iter_range(start, start + Duration::days(1))
-            .map(|r| Segment {
-                start: r.range.start + shift,
-                end: r.range.end + shift,
-                kind: r.kind,
-                comment: r.comment,
-            })
-            .collect()
+    /// Are the hours of `date` known: there are rules, and the date lies within their window
+    /// (always, for weekly rules)?
+    pub fn known_on(&self, date: NaiveDate) -> bool {
+        matches!(self.table.lookup(self.place, date), Lookup::Day(_))
+    }
+
+    /// The plan of one day, 00:00–24:00, with make-up working days evaluated by the rules of the
+    /// day they stand in for; `None` when the day's rules are not known.
+    fn plan(&self, date: NaiveDate) -> Option<&DayPlan> {
+        match self.table.lookup(self.place, rules_day(date)) {
+            Lookup::Day(plan) => Some(plan),
+            Lookup::NoHours | Lookup::Outside => None,
+        }
     }
 
     /// The state at `at` (Beijing time) and its next change.
     pub fn status(&self, at: NaiveDateTime) -> HoursStatus {
         let today = at.date();
         let day_note = DayNote::for_date(today);
-        let Some(rules) = &self.rules else {
-            return HoursStatus {
-                state: OpenState::Unknown,
-                next_change: None,
-                comment: None,
-                note: None,
-            };
+        let unknown = |note| HoursStatus {
+            state: OpenState::Unknown,
+            next_change: None,
+            comment: None,
+            note,
         };
-        let segments = self.day_segments(rules, today);
-        let Some(current) = segments
-            .iter()
-            .find(|s| s.start <= at && at < s.end)
-            .cloned()
-        else {
-            return HoursStatus {
-                state: OpenState::Unknown,
-                next_change: None,
-                comment: None,
-                note: day_note,
-            };
+        if !self.is_known() {
+            return unknown(None);
+        }
+        let Some(plan) = self.plan(today) else {
+            return unknown(Some(DayNote::OutsideSchedule));
         };
-        // Follow the current state across midnights until it changes.
-        let mut end = current.end;
+        let second = (at - today.and_time(NaiveTime::MIN)).num_seconds();
+        let minute_second = |m: u16| i64::from(m) * 60;
+        let Some(index) = (0..plan.pieces().len()).find(|&i| {
+            minute_second(plan.pieces()[i].start_minute) <= second
+                && second < minute_second(plan.end_minute(i))
+        }) else {
+            return unknown(day_note);
+        };
+        let current = plan.pieces()[index];
+        // Follow the current state across midnights until it changes (or the rules' window
+        // ends: then no change is known).
         let mut next_change = None;
-        let mut day = today;
+        let (mut day, mut day_plan, mut first) = (today, plan, index + 1);
         'days: for _ in 0..HORIZON_DAYS {
-            let later: Vec<Segment> = if day == today {
-                segments
-                    .iter()
-                    .filter(|s| s.start >= end)
-                    .cloned()
-                    .collect()
-            } else {
-                self.day_segments(rules, day)
-            };
-            for s in later {
-                if s.kind == current.kind && s.comment == current.comment {
-                    end = s.end;
-                } else {
-                    next_change = Some(s.start);
-                    break 'days;
-                }
+            if let Some(p) = day_plan.pieces()[first..]
+                .iter()
+                .find(|p| p.state() != current.state())
+            {
+                next_change = Some(
+                    day.and_time(NaiveTime::MIN) + Duration::minutes(i64::from(p.start_minute)),
+                );
+                break 'days;
             }
             day = day.succ_opt().unwrap_or(day);
+            match self.plan(day) {
+                Some(p) => (day_plan, first) = (p, 0),
+                None => break,
+            }
         }
-        let comment = (!current.comment.is_empty()).then(|| current.comment.to_string());
+        let comment = current.comment.map(|c| self.table.comment(c).to_string());
         let (state, note) = match current.kind {
-            RuleKind::Open => {
+            PieceKind::Open => {
                 let soon =
                     next_change.is_some_and(|t| t - at <= Duration::minutes(CLOSING_SOON_MINUTES));
                 let state = if soon {
@@ -285,8 +264,8 @@ impl Hours {
                 };
                 (state, day_note)
             }
-            RuleKind::Closed => {
-                let open_today = segments.iter().any(|s| s.kind == RuleKind::Open);
+            PieceKind::Closed => {
+                let open_today = plan.pieces().iter().any(|p| p.kind == PieceKind::Open);
                 match day_note {
                     Some(DayNote::Holiday(f)) if !open_today => {
                         (OpenState::Holiday, Some(DayNote::Holiday(f)))
@@ -294,7 +273,7 @@ impl Hours {
                     note => (OpenState::Closed, note),
                 }
             }
-            RuleKind::Unknown => (OpenState::Unknown, day_note),
+            PieceKind::Unknown => (OpenState::Unknown, day_note),
         };
         HoursStatus {
             state,
@@ -304,24 +283,20 @@ impl Hours {
         }
     }
 
-    /// The open spans of one day (00:00–24:00 Beijing time), in order.
+    /// The open spans of one day (00:00–24:00 Beijing time), in order; none when the day's
+    /// rules are not known.
     pub fn day_spans(&self, date: NaiveDate) -> Vec<Span> {
-        let Some(rules) = &self.rules else {
-            return Vec::new();
-        };
-        let start = date.and_time(NaiveTime::MIN);
-        let minute = |t: NaiveDateTime| -> u16 {
-            let m = (t - start).num_minutes().clamp(0, 1440);
-            u16::try_from(m).unwrap_or(1440)
-        };
         let mut spans: Vec<Span> = Vec::new();
-        for s in self.day_segments(rules, date) {
-            if s.kind != RuleKind::Open {
+        let Some(plan) = self.plan(date) else {
+            return spans;
+        };
+        for (i, p) in plan.pieces().iter().enumerate() {
+            if p.kind != PieceKind::Open {
                 continue;
             }
             let span = Span {
-                start_minute: minute(s.start),
-                end_minute: minute(s.end),
+                start_minute: p.start_minute,
+                end_minute: plan.end_minute(i),
             };
             // Adjacent open ranges (e.g. differing comments) read as one span.
             match spans.last_mut() {
@@ -344,6 +319,45 @@ pub fn calendar_known(date: NaiveDate) -> bool {
 /// "HH:MM" for a minute of the day (1440 is "24:00").
 pub fn minute_label(m: u16) -> String {
     format!("{:02}:{:02}", m / 60, m % 60)
+}
+
+/// "HH:MM" of a time (written by hand: chrono's formatter is large in the browser).
+pub fn time_label(t: NaiveDateTime) -> String {
+    // At most 23:59: fits.
+    minute_label((t.hour() * 60 + t.minute()) as u16)
+}
+
+/// `YYYY-MM-DDTHH:MM`, the value of an `<input type="datetime-local">`.
+pub fn local_minute_text(t: NaiveDateTime) -> String {
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
+}
+
+/// Reads `YYYY-MM-DDTHH:MM` (exactly: four-digit year, two-digit fields, no seconds), the value
+/// of an `<input type="datetime-local">`; `None` for anything else or a date that does not
+/// exist. Written by hand: chrono's parser is large in the browser.
+pub fn parse_local_minute(text: &str) -> Option<NaiveDateTime> {
+    let b = text.as_bytes();
+    if b.len() != 16 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' {
+        return None;
+    }
+    let number = |from: usize, to: usize| -> Option<u32> {
+        b[from..to].iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let year = i32::try_from(number(0, 4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, number(5, 7)?, number(8, 10)?)?.and_hms_opt(
+        number(11, 13)?,
+        number(14, 16)?,
+        0,
+    )
 }
 
 /// The language of [`week_words`] and the other "hours in words" helpers.
@@ -377,7 +391,8 @@ pub struct WeekRow {
     pub last: NaiveDate,
     /// The opening spans, as read out; empty when closed all day.
     pub spans: Vec<ReadSpan>,
-    /// A public holiday or make-up working day (never [`DayNote::CalendarUnknown`]).
+    /// A public holiday or make-up working day, or [`DayNote::OutsideSchedule`] (never
+    /// [`DayNote::CalendarUnknown`]).
     pub note: Option<DayNote>,
 }
 
@@ -410,8 +425,15 @@ impl WeekRow {
     }
 
     /// The hours in words: "7:00–9:00、11:00–13:30", "18:00–次日2:00", "全天", "休息" /
-    /// "7:00–9:00, 11:00–13:30", "18:00–2:00 next day", "24 hours", "closed".
+    /// "7:00–9:00, 11:00–13:30", "18:00–2:00 next day", "24 hours", "closed"; "未知" /
+    /// "unknown" for days outside the rules' window.
     pub fn hours_words(&self, lang: Language) -> String {
+        if self.note == Some(DayNote::OutsideSchedule) {
+            return match lang {
+                Language::Zh => "未知".to_string(),
+                Language::En => "unknown".to_string(),
+            };
+        }
         spans_words(&self.spans, lang)
     }
 }
@@ -509,18 +531,7 @@ impl Hours {
 
     /// Seven days from `start` as rows of consecutive days with the same hours and note, with
     /// China's holidays and make-up working days of those dates. Empty when the hours are
-    /// unknown.
-    ///
-    /// ```
-    /// use chrono::NaiveDate;
-    /// use linli_core::hours::{week_words, Hours, Language};
-    /// let h = Hours::parse("Mo-Fr 07:00-09:00,11:00-13:30; Sa 11:00-13:00; Su off");
-    /// let monday = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-    /// assert_eq!(
-    ///     week_words(&h.week(monday), Language::Zh),
-    ///     "周一至周五 7:00–9:00、11:00–13:30；周六 11:00–13:00；周日 休息"
-    /// );
-    /// ```
+    /// unknown. See [`week_words`] for the rows in words.
     pub fn week(&self, start: NaiveDate) -> Vec<WeekRow> {
         if !self.is_known() {
             return Vec::new();
@@ -529,7 +540,11 @@ impl Hours {
         for i in 0..7 {
             let date = start + Duration::days(i);
             let spans = self.read_spans(date);
-            let note = DayNote::for_date(date).filter(|n| *n != DayNote::CalendarUnknown);
+            let note = if self.known_on(date) {
+                DayNote::for_date(date).filter(|n| *n != DayNote::CalendarUnknown)
+            } else {
+                Some(DayNote::OutsideSchedule)
+            };
             match rows.last_mut() {
                 Some(last) if last.spans == spans && last.note == note => last.last = date,
                 _ => rows.push(WeekRow {
@@ -547,6 +562,22 @@ impl Hours {
 /// A week in one sentence: "周一至周五 7:00–9:00、11:00–13:30；周六 11:00–13:00；周日 休息" /
 /// "Mon–Fri 7:00–9:00, 11:00–13:30; Sat 11:00–13:00; Sun closed". Holidays are named after
 /// their day ("周四（国庆节） 休息").
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use linli_core::hours::{week_words, Language, ReadSpan, WeekRow};
+/// let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+/// let span = |start_minute, end_minute| ReadSpan { start_minute, end_minute, next_day: false };
+/// let rows = [
+///     WeekRow { first: day(23), last: day(27), spans: vec![span(420, 540), span(660, 810)], note: None },
+///     WeekRow { first: day(28), last: day(28), spans: vec![span(660, 780)], note: None },
+///     WeekRow { first: day(29), last: day(29), spans: vec![], note: None },
+/// ];
+/// assert_eq!(
+///     week_words(&rows, Language::Zh),
+///     "周一至周五 7:00–9:00、11:00–13:30；周六 11:00–13:00；周日 休息"
+/// );
+/// ```
 pub fn week_words(rows: &[WeekRow], lang: Language) -> String {
     let parts: Vec<String> = rows
         .iter()
@@ -596,6 +627,15 @@ pub fn suspicious_spans(raw: &str) -> Vec<String> {
 mod tests {
     use super::*;
     use rstest::rstest;
+
+    /// The hours of one rule, compiled as `linli build` does for a bundle built on 1 January
+    /// 2026 (dated rules known from 31 December 2024 to 1 January 2028).
+    fn hours(rule: &str) -> Hours {
+        let built = NaiveDate::from_ymd_opt(2026, 1, 1).expect("date");
+        crate::compile_hours::compile_timetable([rule], built)
+            .expect("compiles")
+            .hours(0)
+    }
 
     fn at(s: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").expect("test time")
@@ -746,13 +786,13 @@ mod tests {
     )]
     #[case::empty("", "2026-11-24 10:00", OpenState::Unknown, None, None)]
     fn states(
-        #[case] hours: &str,
+        #[case] rule: &str,
         #[case] time: &str,
         #[case] state: OpenState,
         #[case] next: Option<&str>,
         #[case] note: Option<DayNote>,
     ) {
-        let s = Hours::parse(hours).status(at(time));
+        let s = hours(rule).status(at(time));
         assert_eq!(s.state, state, "state");
         assert_eq!(s.next_change, next.map(at), "next change");
         assert_eq!(s.note, note, "note");
@@ -760,8 +800,8 @@ mod tests {
 
     #[test]
     fn comments_are_returned() {
-        let s = Hours::parse(r#"Mo-Fr 09:00-17:00 "appointments by phone""#)
-            .status(at("2026-11-24 10:00"));
+        let s =
+            hours(r#"Mo-Fr 09:00-17:00 "appointments by phone""#).status(at("2026-11-24 10:00"));
         assert_eq!(s.comment.as_deref(), Some("appointments by phone"));
     }
 
@@ -774,7 +814,7 @@ mod tests {
 
     #[test]
     fn day_spans_list_the_openings_with_holidays_and_make_up_days() {
-        let h = Hours::parse(OFFICE);
+        let h = hours(OFFICE);
         let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("date");
         let labels = |date| {
             h.day_spans(date)
@@ -798,7 +838,7 @@ mod tests {
             "make-up Sunday"
         );
         assert_eq!(
-            Hours::parse("24/7").day_spans(d(2026, 11, 29)),
+            hours("24/7").day_spans(d(2026, 11, 29)),
             [Span {
                 start_minute: 0,
                 end_minute: 1440
@@ -835,7 +875,7 @@ mod tests {
     )]
     fn a_week_in_words(#[case] rule: &str, #[case] zh: &str, #[case] en: &str) {
         // An ordinary week: Monday 23 November 2026.
-        let week = Hours::parse(rule).week(d(2026, 11, 23));
+        let week = hours(rule).week(d(2026, 11, 23));
         assert_eq!(week_words(&week, Language::Zh), zh);
         assert_eq!(week_words(&week, Language::En), en);
     }
@@ -843,7 +883,7 @@ mod tests {
     #[test]
     fn a_holiday_week_names_the_holiday_and_the_make_up_day() {
         // National Day 2026: 1–7 October off, Saturday 10 October a make-up working day.
-        let h = Hours::parse(OFFICE);
+        let h = hours(OFFICE);
         let week = h.week(d(2026, 9, 28));
         assert_eq!(
             week_words(&week, Language::Zh),
@@ -862,7 +902,40 @@ mod tests {
 
     #[test]
     fn unknown_hours_have_no_week() {
-        assert!(Hours::parse("").week(d(2026, 11, 23)).is_empty());
+        assert!(hours("").week(d(2026, 11, 23)).is_empty());
+    }
+
+    #[test]
+    fn local_minutes_are_written_and_read_like_chrono_does() {
+        for text in [
+            "2026-10-01T10:00",
+            "2024-02-29T23:59",
+            "2027-01-01T00:00",
+            "0999-12-31T07:05",
+        ] {
+            let t = parse_local_minute(text).expect(text);
+            assert_eq!(
+                Some(t),
+                NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M").ok()
+            );
+            assert_eq!(local_minute_text(t), text);
+            assert_eq!(local_minute_text(t), t.format("%Y-%m-%dT%H:%M").to_string());
+            assert_eq!(time_label(t), t.format("%H:%M").to_string());
+        }
+        for bad in [
+            "",
+            "2026-10-01",
+            "2026-10-01 10:00",
+            "2026-10-01T10:00:00",
+            "2026-13-01T10:00",
+            "2025-02-29T10:00",
+            "2026-10-01T24:00",
+            "2026-10-01T10:60",
+            "2026-1x-01T10:00",
+            "+026-10-01T10:00",
+        ] {
+            assert_eq!(parse_local_minute(bad), None, "{bad}");
+        }
     }
 
     #[test]

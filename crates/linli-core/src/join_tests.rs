@@ -84,6 +84,7 @@ fn block(places: Vec<Service>) -> Finder {
         build_date: "2026-01-01".into(),
         attribution: String::new(),
         bbox,
+        hours: crate::Timetable::without_hours(places.len()),
         services: places,
         graph,
         readings: Default::default(),

@@ -46,7 +46,13 @@ pub mod router;
 pub mod search;
 pub mod service;
 pub mod tiles;
+pub mod timetable;
 
+// The builder's rule compiler, so the core's tests can compile `opening_hours` strings.
+#[cfg(test)]
+#[path = "../../linli-build/src/timetable.rs"]
+#[allow(dead_code)]
+mod compile_hours;
 #[cfg(test)]
 mod join_tests;
 #[cfg(test)]
@@ -70,3 +76,4 @@ pub use profile::{access_from_tags, Access, Mode};
 pub use router::Router;
 pub use service::{Amenities, Amenity, Kind, Service};
 pub use tiles::{Manifest, Tile, TileError, TileId};
+pub use timetable::Timetable;

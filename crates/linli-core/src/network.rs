@@ -901,6 +901,7 @@ mod tests {
             services: Vec::new(),
             graph,
             readings: Default::default(),
+            hours: Default::default(),
         };
         // Directly, not through the file format: the decoder refuses areas this large
         // (`DecodeError::ExtentTooLarge`), and the grid must stay small even without that check.

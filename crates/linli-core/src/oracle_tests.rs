@@ -124,7 +124,7 @@ pub(crate) fn random_graph(rng: &mut Rng, side: u32) -> StreetGraph {
 pub(crate) fn random_bundle(rng: &mut Rng, side: u32, services: usize) -> Bundle {
     let graph = random_graph(rng, side);
     let bbox = BBox::around(graph.nodes.iter().map(|p| LngLat::from_e6(*p))).expect("nodes");
-    let services = (0..services)
+    let services: Vec<Service> = (0..services)
         .map(|i| {
             let location = LngLat::new(
                 bbox.min.lng + rng.unit() * (bbox.max.lng - bbox.min.lng),
@@ -150,6 +150,7 @@ pub(crate) fn random_bundle(rng: &mut Rng, side: u32, services: usize) -> Bundle
         build_date: "2026-01-01".into(),
         attribution: String::new(),
         bbox,
+        hours: crate::Timetable::without_hours(services.len()),
         services,
         graph,
         readings: Default::default(),

@@ -37,6 +37,7 @@
 //! | `HEAD` | yes | as in a bundle: name, build date, attribution, bbox |
 //! | `TGRD` | yes | the tile grid and the table of tiles, see below |
 //! | `PIDX` | yes | the place index, see below |
+//! | `HOUR` | yes | the compiled opening hours of every place, in the place index's order (as in a bundle, [`crate::timetable`]) |
 //! | `pnyn` | no | pinyin readings of every searchable text of the dataset (as in a bundle) |
 //!
 //! ```text
@@ -58,6 +59,11 @@
 //!         kind: u8 (low nibble; high nibble: the modes in which the place joins a street,
 //!         bit 0 walk, 1 e-bike, 2 step-free), amenities: varint, id: str, name: str
 //! ```
+//!
+//! The opening hours are in the manifest, not in the tiles, for the same reason as a place's
+//! kind and services: "open now" is a filter. With them, every place's state and next change
+//! are known (and are the single bundle's, byte for byte the same section) before any tile is
+//! loaded, so a search filtered to open places needs no tile beyond the streets it crosses.
 //!
 //! # Tile layout
 //! | tag | required | payload |
@@ -104,6 +110,7 @@ use crate::graph::{EdgeId, NodeId, StreetGraph};
 use crate::pinyin::Readings;
 use crate::profile::Mode;
 use crate::service::{Amenities, Kind, Service};
+use crate::timetable::Timetable;
 
 /// The index of a tile in the manifest's table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -310,6 +317,8 @@ pub struct Manifest {
     pub tiles: Vec<TileEntry>,
     /// Every place, in the bundle's order.
     pub places: Vec<PlaceSummary>,
+    /// The compiled opening hours of every place (same order), as in the single bundle.
+    pub hours: Timetable,
     /// Pinyin readings of every searchable text of the dataset.
     pub readings: Readings,
 }
@@ -493,10 +502,19 @@ impl Manifest {
         self.readings
             .validate()
             .map_err(EncodeError::InvalidReadings)?;
+        if self.hours.len() != self.places.len() {
+            return Err(EncodeError::HoursMismatch {
+                places: self.hours.len(),
+                services: self.places.len(),
+            });
+        }
         write_framed(FileKind::Manifest, |w| {
             w.section(Tag::HEADER, |s| encode_header(&self.head(), s))?;
             w.section(Tag::TILE_TABLE, |s| self.encode_table(s))?;
             w.section(Tag::PLACE_INDEX, |s| self.encode_places(s))?;
+            w.section(Tag::HOURS, |s| {
+                crate::bundle::hours::encode_timetable(&self.hours, s)
+            })?;
             if self.readings != Readings::default() {
                 w.section(Tag::READINGS, |s| encode_readings(&self.readings, s))?;
             }
@@ -853,6 +871,9 @@ fn decode_manifest(bytes: &[u8], start: usize, end: usize) -> Result<Manifest, D
     let places = table
         .required(bytes, Tag::PLACE_INDEX)?
         .whole(|r| decode_places(r, &t.tiles, &extent))?;
+    let hours = table
+        .required(bytes, Tag::HOURS)?
+        .whole(|r| crate::bundle::hours::decode_timetable(r, places.len()))?;
     let readings = match table.optional(bytes, Tag::READINGS) {
         Some(r) => r.whole(decode_readings)?,
         None => Readings::default(),
@@ -869,6 +890,7 @@ fn decode_manifest(bytes: &[u8], start: usize, end: usize) -> Result<Manifest, D
         edge_count: t.edge_count,
         tiles: t.tiles,
         places,
+        hours,
         readings,
     })
 }

@@ -12,6 +12,7 @@
 //! and decodes to the same bundle; a decoded bundle can be prepared, routed on and searched.
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use linli_core::graph::{Edge, NodeId, RoadClass, ShapeRange, StreetGraph};
 use linli_core::pinyin::{CharReadings, PhraseReadings, Readings};
@@ -19,6 +20,29 @@ use linli_core::search::{SearchIndex, SearchQuery};
 use linli_core::service::{Amenity, Kind, Service};
 use linli_core::{Access, BBox, Bundle, DecodeError, Finder, LngLat, Mode, FORMAT_VERSION, MAGIC};
 use proptest::prelude::*;
+
+// The builder's opening-hours compiler, so the base bundle carries real compiled hours.
+#[path = "../../linli-build/src/timetable.rs"]
+#[allow(dead_code)]
+mod compile_hours;
+
+/// The compiled hours of the services' `opening_hours`, as `linli build` makes them (cached:
+/// every case uses the same few rules).
+fn compiled_hours(services: &[Service]) -> linli_core::Timetable {
+    static CACHE: Mutex<Vec<(Vec<String>, linli_core::Timetable)>> = Mutex::new(Vec::new());
+    let rules: Vec<String> = services.iter().map(|s| s.opening_hours.clone()).collect();
+    let mut cache = CACHE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((_, t)) = cache.iter().find(|(r, _)| *r == rules) {
+        return t.clone();
+    }
+    let built = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).expect("date");
+    let t = compile_hours::compile_timetable(rules.iter().map(String::as_str), built)
+        .expect("rules compile");
+    cache.push((rules, t.clone()));
+    t
+}
 
 /// A small valid bundle: a 3 × 3 grid of streets in Futian, two places, readings.
 fn base() -> Bundle {
@@ -70,28 +94,41 @@ fn base() -> Bundle {
             .map(|p| LngLat::from_e6(*p)),
     )
     .expect("points");
-    let service = |id: &str, name: &str, lng: f64| Service {
+    let service = |id: &str, name: &str, lng: f64, hours: &str| Service {
         id: id.into(),
         name: name.into(),
         kind: Kind::Canteen,
         location: LngLat::from_e6(LngLat::new(lng, 22.5305).to_e6()),
         address: "深圳市福田区农园路1号".into(),
-        opening_hours: "Mo-Fr 09:00-18:00".into(),
+        opening_hours: hours.into(),
         amenities: [Amenity::Toilet].into_iter().collect(),
         phone: String::new(),
         floor: Some(2),
         notes: String::new(),
         price: String::new(),
     };
+    // One weekly rule with holidays and a comment, one with dates (stored over a window).
+    let services = vec![
+        service(
+            "a",
+            "农园长者食堂",
+            114.0205,
+            r#"Mo-Fr 09:00-18:00; PH off; Sa 10:00-12:00 "by appointment""#,
+        ),
+        service(
+            "b",
+            "香梅驿站",
+            114.0215,
+            "Jun-Aug Mo-Fr 08:00-12:00; Mo[1] 14:00-16:00",
+        ),
+    ];
     Bundle {
         name: "fuzz".into(),
         build_date: "2026-11-22".into(),
         attribution: "© OpenStreetMap contributors".into(),
         bbox,
-        services: vec![
-            service("a", "农园长者食堂", 114.0205),
-            service("b", "香梅驿站", 114.0215),
-        ],
+        hours: compiled_hours(&services),
+        services,
         graph,
         readings: Readings {
             syllables: vec!["nong".into(), "yuan".into(), "zhang".into(), "chang".into()],
@@ -227,6 +264,7 @@ proptest! {
         let i = (seed % n as u64) as usize;
         b.graph.nodes[i][0] += (seed % 997) as i32;
         b.services.truncate((seed % 3) as usize);
+        b.hours = compiled_hours(&b.services);
         b.name = format!("区{seed}");
         b.bbox = BBox::around(
             b.graph.nodes.iter().chain(&b.graph.shape_points).map(|p| LngLat::from_e6(*p))
@@ -436,6 +474,7 @@ mod craft {
                         (b"NAME", empty()),
                         (b"GRPH", graph(&[a, b], &[(0, 1)])),
                         (b"SERV", empty()),
+                        (b"HOUR", vec![0, 0, 0]),
                         (b"TILE", vec![1, 2, 3]),
                     ],
                 ),

@@ -121,6 +121,19 @@ pub fn tile(base: &Bundle, k: u32) -> Bundle {
         build_date: base.build_date.clone(),
         attribution: base.attribution.clone(),
         bbox,
+        // Each tile's places keep the base's compiled hours.
+        hours: linli_core::Timetable::new(
+            base.hours.comments().to_vec(),
+            base.hours.days().to_vec(),
+            base.hours
+                .plans()
+                .iter()
+                .cycle()
+                .take(services.len())
+                .cloned()
+                .collect(),
+        )
+        .expect("the base's plans fit every tile"),
         services,
         graph: out,
         readings: base.readings.clone(),
@@ -160,7 +173,7 @@ pub fn grid_city(side: u32, every: u32, template: &linli_core::Service) -> Bundl
             }
         }
     }
-    let services = (0..side * side)
+    let services: Vec<linli_core::Service> = (0..side * side)
         .step_by(every.max(1) as usize)
         .map(|v| {
             let [x, y] = g.nodes[v as usize];
@@ -180,6 +193,7 @@ pub fn grid_city(side: u32, every: u32, template: &linli_core::Service) -> Bundl
         build_date: "2026-01-01".into(),
         attribution: String::new(),
         bbox,
+        hours: linli_core::Timetable::without_hours(services.len()),
         services,
         graph: g,
         readings: Default::default(),
@@ -208,7 +222,7 @@ pub fn one_street(places: u32, template: &linli_core::Service) -> Bundle {
         class: RoadClass::Minor,
         name: None,
     });
-    let services = (0..places)
+    let services: Vec<linli_core::Service> = (0..places)
         .map(|i| {
             let along = i64::from(i) * 30 * i64::from(step_lng) / i64::from(places.max(1));
             let off = 45 + i64::from(i % 7) * 18; // micro-degrees north or south, 5–17 m
@@ -231,6 +245,7 @@ pub fn one_street(places: u32, template: &linli_core::Service) -> Bundle {
         build_date: "2026-11-22".into(),
         attribution: String::new(),
         bbox,
+        hours: linli_core::Timetable::without_hours(services.len()),
         services,
         graph: g,
         readings: Default::default(),

@@ -6,6 +6,7 @@ use super::*;
 use crate::oracle_tests::{random_bundle, Rng};
 use crate::pinyin::{CharReadings, PhraseReadings};
 use crate::service::Amenity;
+use crate::timetable::Plan;
 
 fn readings() -> Readings {
     Readings {
@@ -42,8 +43,21 @@ fn sample() -> Bundle {
     s.floor = Some(-1);
     s.price = "60岁以上10元/餐".into();
     b.services[1].floor = Some(3);
+    b.services[2].opening_hours = r#"Mo-Su 18:00-02:00 "night shift"; PH 10:00-14:00"#.into();
+    b.services[3].opening_hours = "Jun-Aug Mo-Fr 08:00-12:00; Mo[1] 14:00-16:00".into();
+    b.hours = compiled_hours(&b.services);
     b.readings = readings();
     b
+}
+
+/// The services' hours compiled as `linli build` does.
+fn compiled_hours(services: &[Service]) -> Timetable {
+    let built = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).expect("date");
+    crate::compile_hours::compile_timetable(
+        services.iter().map(|s| s.opening_hours.as_str()),
+        built,
+    )
+    .expect("rules compile")
 }
 
 fn encode(b: &Bundle) -> Vec<u8> {
@@ -135,7 +149,9 @@ fn garbage_with_a_valid_checksum_never_panics() {
     // Random bodies behind a valid header and checksum exercise every structural check: raw
     // bytes, and random payloads inside well-formed section frames.
     let mut rng = Rng::new(99);
-    let tags = [*b"HEAD", *b"NAME", *b"GRPH", *b"SERV", *b"pnyn", *b"xtra"];
+    let tags = [
+        *b"HEAD", *b"NAME", *b"GRPH", *b"SERV", *b"HOUR", *b"pnyn", *b"xtra",
+    ];
     for round in 0..3000 {
         let bytes = if round % 2 == 0 {
             let mut bytes = MAGIC.to_vec();
@@ -416,6 +432,145 @@ fn the_encoder_refuses_what_the_decoder_would() {
     let mut b = sample();
     b.readings.chars[0].syllables = vec![77];
     assert!(matches!(b.encode(), Err(EncodeError::InvalidReadings(_))));
+
+    let mut b = sample();
+    b.services.pop();
+    assert_eq!(
+        b.encode(),
+        Err(EncodeError::HoursMismatch {
+            places: 5,
+            services: 4
+        })
+    );
+}
+
+#[test]
+fn the_hours_section_holds_weekly_and_dated_plans_and_is_required() {
+    let b = sample();
+    let plans = b.hours.plans();
+    assert!(matches!(plans[0], Plan::Weekly(_)));
+    assert!(matches!(plans[3], Plan::Dated(_)));
+    assert!(matches!(plans[4], Plan::None));
+    assert_eq!(b.hours.comments(), ["night shift"]);
+    let sections: Vec<Raw> = craft::sections(&b)
+        .into_iter()
+        .filter(|s| &s.0 != b"HOUR")
+        .collect();
+    let err = Bundle::decode(&craft::file(&sections)).expect_err("no hours");
+    assert_eq!(
+        err.to_string(),
+        "the bundle has no opening hours section ('HOUR')"
+    );
+}
+
+/// The sample's sections with the `HOUR` payload replaced.
+fn with_hours_payload(payload: Vec<u8>) -> Vec<u8> {
+    let sections: Vec<Raw> = craft::sections(&sample())
+        .into_iter()
+        .map(|s| {
+            if &s.0 == b"HOUR" {
+                Raw(s.0, payload.clone())
+            } else {
+                s
+            }
+        })
+        .collect();
+    craft::file(&sections)
+}
+
+#[test]
+fn broken_hours_are_named_errors() {
+    // No comments; day plans as (minutes, state) pieces; then `places` places, the last with `plan`, the others without hours.
+    let hours = |days: &[&[(u64, u64)]], places: u64, plan: &[u8]| {
+        craft::payload(|w| {
+            w.varint(0);
+            w.varint(days.len() as u64);
+            for day in days {
+                w.varint(day.len() as u64);
+                for (minutes, state) in *day {
+                    w.varint(*minutes);
+                    w.varint(*state);
+                }
+            }
+            w.varint(places);
+            for _ in 1..places {
+                w.byte(0);
+            }
+            for b in plan {
+                w.byte(*b);
+            }
+        })
+    };
+    let whole: &[(u64, u64)] = &[(1440, 0)];
+    let cases: Vec<(Vec<u8>, &str)> = vec![
+        (
+            hours(&[&[(600, 0), (600, 1)]], 5, &[0]),
+            "do not add up to 24 hours",
+        ),
+        (
+            hours(&[&[(1000, 0), (1000, 1)]], 5, &[0]),
+            "do not fit in 24 hours",
+        ),
+        (
+            hours(&[&[(0, 0), (1440, 1)]], 5, &[0]),
+            "do not fit in 24 hours",
+        ),
+        (hours(&[&[(1440, 3)]], 5, &[0]), "unknown kind of piece"),
+        (hours(&[&[(1440, 4)]], 5, &[0]), "comment 0 does not exist"),
+        (
+            hours(&[whole], 4, &[0]),
+            "hours for 4 places, but there are 5 services",
+        ),
+        (hours(&[whole], 5, &[7]), "unknown form of hours 7"),
+        (
+            hours(&[whole], 5, &[1, 0, 0, 0, 0, 0, 0, 9, 0]),
+            "day plan 9 does not exist",
+        ),
+        // Overrides must be holiday keys in increasing order.
+        (
+            hours(&[whole], 5, &[1, 0, 0, 0, 0, 0, 0, 0, 1, 4, 0]),
+            "out of order",
+        ),
+        (
+            hours(&[whole], 5, &[1, 0, 0, 0, 0, 0, 0, 0, 2, 6, 0, 5, 0]),
+            "out of order",
+        ),
+        // A dated window of 0 days.
+        (
+            hours(
+                &[whole],
+                5,
+                &[2, 0xb8, 0x8e, 0x2d, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+            ),
+            "the window is empty",
+        ),
+    ];
+    for (payload, message) in cases {
+        let err = Bundle::decode(&with_hours_payload(payload)).expect_err(message);
+        assert!(
+            matches!(
+                err,
+                DecodeError::Invalid {
+                    section: "opening hours",
+                    ..
+                }
+            ) && err.to_string().contains(message),
+            "{message}: {err}"
+        );
+    }
+    // A count beyond the bytes is truncation, not an allocation.
+    let err = Bundle::decode(&with_hours_payload(craft::payload(|w| {
+        w.varint(0);
+        w.varint(u64::from(u32::MAX));
+    })))
+    .expect_err("huge count");
+    assert!(matches!(
+        err,
+        DecodeError::Truncated {
+            section: "opening hours",
+            ..
+        }
+    ));
 }
 
 #[test]

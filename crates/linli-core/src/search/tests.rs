@@ -149,6 +149,7 @@ fn town() -> Bundle {
         build_date: "2026-01-01".into(),
         attribution: String::new(),
         bbox: BBox::around(graph.nodes.iter().map(|p| LngLat::from_e6(*p))).expect("nodes"),
+        hours: crate::Timetable::without_hours(services.len()),
         services,
         graph,
         readings: readings(),
