@@ -81,6 +81,69 @@ fn round_trips_are_exact() {
     }
 }
 
+/// Rules with dates, comments and no hours at all: the manifest's `HOUR` section decodes to
+/// the bundle's timetable, and a tiled finder answers as the bundle inside the dated window and
+/// outside it ("needs updating"). A manifest whose hours do not match its places is refused.
+#[test]
+fn dated_hours_and_comments_travel_in_the_manifest() {
+    use chrono::NaiveDate;
+    use linli_build::timetable::compile_timetable;
+    use linli_core::hours::{DayNote, OpenState};
+    let (mut bundle, _) = tiny();
+    let rules = [
+        "Jun-Aug Mo-Fr 08:00-12:00; Sep-May Mo-Fr 09:00-17:00",
+        "Mo-Su 09:00-18:00; Dec 24-Jan 02 off",
+        "Mo-Fr 09:00-17:00 \"appointments by phone\"",
+        "",
+    ];
+    assert_eq!(bundle.services.len(), rules.len());
+    let built = NaiveDate::from_ymd_opt(2026, 11, 22).expect("date");
+    bundle.hours = compile_timetable(rules, built).expect("compiles");
+    let tiled = cut(&bundle, 100.0).expect("cuts");
+    let m = Manifest::decode(&tiled.manifest_bytes, None).expect("decodes");
+    assert_eq!(m.hours, bundle.hours);
+    let single = Finder::new(Bundle::decode(&bundle.encode().expect("encodes")).expect("decodes"));
+    let f = Finder::tiled(m.clone());
+    let at = |y, mo, d, h| {
+        NaiveDate::from_ymd_opt(y, mo, d)
+            .and_then(|d| d.and_hms_opt(h, 0, 0))
+            .expect("time")
+    };
+    let instants = [
+        at(2026, 7, 1, 10),
+        at(2026, 11, 24, 10),
+        at(2026, 12, 25, 10),
+        at(2031, 7, 1, 10),
+    ];
+    for t in instants {
+        for i in 0..rules.len() {
+            let want = single.bundle().hours.hours(i).status(t);
+            assert_eq!(f.bundle().hours.hours(i).status(t), want, "{i} {t}");
+        }
+    }
+    let summer = f.bundle().hours.hours(0).status(instants[0]);
+    assert_eq!(summer.state, OpenState::Open);
+    let christmas = f.bundle().hours.hours(1).status(instants[2]);
+    assert_eq!(christmas.state, OpenState::Closed);
+    let comment = f.bundle().hours.hours(2).status(instants[1]);
+    assert_eq!(comment.comment.as_deref(), Some("appointments by phone"));
+    let beyond = f.bundle().hours.hours(0).status(instants[3]);
+    assert_eq!(
+        (beyond.state, beyond.note),
+        (OpenState::Unknown, Some(DayNote::OutsideSchedule))
+    );
+    assert!(!f.bundle().hours.hours(3).is_known());
+    let mut wrong = m;
+    wrong.hours = linli_core::Timetable::without_hours(rules.len() + 1);
+    assert!(matches!(
+        wrong.encode(),
+        Err(linli_core::EncodeError::HoursMismatch {
+            places: 5,
+            services: 4
+        })
+    ));
+}
+
 #[test]
 fn a_missing_tile_is_named() {
     let (dir, tiled) = written();

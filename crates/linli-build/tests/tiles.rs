@@ -360,11 +360,150 @@ fn what_is_not_loaded_is_said_not_guessed() {
     let iso = linli_core::circle::isochrone(&f, &mut router, origin, Mode::Ebike, &CIRCLE_MINUTES)
         .expect("the origin joins within its tile");
     assert!(!iso.missing_tiles.is_empty() && iso.exact_minutes < 15.0);
-    // Places beyond are known from the manifest: name and kind, not yet their hours.
+    // Places beyond are known from the manifest: name, kind and compiled hours, not yet the
+    // rest of their record (address, the raw opening_hours text…).
     let far = (0..f.services().len())
-        .find(|&i| !f.has_record(i))
-        .expect("a place elsewhere");
+        .find(|&i| !f.has_record(i) && bundle.hours.has_hours(i))
+        .expect("a place elsewhere with hours");
     assert!(!f.services()[far].name.is_empty() && f.services()[far].opening_hours.is_empty());
+    assert!(f.bundle().hours.hours(far).is_known());
+}
+
+/// Instants that exercise the hours: every 20 minutes through an ordinary week, National Day
+/// and the days after it, a make-up working Sunday, the Spring Festival, New Year's Eve across
+/// midnight, and a year whose holidays are unknown.
+fn hour_instants() -> Vec<chrono::NaiveDateTime> {
+    use chrono::{Duration, NaiveDate};
+    let days: Vec<NaiveDate> = [
+        (2026, 11, 23),
+        (2026, 11, 24),
+        (2026, 11, 25),
+        (2026, 11, 26),
+        (2026, 11, 27),
+        (2026, 11, 28),
+        (2026, 11, 29),
+        (2026, 10, 1),
+        (2026, 10, 7),
+        (2026, 10, 8),
+        (2026, 9, 20),
+        (2026, 2, 17),
+        (2025, 12, 31),
+        (2026, 1, 1),
+        (2030, 6, 12),
+    ]
+    .iter()
+    .map(|&(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).expect("date"))
+    .collect();
+    days.iter()
+        .flat_map(|d| {
+            (0..72).map(move |k| d.and_hms_opt(0, 0, 0).expect("t") + Duration::minutes(20 * k))
+        })
+        .collect()
+}
+
+/// Issue 13 after issue 10: the compiled hours travel in the manifest (the bundle's `HOUR`
+/// section), so every place's status, next change, comment, note and day spans are the
+/// bundle's, from the decoded manifest alone, with every tile loaded, and after a tile is
+/// removed again.
+#[test]
+fn every_futian_place_has_the_bundles_hours_from_a_tiled_folder() {
+    use linli_core::hours::OpenState;
+    use linli_core::Manifest;
+    let bundle = futian();
+    let single = Finder::new(Bundle::decode(&bundle.encode().expect("encodes")).expect("decodes"));
+    for km in [0.5, 2.0] {
+        let tiled = Tiled::cut(&bundle, km);
+        let hash = linli_core::hash::content_hash(&tiled.data.manifest_bytes);
+        let manifest =
+            Manifest::decode(&tiled.data.manifest_bytes, Some(hash)).expect("manifest decodes");
+        assert_eq!(manifest.hours, bundle.hours);
+        let none = Finder::tiled(manifest.clone());
+        let mut all = Finder::tiled(manifest);
+        for t in all.missing_tiles() {
+            all.add_tile(tiled.tiles[t.index()].clone()).expect("loads");
+        }
+        let mut some = all.clone();
+        some.remove_tile(TileId(0));
+        let mut seen = std::collections::BTreeSet::new();
+        let mut compared = 0;
+        for at in hour_instants() {
+            for i in 0..bundle.services.len() {
+                let want = single.bundle().hours.hours(i);
+                let status = want.status(at);
+                seen.insert(status.state.as_str());
+                for f in [&none, &all, &some] {
+                    let got = f.bundle().hours.hours(i);
+                    assert_eq!(got.status(at), status, "{km} km, place {i}, {at}");
+                    assert_eq!(got.day_spans(at.date()), want.day_spans(at.date()));
+                    assert_eq!(got.is_known(), want.is_known());
+                    compared += 1;
+                }
+            }
+        }
+        assert_eq!(compared, 3 * 45 * 15 * 72);
+        // Not a vacuous comparison: the instants reach every state.
+        for state in [
+            OpenState::Open,
+            OpenState::Closing,
+            OpenState::Closed,
+            OpenState::Holiday,
+            OpenState::Unknown,
+        ] {
+            assert!(seen.contains(state.as_str()), "{km} km: never {state:?}");
+        }
+    }
+}
+
+/// "Open now" in a nearest search: the filter reads the manifest's hours, so on a tiled
+/// dataset loaded through the frontier loop the open places and their order are the bundle's,
+/// at night, on a holiday and at noon.
+#[test]
+fn open_now_nearest_equals_the_single_bundle() {
+    let bundle = futian();
+    let single = Finder::new(bundle.clone());
+    let tiled = Tiled::cut(&bundle, 0.5);
+    let seed = 1013;
+    println!("seed {seed}");
+    let mut rng = Rng(seed);
+    let instants = ["2026-11-24T23:30", "2026-10-01T10:00", "2026-11-25T12:10"]
+        .map(|t| chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M").expect("time"));
+    let mut listed = 0;
+    for at in instants {
+        let open = |f: &Finder| -> Vec<bool> {
+            (0..f.services().len())
+                .map(|i| f.bundle().hours.hours(i).status(at).state.is_open())
+                .collect()
+        };
+        let open_single = open(&single);
+        assert!(open_single.iter().any(|o| *o) && !open_single.iter().all(|o| *o));
+        for origin in origins(&tiled, &bundle, 6, &mut rng) {
+            for mode in [Mode::Walk, Mode::Ebike] {
+                let mut router = single.router();
+                let want = single
+                    .nearest(&mut router, origin, mode, |_| true)
+                    .map(|r| {
+                        r.into_iter()
+                            .filter(|r| open_single[r.service])
+                            .collect::<Vec<_>>()
+                    });
+                let mut f = tiled.fresh(origin);
+                let open_tiled = open(&f);
+                assert_eq!(open_tiled, open_single, "before any tile but the origin's");
+                let mut s =
+                    NearestSearch::among(&f, f.router(), origin, mode, |i, _| open_tiled[i]);
+                let got = loop {
+                    match s.advance(&f) {
+                        Ok(Step::Done) => break Ok(s.results(&f)),
+                        Ok(Step::NeedTiles(t)) => tiled.load(&mut f, &t),
+                        Err(e) => break Err(e),
+                    }
+                };
+                assert_eq!(want, got, "{origin:?} {mode} {at}");
+                listed += got.map_or(0, |g| g.len());
+            }
+        }
+    }
+    assert!(listed > 0);
 }
 
 #[test]

@@ -74,17 +74,18 @@ impl Data {
         Some((self.finder.network().loaded_tiles().count(), m.tiles.len()))
     }
 
-    /// The places `include` accepts from `origin`, quickest first, until `want` of them are
-    /// exact (all when `None`): loads the tile each round of the search waits for.
+    /// The places `include` accepts (by index and record) from `origin`, quickest first, until
+    /// `want` of them are exact (all when `None`): loads the tile each round of the search
+    /// waits for.
     pub fn nearest(
         &mut self,
         origin: LngLat,
         mode: Mode,
-        include: impl Fn(&Service) -> bool,
+        include: impl Fn(usize, &Service) -> bool,
         want: Option<usize>,
     ) -> anyhow::Result<Vec<Reach>> {
         let mut search =
-            NearestSearch::new(&self.finder, self.finder.router(), origin, mode, include);
+            NearestSearch::among(&self.finder, self.finder.router(), origin, mode, include);
         search.want(want.unwrap_or(usize::MAX));
         loop {
             match search.advance(&self.finder)? {

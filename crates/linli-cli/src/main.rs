@@ -79,6 +79,9 @@ enum Command {
         /// Only this kind: centre, rest_stop or canteen.
         #[arg(long)]
         kind: Option<Kind>,
+        /// Only services open at this time (Beijing): YYYY-MM-DDTHH:MM.
+        #[arg(long)]
+        at: Option<String>,
         /// At most this many results.
         #[arg(long)]
         limit: Option<usize>,
@@ -221,12 +224,17 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
             lng,
             mode,
             kind,
+            at,
             limit,
             json,
         } => {
             let mut data = Data::open(&bundle)?;
             let origin = LngLat::new(lng, lat);
-            nearest(out, &mut data, origin, mode, kind, limit, json)?;
+            let only = Only {
+                kind,
+                at: at.as_deref(),
+            };
+            nearest(out, &mut data, origin, mode, only, limit, json)?;
             report(&data, cli.verbose);
             Ok(())
         }
@@ -413,16 +421,36 @@ fn print_tiles_summary(
     Ok(())
 }
 
+/// Which places `nearest` lists.
+struct Only<'a> {
+    /// Only this kind.
+    kind: Option<Kind>,
+    /// Only those open at this time (Beijing), as given.
+    at: Option<&'a str>,
+}
+
 fn nearest(
     out: &mut dyn Write,
     data: &mut Data,
     origin: LngLat,
     mode: Mode,
-    kind: Option<Kind>,
+    only: Only,
     limit: Option<usize>,
     json: bool,
 ) -> anyhow::Result<()> {
-    let reaches = data.nearest(origin, mode, |s| kind.is_none_or(|k| s.kind == k), limit)?;
+    let at = only.at.map(answer::parse_beijing_time).transpose()?;
+    // Open or not comes from the compiled hours, which a tiled dataset's manifest holds for
+    // every place: the filter needs no tile.
+    let open: Option<Vec<bool>> = at.map(|t| {
+        let hours = &data.finder().bundle().hours;
+        (0..data.finder().services().len())
+            .map(|i| hours.hours(i).status(t).state.is_open())
+            .collect()
+    });
+    let include = |i: usize, s: &linli_core::Service| {
+        only.kind.is_none_or(|k| s.kind == k) && open.as_ref().is_none_or(|o| o[i])
+    };
+    let reaches = data.nearest(origin, mode, include, limit)?;
     // Every field of a row is in a tiled dataset's manifest: no place record is needed.
     let items = answer::nearest_items(data.finder(), &reaches, limit);
     if json {

@@ -1000,7 +1000,32 @@ fn a_tiled_folder_answers_every_command_as_the_bundle_does() {
             "nearest", "--lat", "22.528", "--lng", "114.006", "--mode", "stepfree", "--kind",
             "canteen", "--limit", "3",
         ],
+        &[
+            "nearest",
+            "--lat",
+            "22.5405",
+            "--lng",
+            "114.0235",
+            "--mode",
+            "ebike",
+            "--kind",
+            "rest_stop",
+            "--at",
+            "2026-11-24T23:30",
+            "--json",
+        ],
+        &[
+            "nearest",
+            "--lat",
+            "22.528",
+            "--lng",
+            "114.006",
+            "--at",
+            "2026-10-01T10:00",
+        ],
         &["hours", "--at", "2026-11-23T20:00", "--json"],
+        &["hours", "--at", "2026-10-01T09:00", "--json"],
+        &["hours", "--at", "2026-11-24T23:50"],
         &[
             "hours",
             "--at",
@@ -1085,6 +1110,64 @@ fn a_tiled_folder_is_read_on_demand() {
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("{err}"));
     assert!((1..20).contains(&read), "read {read} of 61 tiles: {err}");
+}
+
+/// The compiled hours are in the manifest: `hours` reads no tile, and `nearest --at` keeps only
+/// the places open then (the closed ones are not listed), reading tiles only for the streets.
+#[test]
+fn hours_read_no_tile_and_open_now_filters_nearest() {
+    let dir = tmp();
+    let (single, tiles) = futian_both(dir.path());
+    let verbose = |args: &[&str]| {
+        let mut all = vec!["--verbose", args[0], "--bundle", tiles.to_str().expect("p")];
+        all.extend_from_slice(&args[1..]);
+        let out = linli(&all);
+        ok(&out);
+        String::from_utf8_lossy(&out.stderr).trim().to_string()
+    };
+    assert_eq!(
+        verbose(&["hours", "--at", "2026-11-24T23:30"]),
+        "linli: read 0 of 61 tiles"
+    );
+    let hours: Vec<Value> = serde_json::from_str(&run_with(
+        &single,
+        &["hours", "--at", "2026-11-24T23:30", "--json"],
+    ))
+    .expect("json");
+    let open: Vec<&str> = hours
+        .iter()
+        .filter(|h| matches!(h["state"].as_str(), Some("open" | "closing")))
+        .filter_map(|h| h["id"].as_str())
+        .collect();
+    assert!(!open.is_empty() && open.len() < hours.len(), "{open:?}");
+    let near = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec!["nearest", "--lat", "22.5405", "--lng", "114.0235", "--json"];
+        args.extend_from_slice(extra);
+        let v: Vec<Value> = serde_json::from_str(&run_with(&tiles, &args)).expect("json");
+        v.iter()
+            .filter_map(|r| r["id"].as_str().map(str::to_string))
+            .collect()
+    };
+    let all = near(&[]);
+    let open_now = near(&["--at", "2026-11-24T23:30"]);
+    let want: Vec<String> = all
+        .iter()
+        .filter(|id| open.contains(&id.as_str()))
+        .cloned()
+        .collect();
+    assert_eq!(open_now, want);
+    let err = failed(&linli(&[
+        "nearest",
+        "--bundle",
+        tiles.to_str().expect("p"),
+        "--lat",
+        "22.54",
+        "--lng",
+        "114.02",
+        "--at",
+        "tonight",
+    ]));
+    assert!(err.contains("tonight"), "{err}");
 }
 
 #[test]

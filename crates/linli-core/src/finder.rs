@@ -932,6 +932,36 @@ impl NearestSearch {
         NearestSearch::with(finder, router, origin, mode, chosen)
     }
 
+    /// A search to every place that `include` accepts, given its index and record: for filters
+    /// that look beyond the record, such as "open now" from the compiled hours, which a tiled
+    /// dataset knows for every place before its tile is loaded:
+    ///
+    /// ```
+    /// use linli_core::{Finder, LngLat, Mode, NearestSearch, Service};
+    /// # fn demo(finder: &Finder, now: chrono::NaiveDateTime) {
+    /// let hours = &finder.bundle().hours;
+    /// let open = |i: usize, _: &Service| hours.hours(i).status(now).state.is_open();
+    /// let origin = LngLat::new(114.02, 22.53);
+    /// let search = NearestSearch::among(finder, finder.router(), origin, Mode::Walk, open);
+    /// # let _ = search;
+    /// # }
+    /// ```
+    pub fn among(
+        finder: &Finder,
+        router: Router,
+        origin: LngLat,
+        mode: Mode,
+        include: impl Fn(usize, &Service) -> bool,
+    ) -> NearestSearch {
+        let chosen: Vec<bool> = finder
+            .services()
+            .iter()
+            .enumerate()
+            .map(|(i, s)| include(i, s))
+            .collect();
+        NearestSearch::with(finder, router, origin, mode, chosen)
+    }
+
     /// A search for one place.
     pub fn only(
         finder: &Finder,
