@@ -1,5 +1,5 @@
 //! Prints the tiled-dataset tables of docs/BENCHMARKS.md: manifest and tile sizes (raw and
-//! brotli) for Futian and Futian × 64 at 0.5 km and 2 km tiles, and the bytes a page downloads
+//! brotli; and what the compiled opening hours add to the manifest) for Futian and Futian × 64 at 0.5 km and 2 km tiles, and the bytes a page downloads
 //! before its first result (manifest + the tiles the frontier loop asks for), over seeded
 //! random starting points.
 //!
@@ -110,11 +110,22 @@ fn report(label: &str, bundle: &Bundle, km: f64) {
     let tiled = cut(bundle, km * 1000.0).expect("cuts");
     let m_raw = tiled.manifest_bytes.len();
     let m_br = brotli_len(&tiled.manifest_bytes);
+    // What the compiled hours add to the manifest: the same manifest with places without hours.
+    let plain = {
+        let mut m = tiled.manifest.clone();
+        m.hours = linli_core::Timetable::without_hours(m.places.len());
+        m.encode().expect("encodes")
+    };
+    // Signed: brotli 11 may compress the larger file to fewer bytes.
+    let (h_raw, h_br) = (
+        m_raw as i64 - plain.len() as i64,
+        m_br as i64 - brotli_len(&plain) as i64,
+    );
     let raw: Vec<usize> = tiled.tiles.iter().map(Vec::len).collect();
     let br: Vec<usize> = tiled.tiles.iter().map(|t| brotli_len(t)).collect();
     let (mut r2, mut b2) = (raw.clone(), br.clone());
     println!(
-        "| {label} | {km} | {} | {m_raw} | {m_br} | {} / {} / {} | {} / {} / {} | {} | {} |",
+        "| {label} | {km} | {} | {m_raw} | {m_br} | {h_raw} / {h_br} | {} / {} / {} | {} / {} / {} | {} | {} |",
         tiled.tiles.len(),
         percentile(&mut r2, 0.5),
         percentile(&mut r2, 0.9),
@@ -192,8 +203,8 @@ fn main() {
         city.encode().expect("encodes").len(),
         brotli_len(&distinct.encode().expect("encodes")),
     );
-    println!("| dataset | tile km | tiles | manifest raw | manifest brotli | tile raw (median / p90 / max) | tile brotli (median / p90 / max) | all tiles raw | all tiles brotli |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("| dataset | tile km | tiles | manifest raw | manifest brotli | of which hours (raw / brotli) | tile raw (median / p90 / max) | tile brotli (median / p90 / max) | all tiles raw | all tiles brotli |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for km in [0.5, 2.0] {
         report("Futian", &futian, km);
     }
