@@ -267,8 +267,9 @@ pub struct PlaceSummary {
 }
 
 impl PlaceSummary {
-    /// The place as a service record with only the manifest's fields (no address, hours,
-    /// phone…), until its tile brings the full record.
+    /// The place as a service record with only the manifest's fields (no address, raw
+    /// `opening_hours` text, phone…), until its tile brings the full record. Its compiled hours
+    /// are in [`Manifest::hours`] all along.
     pub fn to_service(&self) -> Service {
         Service {
             id: self.id.clone(),
