@@ -164,7 +164,7 @@ impl Engine {
     pub fn search(&self) -> &SearchIndex {
         self.search.get_or_init(|| {
             let t0 = now_ms();
-            let index = SearchIndex::new(self.finder.bundle());
+            let index = SearchIndex::for_finder(&self.finder);
             publish_timing("searchIndexMs", now_ms() - t0);
             index
         })
@@ -295,7 +295,7 @@ pub async fn build_search(engine: &Engine) {
         return;
     }
     let mut work_ms = 0.0;
-    let mut prep = SearchIndexPrep::new(engine.finder().bundle());
+    let mut prep = SearchIndexPrep::for_finder(engine.finder());
     loop {
         let slice = now_ms();
         let mut done = prep.is_done();

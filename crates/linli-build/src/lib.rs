@@ -11,6 +11,7 @@ pub mod output;
 pub mod readings;
 pub mod services;
 pub mod streets;
+pub mod tiles;
 pub mod timetable;
 pub mod warnings;
 

@@ -1,6 +1,7 @@
 //! The JSON answers of the query commands, shared by the CLI and the tests.
 
-use linli_core::{Finder, Kind, LngLat, Mode, QueryError};
+use linli_core::circle::{Coverage, Isochrone};
+use linli_core::{Finder, Kind, LngLat, Mode, Reach};
 use serde::Serialize;
 
 /// One element of `linli nearest --json`.
@@ -35,20 +36,10 @@ fn tenth(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
-/// The nearest services from `origin`, nearest first, optionally of one kind, at most `limit`.
-pub fn nearest(
-    finder: &Finder,
-    origin: LngLat,
-    mode: Mode,
-    kind: Option<Kind>,
-    limit: Option<usize>,
-) -> Result<Vec<NearestItem>, QueryError> {
-    let mut router = finder.router();
-    let reaches = finder.nearest(&mut router, origin, mode, |s| {
-        kind.is_none_or(|k| s.kind == k)
-    })?;
-    Ok(reaches
-        .into_iter()
+/// The JSON rows for `reaches` (nearest first), at most `limit`.
+pub fn nearest_items(finder: &Finder, reaches: &[Reach], limit: Option<usize>) -> Vec<NearestItem> {
+    reaches
+        .iter()
         .take(limit.unwrap_or(usize::MAX))
         .map(|r| {
             let s = &finder.services()[r.service];
@@ -66,7 +57,7 @@ pub fn nearest(
                 lat: s.location.lat,
             }
         })
-        .collect())
+        .collect()
 }
 
 /// One element of `linli hours --json`.
@@ -188,22 +179,14 @@ fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
-/// Coverage of `kind` in `mode`, summarised; also returns the full result for GeoJSON.
-pub fn coverage(
+/// The summary of `cov`, the coverage of `services` (of `kind`, open at `at` if given).
+pub fn coverage_summary(
     finder: &Finder,
     kind: Kind,
-    mode: Mode,
     at: Option<chrono::NaiveDateTime>,
-) -> (CoverageSummary, linli_core::circle::Coverage) {
-    let services = linli_core::circle::services_of(finder, kind, at);
-    let mut router = finder.router();
-    let cov = linli_core::circle::coverage(
-        finder,
-        &mut router,
-        mode,
-        &services,
-        &linli_core::circle::CIRCLE_MINUTES,
-    );
+    services: usize,
+    cov: &Coverage,
+) -> CoverageSummary {
     let worst = cov
         .worst_served(finder.network(), 10)
         .into_iter()
@@ -214,11 +197,11 @@ pub fn coverage(
             lat: w.point.lat,
         })
         .collect();
-    let summary = CoverageSummary {
+    CoverageSummary {
         kind,
-        mode,
+        mode: cov.mode,
         at: at.map(|t| t.format("%Y-%m-%dT%H:%M").to_string()),
-        services: services.len(),
+        services,
         street_m: tenth(cov.street_m),
         share_5: round4(cov.share(0)),
         share_10: round4(cov.share(1)),
@@ -226,8 +209,7 @@ pub fn coverage(
         unreachable_m: tenth(cov.unreachable_m),
         max_minutes: cov.max_minutes.map(tenth),
         worst,
-    };
-    (summary, cov)
+    }
 }
 
 fn line_json(points: &[LngLat]) -> serde_json::Value {
@@ -240,18 +222,18 @@ fn line_json(points: &[LngLat]) -> serde_json::Value {
 }
 
 /// Every usable street with its minutes to the nearest service, as GeoJSON for GIS tools.
-pub fn coverage_geojson(finder: &Finder, cov: &linli_core::circle::Coverage) -> serde_json::Value {
+pub fn coverage_geojson(finder: &Finder, cov: &Coverage) -> serde_json::Value {
     let net = finder.network();
     let features: Vec<serde_json::Value> = cov
         .edges
         .iter()
         .map(|e| {
-            let points: Vec<LngLat> = net.graph().edge_lnglats(e.edge).collect();
+            let points: Vec<LngLat> = net.edge_lnglats(e.edge);
             serde_json::json!({
                 "type": "Feature",
                 "geometry": { "type": "LineString", "coordinates": line_json(&points) },
                 "properties": {
-                    "street": net.graph().edge_name(e.edge),
+                    "street": net.edge_name(e.edge),
                     "length_m": tenth(e.length_m),
                     "minutes": e.mid_minutes.map(tenth),
                     "min_minutes": e.min_minutes.map(tenth),
@@ -264,15 +246,13 @@ pub fn coverage_geojson(finder: &Finder, cov: &linli_core::circle::Coverage) -> 
     serde_json::json!({ "type": "FeatureCollection", "features": features })
 }
 
-/// `linli isochrone`: street parts by band, and the places reachable within each limit.
+/// `linli isochrone`: street parts by band, and the places reachable within each limit (from
+/// `reaches`, the nearest query from the same point).
 pub fn isochrone_geojson(
     finder: &Finder,
-    origin: LngLat,
-    mode: Mode,
-    limits: &[f64],
-) -> Result<(serde_json::Value, serde_json::Value), QueryError> {
-    let mut router = finder.router();
-    let iso = linli_core::circle::isochrone(finder, &mut router, origin, mode, limits)?;
+    iso: &Isochrone,
+    reaches: &[Reach],
+) -> (serde_json::Value, serde_json::Value) {
     let net = finder.network();
     let features: Vec<serde_json::Value> = iso
         .parts
@@ -283,12 +263,11 @@ pub fn isochrone_geojson(
                 "geometry": { "type": "LineString", "coordinates": line_json(&iso.part_line(net, p)) },
                 "properties": {
                     "minutes": iso.limits_minutes[p.band],
-                    "street": net.graph().edge_name(p.edge),
+                    "street": net.edge_name(p.edge),
                 }
             })
         })
         .collect();
-    let reaches = finder.nearest(&mut router, origin, mode, |_| true)?;
     let bands: Vec<serde_json::Value> = iso
         .limits_minutes
         .iter()
@@ -311,15 +290,16 @@ pub fn isochrone_geojson(
             })
         })
         .collect();
-    Ok((
+    (
         serde_json::json!({ "type": "FeatureCollection", "features": features }),
-        serde_json::json!({ "mode": mode, "bands": bands }),
-    ))
+        serde_json::json!({ "mode": iso.mode, "bands": bands }),
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use linli_core::QueryError;
     use std::path::Path;
 
     fn futian() -> Finder {
@@ -334,6 +314,22 @@ mod tests {
         })
         .expect("sample builds");
         Finder::new(bundle)
+    }
+
+    /// The nearest services from `origin`, nearest first, optionally of one kind, at most `limit`
+    /// (a single-file bundle, or a tiled dataset with every tile loaded).
+    fn nearest(
+        finder: &Finder,
+        origin: LngLat,
+        mode: Mode,
+        kind: Option<Kind>,
+        limit: Option<usize>,
+    ) -> Result<Vec<NearestItem>, QueryError> {
+        let mut router = finder.router();
+        let reaches = finder.nearest(&mut router, origin, mode, |s| {
+            kind.is_none_or(|k| s.kind == k)
+        })?;
+        Ok(nearest_items(finder, &reaches, limit))
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The JSON answer of `linli search`: the core's hits, as the page shows them.
 
 use linli_core::search::{Hit, SearchIndex, SearchQuery, Target};
-use linli_core::{Bundle, LngLat};
+use linli_core::{Finder, LngLat};
 use serde::Serialize;
 
 /// One element of `linli search --json`.
@@ -29,10 +29,11 @@ pub struct FoundItem {
     pub service: Option<&'static str>,
 }
 
-/// Searches `bundle` for `text` from `near` (the bundle's centre when not given).
-pub fn search(bundle: &Bundle, text: &str, near: Option<LngLat>, limit: usize) -> Vec<FoundItem> {
-    let index = SearchIndex::new(bundle);
-    let near = near.unwrap_or_else(|| bundle.bbox.center());
+/// Searches `finder` (its places, and the streets loaded) for `text` from `near` (the area's
+/// centre when not given).
+pub fn search(finder: &Finder, text: &str, near: Option<LngLat>, limit: usize) -> Vec<FoundItem> {
+    let index = SearchIndex::for_finder(finder);
+    let near = near.unwrap_or_else(|| finder.bundle().bbox.center());
     let query = SearchQuery {
         limit,
         ..SearchQuery::new(text, near)
@@ -40,13 +41,13 @@ pub fn search(bundle: &Bundle, text: &str, near: Option<LngLat>, limit: usize) -
     index
         .search(&query)
         .into_iter()
-        .map(|hit| item(bundle, hit))
+        .map(|hit| item(finder, hit))
         .collect()
 }
 
-fn item(bundle: &Bundle, hit: Hit) -> FoundItem {
+fn item(finder: &Finder, hit: Hit) -> FoundItem {
     let id = match hit.target {
-        Target::Place { service, .. } => bundle.services.get(service).map(|s| s.id.clone()),
+        Target::Place { service, .. } => finder.services().get(service).map(|s| s.id.clone()),
         Target::Street { .. } => None,
     };
     FoundItem {

@@ -10,10 +10,13 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 mod answer;
+mod data;
 mod found;
 
-use linli_build::{build_to_file, BuildOptions, BuildReport};
-use linli_core::{Bundle, Crs, Finder, Kind, LngLat, Mode};
+use data::Data;
+use linli_build::tiles::{cut, stale_files, write_dir, TiledDataset};
+use linli_build::{build, build_to_file, check_out, BuildOptions, BuildReport};
+use linli_core::{Bundle, Crs, Kind, LngLat, Mode};
 
 #[derive(Parser)]
 #[command(
@@ -22,6 +25,9 @@ use linli_core::{Bundle, Crs, Finder, Kind, LngLat, Mode};
     about = "Build Linli bundles and find the nearest community services"
 )]
 struct Cli {
+    /// Say on stderr how many tiles of a tiled dataset a query read.
+    #[arg(long, global = true)]
+    verbose: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -48,13 +54,17 @@ enum Command {
         /// Leave out invalid service records (each one is reported) instead of failing.
         #[arg(long)]
         skip_invalid: bool,
-        /// Where to write the bundle.
+        /// Write a tiled dataset of tiles about this many km wide into the folder --out,
+        /// instead of one bundle file (for a whole district or city; 1–2 km suits most).
+        #[arg(long)]
+        tiles_km: Option<f64>,
+        /// Where to write the bundle (with --tiles-km: the folder).
         #[arg(long)]
         out: PathBuf,
     },
     /// List services nearest to a point by route distance.
     Nearest {
-        /// A bundle built by `linli build`.
+        /// A bundle built by `linli build`, or the folder of a tiled dataset.
         #[arg(long)]
         bundle: PathBuf,
         /// Latitude of the starting point (WGS-84).
@@ -69,6 +79,9 @@ enum Command {
         /// Only this kind: centre, rest_stop or canteen.
         #[arg(long)]
         kind: Option<Kind>,
+        /// Only services open at this time (Beijing): YYYY-MM-DDTHH:MM.
+        #[arg(long)]
+        at: Option<String>,
         /// At most this many results.
         #[arg(long)]
         limit: Option<usize>,
@@ -78,7 +91,7 @@ enum Command {
     },
     /// How far every street is from the nearest service of a kind (for planners).
     Coverage {
-        /// A bundle built by `linli build`.
+        /// A bundle built by `linli build`, or the folder of a tiled dataset.
         #[arg(long)]
         bundle: PathBuf,
         /// The kind: centre, rest_stop or canteen.
@@ -99,7 +112,7 @@ enum Command {
     },
     /// The streets reachable from a point within some minutes, as GeoJSON.
     Isochrone {
-        /// A bundle built by `linli build`.
+        /// A bundle built by `linli build`, or the folder of a tiled dataset.
         #[arg(long)]
         bundle: PathBuf,
         /// Latitude of the starting point (WGS-84).
@@ -120,7 +133,7 @@ enum Command {
     },
     /// Find places and streets by name, address or service, in characters, pinyin or English.
     Search {
-        /// A bundle built by `linli build`.
+        /// A bundle built by `linli build`, or the folder of a tiled dataset.
         #[arg(long)]
         bundle: PathBuf,
         /// What to look for, e.g. 车公庙, cgm, chegongmiao, 长者食堂, toilet.
@@ -139,7 +152,7 @@ enum Command {
     },
     /// Whether each service is open at a time (Beijing time, whatever this machine's zone).
     Hours {
-        /// A bundle built by `linli build`.
+        /// A bundle built by `linli build`, or the folder of a tiled dataset.
         #[arg(long)]
         bundle: PathBuf,
         /// The instant, Beijing time: YYYY-MM-DDTHH:MM.
@@ -176,21 +189,6 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-fn read_bundle(path: &Path) -> anyhow::Result<Bundle> {
-    if path.is_dir() {
-        anyhow::bail!(
-            "{}: is a folder, not a bundle; give the path of the .linli file",
-            path.display()
-        );
-    }
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    Bundle::decode(&bytes).with_context(|| format!("{}", path.display()))
-}
-
-fn load(path: &Path) -> anyhow::Result<Finder> {
-    Ok(Finder::new(read_bundle(path)?))
-}
-
 fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
     match cli.command {
         Command::Build {
@@ -200,6 +198,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
             name,
             date,
             skip_invalid,
+            tiles_km,
             out: path,
         } => {
             let options = BuildOptions {
@@ -211,8 +210,13 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
                     .unwrap_or_else(|| chrono::Utc::now().format("%Y-%m-%d").to_string()),
                 skip_invalid,
             };
-            let (bundle, report) = build_to_file(&options, &path)?;
-            print_build_summary(out, &path, &bundle, &report)
+            match tiles_km {
+                None => {
+                    let (bundle, report) = build_to_file(&options, &path)?;
+                    print_build_summary(out, &path, &bundle, &report)
+                }
+                Some(km) => build_tiles(out, &options, km, &path),
+            }
         }
         Command::Nearest {
             bundle,
@@ -220,16 +224,32 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
             lng,
             mode,
             kind,
+            at,
             limit,
             json,
-        } => nearest(out, &bundle, LngLat::new(lng, lat), mode, kind, limit, json),
+        } => {
+            let mut data = Data::open(&bundle)?;
+            let origin = LngLat::new(lng, lat);
+            let only = Only {
+                kind,
+                at: at.as_deref(),
+            };
+            nearest(out, &mut data, origin, mode, only, limit, json)?;
+            report(&data, cli.verbose);
+            Ok(())
+        }
         Command::Search {
             bundle,
             q,
             near,
             limit,
             json,
-        } => search(out, &bundle, &q, near.as_deref(), limit, json),
+        } => {
+            let mut data = Data::open(&bundle)?;
+            search(out, &mut data, &q, near.as_deref(), limit, json)?;
+            report(&data, cli.verbose);
+            Ok(())
+        }
         Command::Coverage {
             bundle,
             kind,
@@ -237,7 +257,12 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
             at,
             geojson,
             json,
-        } => coverage(out, &bundle, kind, mode, at.as_deref(), geojson, json),
+        } => {
+            let mut data = Data::open(&bundle)?;
+            coverage(out, &mut data, kind, mode, at.as_deref(), geojson, json)?;
+            report(&data, cli.verbose);
+            Ok(())
+        }
         Command::Isochrone {
             bundle,
             lat,
@@ -245,20 +270,31 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
             mode,
             minutes,
             geojson,
-        } => isochrone(
-            out,
-            &bundle,
-            LngLat::new(lng, lat),
-            mode,
-            &minutes,
-            &geojson,
-        ),
+        } => {
+            let mut data = Data::open(&bundle)?;
+            let origin = LngLat::new(lng, lat);
+            isochrone(out, &mut data, origin, mode, &minutes, &geojson)?;
+            report(&data, cli.verbose);
+            Ok(())
+        }
         Command::Hours {
             bundle,
             at,
             id,
             json,
-        } => hours(out, &bundle, &at, id.as_deref(), json),
+        } => {
+            let data = Data::open(&bundle)?;
+            hours(out, &data, &at, id.as_deref(), json)?;
+            report(&data, cli.verbose);
+            Ok(())
+        }
+    }
+}
+
+/// `--verbose`: how many tiles the query read.
+fn report(data: &Data, verbose: bool) {
+    if let (true, Some((loaded, total))) = (verbose, data.tiles_loaded()) {
+        eprintln!("linli: read {loaded} of {total} tiles");
     }
 }
 
@@ -334,17 +370,89 @@ fn print_build_summary(
     Ok(())
 }
 
+/// `linli build --tiles-km`: the bundle, cut into tiles, written into the folder `dir`.
+fn build_tiles(
+    out: &mut dyn Write,
+    options: &BuildOptions,
+    km: f64,
+    dir: &Path,
+) -> anyhow::Result<()> {
+    check_out(options, dir)?;
+    let (bundle, _, report) = build(options)?;
+    let tiled = cut(&bundle, km * 1000.0)?;
+    write_dir(dir, &tiled)?;
+    print_build_summary(out, dir, &bundle, &report)?;
+    print_tiles_summary(out, dir, &tiled)
+}
+
+fn print_tiles_summary(
+    out: &mut dyn Write,
+    dir: &Path,
+    tiled: &TiledDataset,
+) -> anyhow::Result<()> {
+    let m = &tiled.manifest;
+    let sizes: Vec<usize> = tiled.tiles.iter().map(Vec::len).collect();
+    let total: usize = sizes.iter().sum();
+    writeln!(
+        out,
+        "  tiles:      {} of about {} km ({} × {} cells), {} bytes in all, the largest {} bytes",
+        m.tiles.len(),
+        f64::from(m.tile_m) / 1000.0,
+        m.grid.cols,
+        m.grid.rows,
+        total,
+        sizes.iter().max().copied().unwrap_or(0)
+    )?;
+    writeln!(
+        out,
+        "  manifest:   {} ({} bytes); entry point {}",
+        tiled.manifest_name(),
+        tiled.manifest_bytes.len(),
+        dir.join(linli_core::tiles::INDEX_FILE).display()
+    )?;
+    let stale = stale_files(dir, tiled);
+    if !stale.is_empty() {
+        writeln!(
+            out,
+            "  {} file(s) of earlier builds are still in the folder (pages that loaded an earlier manifest may use them; delete them later)",
+            stale.len()
+        )?;
+    }
+    Ok(())
+}
+
+/// Which places `nearest` lists.
+struct Only<'a> {
+    /// Only this kind.
+    kind: Option<Kind>,
+    /// Only those open at this time (Beijing), as given.
+    at: Option<&'a str>,
+}
+
 fn nearest(
     out: &mut dyn Write,
-    bundle: &Path,
+    data: &mut Data,
     origin: LngLat,
     mode: Mode,
-    kind: Option<Kind>,
+    only: Only,
     limit: Option<usize>,
     json: bool,
 ) -> anyhow::Result<()> {
-    let finder = load(bundle)?;
-    let items = answer::nearest(&finder, origin, mode, kind, limit)?;
+    let at = only.at.map(answer::parse_beijing_time).transpose()?;
+    // Open or not comes from the compiled hours, which a tiled dataset's manifest holds for
+    // every place: the filter needs no tile.
+    let open: Option<Vec<bool>> = at.map(|t| {
+        let hours = &data.finder().bundle().hours;
+        (0..data.finder().services().len())
+            .map(|i| hours.hours(i).status(t).state.is_open())
+            .collect()
+    });
+    let include = |i: usize, s: &linli_core::Service| {
+        only.kind.is_none_or(|k| s.kind == k) && open.as_ref().is_none_or(|o| o[i])
+    };
+    let reaches = data.nearest(origin, mode, include, limit)?;
+    // Every field of a row is in a tiled dataset's manifest: no place record is needed.
+    let items = answer::nearest_items(data.finder(), &reaches, limit);
     if json {
         writeln!(out, "{}", serde_json::to_string_pretty(&items)?)?;
         return Ok(());
@@ -369,7 +477,7 @@ fn nearest(
 
 fn search(
     out: &mut dyn Write,
-    bundle: &Path,
+    data: &mut Data,
     q: &str,
     near: Option<&str>,
     limit: usize,
@@ -379,8 +487,9 @@ fn search(
         .map(found::parse_near)
         .transpose()
         .map_err(anyhow::Error::msg)?;
-    let bundle = read_bundle(bundle)?;
-    let items = found::search(&bundle, q, near, limit);
+    // Streets are found in the loaded tiles: load them all, to answer as the bundle does.
+    data.load_all()?;
+    let items = found::search(data.finder(), q, near, limit);
     if json {
         writeln!(out, "{}", serde_json::to_string_pretty(&items)?)?;
         return Ok(());
@@ -407,18 +516,22 @@ fn search(
 
 fn coverage(
     out: &mut dyn Write,
-    bundle: &Path,
+    data: &mut Data,
     kind: Kind,
     mode: Mode,
     at: Option<&str>,
     geojson: Option<PathBuf>,
     json: bool,
 ) -> anyhow::Result<()> {
-    let finder = load(bundle)?;
     let at = at.map(answer::parse_beijing_time).transpose()?;
-    let (summary, cov) = answer::coverage(&finder, kind, mode, at);
+    // Whether a place is open comes from the compiled hours, which a tiled dataset's manifest
+    // holds for every place: no tile is read for them.
+    let services = linli_core::circle::services_of(data.finder(), kind, at);
+    let cov = data.coverage(mode, &services, &linli_core::circle::CIRCLE_MINUTES)?;
+    let finder = data.finder();
+    let summary = answer::coverage_summary(finder, kind, at, services.len(), &cov);
     if let Some(path) = geojson {
-        let doc = answer::coverage_geojson(&finder, &cov);
+        let doc = answer::coverage_geojson(finder, &cov);
         std::fs::write(&path, serde_json::to_string(&doc)?)
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
@@ -443,7 +556,7 @@ fn coverage(
 
 fn isochrone(
     out: &mut dyn Write,
-    bundle: &Path,
+    data: &mut Data,
     origin: LngLat,
     mode: Mode,
     minutes: &[f64],
@@ -452,8 +565,10 @@ fn isochrone(
     if minutes.is_empty() || minutes.iter().any(|m| !m.is_finite() || *m <= 0.0) {
         anyhow::bail!("--minutes must be positive numbers, e.g. 5,10,15");
     }
-    let finder = load(bundle)?;
-    let (doc, summary) = answer::isochrone_geojson(&finder, origin, mode, minutes)?;
+    let iso = data.isochrone(origin, mode, minutes)?;
+    let largest = minutes.iter().copied().fold(0.0, f64::max);
+    let reaches = data.nearest_within(origin, mode, largest * 60.0)?;
+    let (doc, summary) = answer::isochrone_geojson(data.finder(), &iso, &reaches);
     std::fs::write(geojson, serde_json::to_string(&doc)?)
         .with_context(|| format!("cannot write {}", geojson.display()))?;
     writeln!(out, "{}", serde_json::to_string_pretty(&summary)?)?;
@@ -462,14 +577,14 @@ fn isochrone(
 
 fn hours(
     out: &mut dyn Write,
-    bundle: &Path,
+    data: &Data,
     at: &str,
     id: Option<&str>,
     json: bool,
 ) -> anyhow::Result<()> {
-    let finder = load(bundle)?;
     let at = answer::parse_beijing_time(at)?;
-    let items = answer::hours(&finder, at, id)?;
+    // The compiled hours of every place are in a tiled dataset's manifest: no tile is read.
+    let items = answer::hours(data.finder(), at, id)?;
     if json {
         writeln!(out, "{}", serde_json::to_string_pretty(&items)?)?;
         return Ok(());

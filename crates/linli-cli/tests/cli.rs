@@ -967,3 +967,300 @@ fn a_folder_is_named_once_and_an_oversized_area_is_refused() {
         "{err}"
     );
 }
+
+/// Builds Futian as one bundle and as a folder of 0.5 km tiles.
+fn futian_both(dir: &Path) -> (PathBuf, PathBuf) {
+    let osm = root().join("data/osm/shenzhen-futian.osm.pbf");
+    let services = root().join("data/sample/futian-services.csv");
+    let single = dir.join("futian.linli");
+    let tiles = dir.join("futian-tiles");
+    ok(&build(&osm, &services, &single, &[]));
+    let out = ok(&build(&osm, &services, &tiles, &["--tiles-km", "0.5"]));
+    assert!(out.contains("tiles:      61 of about 0.5 km"), "{out}");
+    assert!(tiles.join("index.txt").is_file());
+    (single, tiles)
+}
+
+fn run_with(bundle: &Path, args: &[&str]) -> String {
+    let mut all = vec![args[0], "--bundle", bundle.to_str().expect("path")];
+    all.extend_from_slice(&args[1..]);
+    ok(&linli(&all))
+}
+
+#[test]
+fn a_tiled_folder_answers_every_command_as_the_bundle_does() {
+    let dir = tmp();
+    let (single, tiles) = futian_both(dir.path());
+    let questions: &[&[&str]] = &[
+        &["nearest", "--lat", "22.5405", "--lng", "114.0235", "--json"],
+        &[
+            "nearest", "--lat", "22.5405", "--lng", "114.0235", "--mode", "ebike", "--json",
+        ],
+        &[
+            "nearest", "--lat", "22.528", "--lng", "114.006", "--mode", "stepfree", "--kind",
+            "canteen", "--limit", "3",
+        ],
+        &[
+            "nearest",
+            "--lat",
+            "22.5405",
+            "--lng",
+            "114.0235",
+            "--mode",
+            "ebike",
+            "--kind",
+            "rest_stop",
+            "--at",
+            "2026-11-24T23:30",
+            "--json",
+        ],
+        &[
+            "nearest",
+            "--lat",
+            "22.528",
+            "--lng",
+            "114.006",
+            "--at",
+            "2026-10-01T10:00",
+        ],
+        &["hours", "--at", "2026-11-23T20:00", "--json"],
+        &["hours", "--at", "2026-10-01T09:00", "--json"],
+        &["hours", "--at", "2026-11-24T23:50"],
+        &[
+            "hours",
+            "--at",
+            "2026-10-01T09:00",
+            "--id",
+            "donghai-canteen",
+        ],
+        &["coverage", "--kind", "centre", "--json"],
+        &[
+            "coverage",
+            "--kind",
+            "rest_stop",
+            "--mode",
+            "ebike",
+            "--at",
+            "2026-11-23T23:30",
+            "--json",
+        ],
+        &["search", "--q", "cgm", "--json"],
+        &["search", "--q", "红荔", "--near", "22.54,114.03"],
+    ];
+    for q in questions {
+        assert_eq!(run_with(&single, q), run_with(&tiles, q), "{q:?}");
+    }
+    for mode in ["walk", "ebike"] {
+        let (a, b) = (dir.path().join("a.json"), dir.path().join("b.json"));
+        let sa = run_with(
+            &single,
+            &[
+                "isochrone",
+                "--lat",
+                "22.535",
+                "--lng",
+                "114.02",
+                "--mode",
+                mode,
+                "--geojson",
+                a.to_str().expect("p"),
+            ],
+        );
+        let sb = run_with(
+            &tiles,
+            &[
+                "isochrone",
+                "--lat",
+                "22.535",
+                "--lng",
+                "114.02",
+                "--mode",
+                mode,
+                "--geojson",
+                b.to_str().expect("p"),
+            ],
+        );
+        assert_eq!(sa, sb);
+        assert_eq!(std::fs::read(&a).expect("a"), std::fs::read(&b).expect("b"));
+    }
+}
+
+#[test]
+fn a_tiled_folder_is_read_on_demand() {
+    let dir = tmp();
+    let (_, tiles) = futian_both(dir.path());
+    let out = linli(&[
+        "--verbose",
+        "nearest",
+        "--bundle",
+        tiles.to_str().expect("path"),
+        "--lat",
+        "22.5405",
+        "--lng",
+        "114.0235",
+        "--limit",
+        "1",
+    ]);
+    ok(&out);
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    let read: usize = err
+        .trim()
+        .strip_prefix("linli: read ")
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!((1..20).contains(&read), "read {read} of 61 tiles: {err}");
+}
+
+/// The compiled hours are in the manifest: `hours` reads no tile, and `nearest --at` keeps only
+/// the places open then (the closed ones are not listed), reading tiles only for the streets.
+#[test]
+fn hours_read_no_tile_and_open_now_filters_nearest() {
+    let dir = tmp();
+    let (single, tiles) = futian_both(dir.path());
+    let verbose = |args: &[&str]| {
+        let mut all = vec!["--verbose", args[0], "--bundle", tiles.to_str().expect("p")];
+        all.extend_from_slice(&args[1..]);
+        let out = linli(&all);
+        ok(&out);
+        String::from_utf8_lossy(&out.stderr).trim().to_string()
+    };
+    assert_eq!(
+        verbose(&["hours", "--at", "2026-11-24T23:30"]),
+        "linli: read 0 of 61 tiles"
+    );
+    let hours: Vec<Value> = serde_json::from_str(&run_with(
+        &single,
+        &["hours", "--at", "2026-11-24T23:30", "--json"],
+    ))
+    .expect("json");
+    let open: Vec<&str> = hours
+        .iter()
+        .filter(|h| matches!(h["state"].as_str(), Some("open" | "closing")))
+        .filter_map(|h| h["id"].as_str())
+        .collect();
+    assert!(!open.is_empty() && open.len() < hours.len(), "{open:?}");
+    let near = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec!["nearest", "--lat", "22.5405", "--lng", "114.0235", "--json"];
+        args.extend_from_slice(extra);
+        let v: Vec<Value> = serde_json::from_str(&run_with(&tiles, &args)).expect("json");
+        v.iter()
+            .filter_map(|r| r["id"].as_str().map(str::to_string))
+            .collect()
+    };
+    let all = near(&[]);
+    let open_now = near(&["--at", "2026-11-24T23:30"]);
+    let want: Vec<String> = all
+        .iter()
+        .filter(|id| open.contains(&id.as_str()))
+        .cloned()
+        .collect();
+    assert_eq!(open_now, want);
+    let err = failed(&linli(&[
+        "nearest",
+        "--bundle",
+        tiles.to_str().expect("p"),
+        "--lat",
+        "22.54",
+        "--lng",
+        "114.02",
+        "--at",
+        "tonight",
+    ]));
+    assert!(err.contains("tonight"), "{err}");
+}
+
+#[test]
+fn a_damaged_tiled_folder_is_reported_by_file() {
+    let dir = tmp();
+    let (_, tiles) = futian_both(dir.path());
+    let mut files: Vec<PathBuf> = std::fs::read_dir(tiles.join("t"))
+        .expect("tiles")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    // A tile given where a bundle is expected.
+    let err = failed(&linli(&[
+        "nearest",
+        "--bundle",
+        files[0].to_str().expect("p"),
+        "--lat",
+        "22.54",
+        "--lng",
+        "114.02",
+    ]));
+    assert!(
+        err.contains("this is a Linli tile, not a bundle (a tiled dataset is a folder"),
+        "{err}"
+    );
+    // A missing tile.
+    let kept = std::fs::read(&files[0]).expect("read");
+    std::fs::remove_file(&files[0]).expect("rm");
+    let err = failed(&linli(&[
+        "coverage",
+        "--bundle",
+        tiles.to_str().expect("p"),
+        "--kind",
+        "centre",
+    ]));
+    assert!(
+        err.contains("cannot read") && err.contains("No such file"),
+        "{err}"
+    );
+    // Every tile damaged: the first one read is named.
+    std::fs::write(&files[0], kept).expect("write");
+    for f in &files {
+        let mut bytes = std::fs::read(f).expect("read");
+        let n = bytes.len();
+        bytes[n / 2] ^= 0xff;
+        std::fs::write(f, bytes).expect("write");
+    }
+    let err = failed(&linli(&[
+        "nearest",
+        "--bundle",
+        tiles.to_str().expect("p"),
+        "--lat",
+        "22.5405",
+        "--lng",
+        "114.0235",
+    ]));
+    assert!(
+        err.contains("does not match its hash") && err.contains("t/") && err.contains(".linli"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    // A folder that is not a tiled dataset.
+    let err = failed(&linli(&[
+        "hours",
+        "--bundle",
+        dir.path().to_str().expect("p"),
+        "--at",
+        "2026-11-23T20:00",
+    ]));
+    assert!(err.contains("is a folder without index.txt"), "{err}");
+}
+
+#[test]
+fn tile_sizes_out_of_range_are_refused() {
+    let dir = tmp();
+    let out = dir.path().join("x");
+    let err = failed(&build(
+        &fixture("tiny-town.osm"),
+        &fixture("tiny-town-services.csv"),
+        &out,
+        &["--tiles-km", "0.01"],
+    ));
+    assert!(
+        err.contains("--tiles-km 0.01: tiles must be between 0.1 and 50 km"),
+        "{err}"
+    );
+    let services = dir.path().join("s.csv");
+    std::fs::copy(fixture("tiny-town-services.csv"), &services).expect("copy");
+    let err = failed(&build(
+        &fixture("tiny-town.osm"),
+        &services,
+        &services,
+        &["--tiles-km", "1"],
+    ));
+    assert!(err.contains("is the --services input file"), "{err}");
+}

@@ -16,6 +16,10 @@
 //! checksum   u32      CRC-32 (IEEE) of every byte before it
 //! ```
 //!
+//! A tiled dataset's manifest and tiles ([`crate::tiles`]) use the same framing with their own
+//! magic (`LINLI\0MF`, `LINLI\0TL`, see [`FileKind`]): a file of one kind given where another
+//! is expected is [`DecodeError::WrongKind`].
+//!
 //! Sections may come in any order (this code writes them in the order below), each at most
 //! once. A reader skips optional sections it does not know and refuses a bundle with a required
 //! section it does not know ([`DecodeError::UnknownRequiredSection`]), so optional parts can be
@@ -127,6 +131,16 @@ impl Tag {
     pub const READINGS: Tag = Tag(*b"pnyn");
     /// The compiled opening hours.
     pub const HOURS: Tag = Tag(*b"HOUR");
+    /// A tiled dataset's manifest: the tile grid and the table of tiles ([`crate::tiles`]).
+    pub const TILE_TABLE: Tag = Tag(*b"TGRD");
+    /// A tiled dataset's manifest: the compact index of every place.
+    pub const PLACE_INDEX: Tag = Tag(*b"PIDX");
+    /// A tile: which tile it is, and the global ids of its nodes, edges and street names.
+    pub const TILE_IDS: Tag = Tag(*b"TILE");
+    /// A tile: the places joined to its streets (their candidate streets, per mode).
+    pub const PLACE_JOINS: Tag = Tag(*b"JOIN");
+    /// A tile: the full records of the places that stand in it.
+    pub const PLACE_RECORDS: Tag = Tag(*b"RECS");
 
     /// Must a reader understand this section to use the bundle?
     pub const fn is_required(self) -> bool {
@@ -142,6 +156,11 @@ impl Tag {
             Tag::SERVICES => "services",
             Tag::READINGS => "pinyin readings",
             Tag::HOURS => "opening hours",
+            Tag::TILE_TABLE => "tile table",
+            Tag::PLACE_INDEX => "place index",
+            Tag::TILE_IDS => "tile ids",
+            Tag::PLACE_JOINS => "place joins",
+            Tag::PLACE_RECORDS => "place records",
             _ => "unknown",
         }
     }
@@ -189,6 +208,15 @@ pub enum DecodeError {
     /// The file does not start with the bundle's magic bytes.
     #[error("not a Linli bundle (the file does not start with the Linli signature)")]
     NotABundle,
+    /// Another kind of Linli file than the one expected (a tile or a manifest given where a
+    /// bundle is expected, or the other way round).
+    #[error("this is a Linli {found}, not a {expected}{}", if *found == FileKind::Bundle || *expected == FileKind::Bundle { " (a tiled dataset is a folder: give the folder, not one of its files)" } else { "" })]
+    WrongKind {
+        /// What was expected.
+        expected: FileKind,
+        /// What the file is.
+        found: FileKind,
+    },
     /// Written by a different format version.
     #[error("bundle format version {found} is not supported (this version reads {supported})")]
     UnsupportedVersion {
@@ -289,7 +317,7 @@ pub enum EncodeError {
     #[error("the pinyin readings are inconsistent: {0}")]
     InvalidReadings(String),
     /// The opening hours do not match the services.
-    #[error("the opening hours are for {places} places, but the bundle has {services} services")]
+    #[error("the opening hours are for {places} places, but there are {services} services")]
     HoursMismatch {
         /// Places in the timetable.
         places: usize,
@@ -329,7 +357,7 @@ fn degrees(e6: i64) -> String {
 
 /// The box every coordinate must lie in: the bbox grown by the margin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Extent {
+pub(crate) struct Extent {
     min: [i64; 2],
     max: [i64; 2],
 }
@@ -373,13 +401,13 @@ impl Extent {
         })
     }
 
-    fn contains(&self, p: [i64; 2]) -> bool {
+    pub(crate) fn contains(&self, p: [i64; 2]) -> bool {
         (0..2).all(|k| (self.min[k]..=self.max[k]).contains(&p[k]))
     }
 }
 
 /// The bbox in micro-degrees, as stored.
-fn bbox_e6(bbox: &BBox) -> ([i64; 2], [i64; 2]) {
+pub(crate) fn bbox_e6(bbox: &BBox) -> ([i64; 2], [i64; 2]) {
     let (min, max) = (bbox.min.to_e6(), bbox.max.to_e6());
     (
         [i64::from(min[0]), i64::from(min[1])],
@@ -387,7 +415,7 @@ fn bbox_e6(bbox: &BBox) -> ([i64; 2], [i64; 2]) {
     )
 }
 
-fn wide(p: [i32; 2]) -> [i64; 2] {
+pub(crate) fn wide(p: [i32; 2]) -> [i64; 2] {
     [i64::from(p[0]), i64::from(p[1])]
 }
 
@@ -397,7 +425,7 @@ pub fn check_area(bbox: &BBox) -> Result<(), EncodeError> {
     extent_of(bbox).map(|_| ())
 }
 
-fn extent_of(bbox: &BBox) -> Result<Extent, EncodeError> {
+pub(crate) fn extent_of(bbox: &BBox) -> Result<Extent, EncodeError> {
     let (min, max) = bbox_e6(bbox);
     match Extent::of_bbox(min, max) {
         Ok(e) => Ok(e),
@@ -471,44 +499,154 @@ impl Bundle {
                 services: self.services.len(),
             });
         }
-        let mut w = Writer::default();
-        w.bytes(&MAGIC);
-        w.bytes(&FORMAT_VERSION.to_le_bytes());
-        w.section(Tag::HEADER, |s| encode_header(self, s))?;
-        w.section(Tag::STREET_NAMES, |s| encode_names(&self.graph, s))?;
-        w.section(Tag::STREET_GRAPH, |s| encode_graph(&self.graph, s))?;
-        w.section(Tag::SERVICES, |s| encode_services(&self.services, s))?;
-        w.section(Tag::HOURS, |s| hours::encode_timetable(&self.hours, s))?;
-        if self.readings != Readings::default() {
-            w.section(Tag::READINGS, |s| encode_readings(&self.readings, s))?;
-        }
-        let crc = crc32fast::hash(&w.buf);
-        w.bytes(&crc.to_le_bytes());
-        Ok(w.buf)
+        write_framed(FileKind::Bundle, |w| {
+            w.section(Tag::HEADER, |s| encode_header(&self.head(), s))?;
+            w.section(Tag::STREET_NAMES, |s| encode_names(&self.graph, s))?;
+            w.section(Tag::STREET_GRAPH, |s| encode_graph(&self.graph, s))?;
+            w.section(Tag::SERVICES, |s| encode_services(&self.services, s))?;
+            w.section(Tag::HOURS, |s| hours::encode_timetable(&self.hours, s))?;
+            if self.readings != Readings::default() {
+                w.section(Tag::READINGS, |s| encode_readings(&self.readings, s))?;
+            }
+            Ok(())
+        })
     }
 
     /// Reads a bundle, checking the signature, version, checksum, sections, extent and every
     /// index. Never panics, whatever the bytes.
     pub fn decode(bytes: &[u8]) -> Result<Bundle, DecodeError> {
-        if bytes.len() < MAGIC.len() || bytes[..MAGIC.len()] != MAGIC {
-            return Err(DecodeError::NotABundle);
-        }
-        let mut r = Reader::new(bytes, MAGIC.len(), bytes.len(), "header");
-        let version = u16::from_le_bytes(r.array::<2>()?);
-        if version != FORMAT_VERSION {
-            return Err(DecodeError::UnsupportedVersion {
-                found: version,
-                supported: FORMAT_VERSION,
-            });
-        }
-        let body_end = verify_checksum(bytes, r.pos)?;
-        decode_sections(bytes, r.pos, body_end)
+        let (start, end) = open_framed(bytes, FileKind::Bundle, |b, s, e| {
+            decode_sections(b, s, e).map(|_| ())
+        })?;
+        decode_sections(bytes, start, end)
     }
+}
+
+/// Which kind of Linli file: the last two bytes of the magic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// A single-file bundle (`LINLI\0BN`).
+    Bundle,
+    /// A tiled dataset's manifest (`LINLI\0MF`).
+    Manifest,
+    /// One tile of a tiled dataset (`LINLI\0TL`).
+    Tile,
+}
+
+impl FileKind {
+    /// The eight magic bytes this kind of file starts with.
+    pub const fn magic(self) -> [u8; 8] {
+        match self {
+            FileKind::Bundle => MAGIC,
+            FileKind::Manifest => *b"LINLI\0MF",
+            FileKind::Tile => *b"LINLI\0TL",
+        }
+    }
+
+    /// Its name in messages.
+    pub const fn name(self) -> &'static str {
+        match self {
+            FileKind::Bundle => "bundle",
+            FileKind::Manifest => "tile manifest",
+            FileKind::Tile => "tile",
+        }
+    }
+
+    fn of_magic(m: &[u8]) -> Option<FileKind> {
+        [FileKind::Bundle, FileKind::Manifest, FileKind::Tile]
+            .into_iter()
+            .find(|k| k.magic() == m)
+    }
+
+    /// The sections a reader of this kind of file knows.
+    fn known(self) -> &'static [Tag] {
+        match self {
+            FileKind::Bundle => &[
+                Tag::HEADER,
+                Tag::STREET_NAMES,
+                Tag::STREET_GRAPH,
+                Tag::SERVICES,
+                Tag::HOURS,
+                Tag::READINGS,
+            ],
+            FileKind::Manifest => &[
+                Tag::HEADER,
+                Tag::TILE_TABLE,
+                Tag::PLACE_INDEX,
+                Tag::HOURS,
+                Tag::READINGS,
+            ],
+            FileKind::Tile => &[
+                Tag::TILE_IDS,
+                Tag::STREET_NAMES,
+                Tag::STREET_GRAPH,
+                Tag::PLACE_JOINS,
+                Tag::PLACE_RECORDS,
+            ],
+        }
+    }
+}
+
+impl fmt::Display for FileKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Checks the magic (of `kind`), the version and the checksum of a framed file; returns where
+/// its sections start and end. `structure` reads the sections as they are, to tell a file cut
+/// short (a truncation error) from a damaged one when the checksum does not match.
+pub(crate) fn open_framed(
+    bytes: &[u8],
+    kind: FileKind,
+    structure: impl Fn(&[u8], usize, usize) -> Result<(), DecodeError>,
+) -> Result<(usize, usize), DecodeError> {
+    let magic = MAGIC.len();
+    if bytes.len() < magic || bytes[..magic - 2] != MAGIC[..magic - 2] {
+        return Err(DecodeError::NotABundle);
+    }
+    if bytes[..magic] != kind.magic() {
+        return Err(match FileKind::of_magic(&bytes[..magic]) {
+            Some(found) => DecodeError::WrongKind {
+                expected: kind,
+                found,
+            },
+            None => DecodeError::NotABundle,
+        });
+    }
+    let mut r = Reader::new(bytes, magic, bytes.len(), "header");
+    let version = u16::from_le_bytes(r.array::<2>()?);
+    if version != FORMAT_VERSION {
+        return Err(DecodeError::UnsupportedVersion {
+            found: version,
+            supported: FORMAT_VERSION,
+        });
+    }
+    let body_end = verify_checksum(bytes, r.pos, structure)?;
+    Ok((r.pos, body_end))
+}
+
+/// Writes a framed file of `kind`: magic, version, the sections `body` writes, checksum.
+pub(crate) fn write_framed(
+    kind: FileKind,
+    body: impl FnOnce(&mut Writer) -> Result<(), EncodeError>,
+) -> Result<Vec<u8>, EncodeError> {
+    let mut w = Writer::default();
+    w.bytes(&kind.magic());
+    w.bytes(&FORMAT_VERSION.to_le_bytes());
+    body(&mut w)?;
+    let crc = crc32fast::hash(&w.buf);
+    w.bytes(&crc.to_le_bytes());
+    Ok(w.buf)
 }
 
 /// Checks the CRC and returns where the sections end. A file cut short also fails the CRC;
 /// tell the two apart by reading the sections as they are.
-fn verify_checksum(bytes: &[u8], sections_start: usize) -> Result<usize, DecodeError> {
+fn verify_checksum(
+    bytes: &[u8],
+    sections_start: usize,
+    structure: impl Fn(&[u8], usize, usize) -> Result<(), DecodeError>,
+) -> Result<usize, DecodeError> {
     let Some(body_end) = bytes
         .len()
         .checked_sub(4)
@@ -526,20 +664,25 @@ fn verify_checksum(bytes: &[u8], sections_start: usize) -> Result<usize, DecodeE
     if found == expected {
         return Ok(body_end);
     }
-    Err(match decode_sections(bytes, sections_start, body_end) {
+    Err(match structure(bytes, sections_start, body_end) {
         Err(e @ DecodeError::Truncated { .. }) => e,
         _ => DecodeError::Corrupted { found, expected },
     })
 }
 
 /// Where each section's payload is: `(tag, start, end)` byte offsets in the file.
-struct SectionTable {
+pub(crate) struct SectionTable {
     sections: HashMap<Tag, (usize, usize)>,
 }
 
 impl SectionTable {
     /// Reads the framing of every section between `start` and `end`.
-    fn read(bytes: &[u8], start: usize, end: usize) -> Result<SectionTable, DecodeError> {
+    pub(crate) fn read(
+        bytes: &[u8],
+        start: usize,
+        end: usize,
+        kind: FileKind,
+    ) -> Result<SectionTable, DecodeError> {
         let mut r = Reader::new(bytes, start, end, "section table");
         let mut sections = HashMap::new();
         while r.pos < end {
@@ -554,7 +697,7 @@ impl SectionTable {
             if sections.insert(tag, (payload_start, payload_end)).is_some() {
                 return Err(r.invalid_at(at, format!("section '{tag}' appears twice")));
             }
-            if !tag.is_required() || known(tag) {
+            if !tag.is_required() || kind.known().contains(&tag) {
                 continue;
             }
             return Err(DecodeError::UnknownRequiredSection {
@@ -565,7 +708,11 @@ impl SectionTable {
     }
 
     /// A reader over a section every bundle has.
-    fn required<'a>(&self, bytes: &'a [u8], tag: Tag) -> Result<Reader<'a>, DecodeError> {
+    pub(crate) fn required<'a>(
+        &self,
+        bytes: &'a [u8],
+        tag: Tag,
+    ) -> Result<Reader<'a>, DecodeError> {
         self.optional(bytes, tag)
             .ok_or_else(|| DecodeError::MissingSection {
                 tag: tag.to_string(),
@@ -574,27 +721,15 @@ impl SectionTable {
     }
 
     /// A reader over a section, if present.
-    fn optional<'a>(&self, bytes: &'a [u8], tag: Tag) -> Option<Reader<'a>> {
+    pub(crate) fn optional<'a>(&self, bytes: &'a [u8], tag: Tag) -> Option<Reader<'a>> {
         let &(start, end) = self.sections.get(&tag)?;
         Some(Reader::new(bytes, start, end, tag.section_name()))
     }
 }
 
-fn known(tag: Tag) -> bool {
-    [
-        Tag::HEADER,
-        Tag::STREET_NAMES,
-        Tag::STREET_GRAPH,
-        Tag::SERVICES,
-        Tag::READINGS,
-        Tag::HOURS,
-    ]
-    .contains(&tag)
-}
-
 /// Decodes every known section, in dependency order.
 fn decode_sections(bytes: &[u8], start: usize, end: usize) -> Result<Bundle, DecodeError> {
-    let table = SectionTable::read(bytes, start, end)?;
+    let table = SectionTable::read(bytes, start, end, FileKind::Bundle)?;
     let (header, extent) = table.required(bytes, Tag::HEADER)?.whole(decode_header)?;
     let names = table
         .required(bytes, Tag::STREET_NAMES)?
@@ -624,14 +759,27 @@ fn decode_sections(bytes: &[u8], start: usize, end: usize) -> Result<Bundle, Dec
     })
 }
 
-struct Header {
-    name: String,
-    build_date: String,
-    attribution: String,
-    bbox: BBox,
+/// The `HEAD` section of a bundle or a manifest.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Header {
+    pub(crate) name: String,
+    pub(crate) build_date: String,
+    pub(crate) attribution: String,
+    pub(crate) bbox: BBox,
 }
 
-fn encode_header(b: &Bundle, w: &mut Writer) -> Result<(), EncodeError> {
+impl Bundle {
+    fn head(&self) -> Header {
+        Header {
+            name: self.name.clone(),
+            build_date: self.build_date.clone(),
+            attribution: self.attribution.clone(),
+            bbox: self.bbox,
+        }
+    }
+}
+
+pub(crate) fn encode_header(b: &Header, w: &mut Writer) -> Result<(), EncodeError> {
     w.str(&b.name)?;
     w.str(&b.build_date)?;
     w.str(&b.attribution)?;
@@ -643,7 +791,7 @@ fn encode_header(b: &Bundle, w: &mut Writer) -> Result<(), EncodeError> {
     Ok(())
 }
 
-fn decode_header(r: &mut Reader) -> Result<(Header, Extent), DecodeError> {
+pub(crate) fn decode_header(r: &mut Reader) -> Result<(Header, Extent), DecodeError> {
     let name = r.str()?;
     let build_date = r.str()?;
     let attribution = r.str()?;
@@ -682,7 +830,7 @@ fn decode_header(r: &mut Reader) -> Result<(Header, Extent), DecodeError> {
     ))
 }
 
-fn encode_names(g: &StreetGraph, w: &mut Writer) -> Result<(), EncodeError> {
+pub(crate) fn encode_names(g: &StreetGraph, w: &mut Writer) -> Result<(), EncodeError> {
     w.count(g.names.len(), "street names")?;
     for n in &g.names {
         w.str(n)?;
@@ -690,7 +838,7 @@ fn encode_names(g: &StreetGraph, w: &mut Writer) -> Result<(), EncodeError> {
     Ok(())
 }
 
-fn decode_names(r: &mut Reader) -> Result<Vec<String>, DecodeError> {
+pub(crate) fn decode_names(r: &mut Reader) -> Result<Vec<String>, DecodeError> {
     let n = r.count(1)?;
     let mut names = Vec::new();
     for _ in 0..n {
@@ -699,7 +847,7 @@ fn decode_names(r: &mut Reader) -> Result<Vec<String>, DecodeError> {
     Ok(names)
 }
 
-fn encode_graph(g: &StreetGraph, w: &mut Writer) -> Result<(), EncodeError> {
+pub(crate) fn encode_graph(g: &StreetGraph, w: &mut Writer) -> Result<(), EncodeError> {
     w.count(g.nodes.len(), "street nodes")?;
     let mut prev = [0i32; 2];
     for p in &g.nodes {
@@ -753,7 +901,7 @@ fn read_edge_ends(
     Ok((node(from, r)?, node(to, r)?))
 }
 
-fn decode_graph(
+pub(crate) fn decode_graph(
     r: &mut Reader,
     names: Vec<String>,
     extent: &Extent,
@@ -807,26 +955,36 @@ fn decode_graph(
     Ok(graph)
 }
 
-fn encode_services(services: &[Service], w: &mut Writer) -> Result<(), EncodeError> {
+pub(crate) fn encode_services(services: &[Service], w: &mut Writer) -> Result<(), EncodeError> {
     w.count(services.len(), "services")?;
     let mut prev = [0i32; 2];
     for s in services {
-        w.str(&s.id)?;
-        w.str(&s.name)?;
-        w.byte(s.kind.to_byte());
-        w.delta(&mut prev, s.location.to_e6());
-        w.str(&s.address)?;
-        w.str(&s.opening_hours)?;
-        w.varint(u64::from(s.amenities.bits()));
-        w.zigzag(s.floor.map_or(0, i64::from));
-        w.str(&s.phone)?;
-        w.str(&s.notes)?;
-        w.str(&s.price)?;
+        encode_service(s, &mut prev, w)?;
     }
     Ok(())
 }
 
-fn decode_service(
+/// One service record, its location delta-coded from `prev`.
+pub(crate) fn encode_service(
+    s: &Service,
+    prev: &mut [i32; 2],
+    w: &mut Writer,
+) -> Result<(), EncodeError> {
+    w.str(&s.id)?;
+    w.str(&s.name)?;
+    w.byte(s.kind.to_byte());
+    w.delta(prev, s.location.to_e6());
+    w.str(&s.address)?;
+    w.str(&s.opening_hours)?;
+    w.varint(u64::from(s.amenities.bits()));
+    w.zigzag(s.floor.map_or(0, i64::from));
+    w.str(&s.phone)?;
+    w.str(&s.notes)?;
+    w.str(&s.price)?;
+    Ok(())
+}
+
+pub(crate) fn decode_service(
     r: &mut Reader,
     prev: &mut [i32; 2],
     extent: &Extent,
@@ -861,7 +1019,10 @@ fn decode_service(
     })
 }
 
-fn decode_services(r: &mut Reader, extent: &Extent) -> Result<Vec<Service>, DecodeError> {
+pub(crate) fn decode_services(
+    r: &mut Reader,
+    extent: &Extent,
+) -> Result<Vec<Service>, DecodeError> {
     let n = r.count(10)?;
     let mut services = Vec::new();
     let mut prev = [0i32; 2];
@@ -879,7 +1040,7 @@ fn encode_ids(ids: &[SyllableId], w: &mut Writer) -> Result<(), EncodeError> {
     Ok(())
 }
 
-fn encode_readings(readings: &Readings, w: &mut Writer) -> Result<(), EncodeError> {
+pub(crate) fn encode_readings(readings: &Readings, w: &mut Writer) -> Result<(), EncodeError> {
     w.count(readings.syllables.len(), "pinyin syllables")?;
     for s in &readings.syllables {
         w.str(s)?;
@@ -912,7 +1073,7 @@ fn decode_ids(r: &mut Reader) -> Result<Vec<SyllableId>, DecodeError> {
     Ok(ids)
 }
 
-fn decode_readings(r: &mut Reader) -> Result<Readings, DecodeError> {
+pub(crate) fn decode_readings(r: &mut Reader) -> Result<Readings, DecodeError> {
     let n = r.count(1)?;
     let mut syllables = Vec::new();
     for _ in 0..n {
@@ -955,18 +1116,18 @@ fn decode_readings(r: &mut Reader) -> Result<Readings, DecodeError> {
 }
 
 #[derive(Default)]
-struct Writer {
-    buf: Vec<u8>,
+pub(crate) struct Writer {
+    pub(crate) buf: Vec<u8>,
 }
 
 impl Writer {
-    fn byte(&mut self, b: u8) {
+    pub(crate) fn byte(&mut self, b: u8) {
         self.buf.push(b);
     }
-    fn bytes(&mut self, b: &[u8]) {
+    pub(crate) fn bytes(&mut self, b: &[u8]) {
         self.buf.extend_from_slice(b);
     }
-    fn varint(&mut self, mut v: u64) {
+    pub(crate) fn varint(&mut self, mut v: u64) {
         loop {
             let low = (v & 0x7f) as u8;
             v >>= 7;
@@ -977,28 +1138,28 @@ impl Writer {
             self.buf.push(low | 0x80);
         }
     }
-    fn zigzag(&mut self, v: i64) {
+    pub(crate) fn zigzag(&mut self, v: i64) {
         // `wrapping_shl` states that the top bit is meant to fall off: zigzag is a bijection.
         self.varint((v.wrapping_shl(1) ^ (v >> 63)) as u64);
     }
     /// A count the reader accepts (at most `u32::MAX`).
-    fn count(&mut self, n: usize, what: &'static str) -> Result<(), EncodeError> {
+    pub(crate) fn count(&mut self, n: usize, what: &'static str) -> Result<(), EncodeError> {
         let n = u32::try_from(n).map_err(|_| EncodeError::TooMany { what, count: n })?;
         self.varint(u64::from(n));
         Ok(())
     }
-    fn str(&mut self, s: &str) -> Result<(), EncodeError> {
+    pub(crate) fn str(&mut self, s: &str) -> Result<(), EncodeError> {
         self.count(s.len(), "bytes in one text")?;
         self.bytes(s.as_bytes());
         Ok(())
     }
-    fn delta(&mut self, prev: &mut [i32; 2], p: [i32; 2]) {
+    pub(crate) fn delta(&mut self, prev: &mut [i32; 2], p: [i32; 2]) {
         self.zigzag(i64::from(p[0]) - i64::from(prev[0]));
         self.zigzag(i64::from(p[1]) - i64::from(prev[1]));
         *prev = p;
     }
     /// Writes a tagged, length-prefixed section whose payload `body` writes.
-    fn section(
+    pub(crate) fn section(
         &mut self,
         tag: Tag,
         body: impl FnOnce(&mut Writer) -> Result<(), EncodeError>,
@@ -1017,15 +1178,15 @@ impl Writer {
 }
 
 /// Reads one section: `buf[pos..end]`, offsets in errors counted from the file's start.
-struct Reader<'a> {
+pub(crate) struct Reader<'a> {
     buf: &'a [u8],
-    pos: usize,
+    pub(crate) pos: usize,
     end: usize,
     section: &'static str,
 }
 
 impl<'a> Reader<'a> {
-    fn new(buf: &'a [u8], pos: usize, end: usize, section: &'static str) -> Reader<'a> {
+    pub(crate) fn new(buf: &'a [u8], pos: usize, end: usize, section: &'static str) -> Reader<'a> {
         Reader {
             buf,
             pos,
@@ -1035,7 +1196,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Runs `read` over the section and checks it used every byte.
-    fn whole<T>(
+    pub(crate) fn whole<T>(
         mut self,
         read: impl FnOnce(&mut Self) -> Result<T, DecodeError>,
     ) -> Result<T, DecodeError> {
@@ -1049,18 +1210,18 @@ impl<'a> Reader<'a> {
         Ok(value)
     }
 
-    fn truncated(&self) -> DecodeError {
+    pub(crate) fn truncated(&self) -> DecodeError {
         DecodeError::Truncated {
             section: self.section,
             offset: self.pos,
         }
     }
 
-    fn invalid(&self, what: impl Into<String>) -> DecodeError {
+    pub(crate) fn invalid(&self, what: impl Into<String>) -> DecodeError {
         self.invalid_at(self.pos, what)
     }
 
-    fn invalid_at(&self, offset: usize, what: impl Into<String>) -> DecodeError {
+    pub(crate) fn invalid_at(&self, offset: usize, what: impl Into<String>) -> DecodeError {
         DecodeError::Invalid {
             section: self.section,
             offset,
@@ -1068,12 +1229,12 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn left(&self) -> usize {
+    pub(crate) fn left(&self) -> usize {
         self.end.saturating_sub(self.pos)
     }
 
     /// Moves past `n` bytes and returns the new position.
-    fn skip(&mut self, n: usize) -> Result<usize, DecodeError> {
+    pub(crate) fn skip(&mut self, n: usize) -> Result<usize, DecodeError> {
         if n > self.left() {
             return Err(self.truncated());
         }
@@ -1081,7 +1242,7 @@ impl<'a> Reader<'a> {
         Ok(self.pos)
     }
 
-    fn byte(&mut self) -> Result<u8, DecodeError> {
+    pub(crate) fn byte(&mut self) -> Result<u8, DecodeError> {
         if self.left() == 0 {
             return Err(self.truncated());
         }
@@ -1090,7 +1251,7 @@ impl<'a> Reader<'a> {
         Ok(b)
     }
 
-    fn array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
+    pub(crate) fn array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
         let start = self.pos;
         self.skip(N)?;
         let mut out = [0u8; N];
@@ -1098,7 +1259,7 @@ impl<'a> Reader<'a> {
         Ok(out)
     }
 
-    fn varint(&mut self) -> Result<u64, DecodeError> {
+    pub(crate) fn varint(&mut self) -> Result<u64, DecodeError> {
         let mut v = 0u64;
         for shift in (0..64).step_by(7) {
             let b = self.byte()?;
@@ -1110,24 +1271,24 @@ impl<'a> Reader<'a> {
         Err(self.invalid("a number is longer than 64 bits"))
     }
 
-    fn zigzag(&mut self) -> Result<i64, DecodeError> {
+    pub(crate) fn zigzag(&mut self) -> Result<i64, DecodeError> {
         let v = self.varint()?;
         Ok(((v >> 1) as i64) ^ -((v & 1) as i64))
     }
 
     /// `a + b`, or an error instead of overflowing.
-    fn add(&self, a: i64, b: i64) -> Result<i64, DecodeError> {
+    pub(crate) fn add(&self, a: i64, b: i64) -> Result<i64, DecodeError> {
         a.checked_add(b)
             .ok_or_else(|| self.invalid("a value overflows"))
     }
 
-    fn index_u32(&self, i: usize) -> Result<u32, DecodeError> {
+    pub(crate) fn index_u32(&self, i: usize) -> Result<u32, DecodeError> {
         u32::try_from(i).map_err(|_| self.invalid("more than 2^32 items"))
     }
 
     /// A count of items that each take at least `min_bytes`, checked against what is left so a
     /// corrupt count cannot make us loop or allocate beyond the input's size.
-    fn count(&mut self, min_bytes: usize) -> Result<usize, DecodeError> {
+    pub(crate) fn count(&mut self, min_bytes: usize) -> Result<usize, DecodeError> {
         let n = self.varint()?;
         let fits = u32::try_from(n).ok().and_then(|n| {
             let bytes = (n as usize).checked_mul(min_bytes)?;
@@ -1136,7 +1297,7 @@ impl<'a> Reader<'a> {
         fits.ok_or_else(|| self.truncated())
     }
 
-    fn str(&mut self) -> Result<String, DecodeError> {
+    pub(crate) fn str(&mut self) -> Result<String, DecodeError> {
         let n = self.count(1)?;
         let start = self.pos;
         self.skip(n)?;
@@ -1146,7 +1307,11 @@ impl<'a> Reader<'a> {
     }
 
     /// The next point of a delta-coded run, within the bundle's extent.
-    fn coord(&mut self, prev: &mut [i32; 2], extent: &Extent) -> Result<[i32; 2], DecodeError> {
+    pub(crate) fn coord(
+        &mut self,
+        prev: &mut [i32; 2],
+        extent: &Extent,
+    ) -> Result<[i32; 2], DecodeError> {
         let at = self.pos;
         let (dx, dy) = (self.zigzag()?, self.zigzag()?);
         let p = [
@@ -1238,6 +1403,6 @@ pub(crate) mod craft {
     }
 }
 
-mod hours;
+pub(crate) mod hours;
 #[cfg(test)]
 mod tests;

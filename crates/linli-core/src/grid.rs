@@ -216,7 +216,7 @@ fn ordered(a: i64, b: i64) -> (i64, i64) {
     }
 }
 
-fn hit_on(segments: &impl Segments, at: SegmentRef, p: [f64; 2]) -> SegmentHit {
+pub(crate) fn hit_on(segments: &impl Segments, at: SegmentRef, p: [f64; 2]) -> SegmentHit {
     let (a, b) = segments.ends(at);
     let (t, d2) = project_onto_segment(p, a, b);
     SegmentHit {

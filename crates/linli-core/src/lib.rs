@@ -8,6 +8,11 @@
 //!
 //! Nothing here reads the clock, the network or global state: data and time are passed in.
 //!
+//! A city too large for one bundle is a tiled dataset ([`tiles`]): a manifest and one file per
+//! tile. [`Finder::tiled`] starts from the manifest, the step-by-step searches
+//! ([`NearestSearch`], [`circle::IsochroneSearch`], [`circle::CoverageRun`]) say which tiles
+//! they need, and [`Finder::add_tile`] loads them; the answers equal the single bundle's.
+//!
 //! ```
 //! use linli_core::{Bundle, Finder, LngLat, Mode};
 //! # fn demo(bytes: &[u8]) -> Result<(), Box<dyn std::error::Error>> {
@@ -29,6 +34,7 @@ pub mod finder;
 pub mod geom;
 pub mod graph;
 mod grid;
+pub mod hash;
 pub mod holidays;
 mod holidays_cn;
 pub mod hours;
@@ -39,6 +45,7 @@ pub mod profile;
 pub mod router;
 pub mod search;
 pub mod service;
+pub mod tiles;
 pub mod timetable;
 
 // The builder's rule compiler, so the core's tests can compile `opening_hours` strings.
@@ -57,15 +64,16 @@ mod reference;
 extern crate self as linli_core;
 
 pub use bundle::{
-    check_area, Bundle, DecodeError, EncodeError, FORMAT_VERSION, MAGIC, MAX_EXTENT_DEG,
+    check_area, Bundle, DecodeError, EncodeError, FileKind, FORMAT_VERSION, MAGIC, MAX_EXTENT_DEG,
 };
 pub use crs::Crs;
-pub use finder::{Finder, FinderPrep, QueryError, Reach, Route, RouteStretch};
+pub use finder::{Finder, FinderPrep, NearestSearch, QueryError, Reach, Route, RouteStretch, Step};
 pub use geom::{BBox, LngLat};
 pub use graph::{Edge, EdgeId, GraphError, NodeId, RoadClass, ShapeRange, StreetGraph};
 pub use join::{JOIN_MAX_M, JOIN_SLACK_M, PUSH_MAX_M};
-pub use network::{Network, Snap};
+pub use network::{EdgeView, Network, Snap};
 pub use profile::{access_from_tags, Access, Mode};
 pub use router::Router;
 pub use service::{Amenities, Amenity, Kind, Service};
+pub use tiles::{Manifest, Tile, TileError, TileId};
 pub use timetable::Timetable;

@@ -1,26 +1,33 @@
-//! The routable network derived from a [`StreetGraph`] on load: edge lengths, per-mode
+//! The routable network derived from the street graph on load: edge lengths, per-mode
 //! adjacency in compressed sparse rows, and a sparse grid over edge segments for joining points
 //! to the streets ([`crate::join`]).
+//!
+//! A network is made of *parts*: one for a single-file bundle, one per loaded tile for a tiled
+//! dataset ([`crate::tiles`]). Node and edge ids are global (the bundle's), so a search runs
+//! over the parts as over one graph; a node whose tile is not loaded has no known arcs yet, and
+//! the router reports it ([`crate::router::Halt::Frontier`]) instead of guessing.
 
 use crate::geom::{BBox, LngLat, LocalProjection};
-use crate::graph::{EdgeId, GraphError, NodeId, StreetGraph};
+use crate::graph::{EdgeId, GraphError, NodeId, RoadClass, StreetGraph};
 use crate::grid::{SegmentGrid, SegmentHit, SegmentRef, Segments};
 use crate::join::{cm_ceil, join_radius_m};
-use crate::profile::Mode;
+use crate::profile::{Access, Mode};
+use crate::tiles::TileId;
 
 /// An arc of the per-mode adjacency: travel along `edge` to `head`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Arc {
-    /// The node reached.
+    /// The node reached (global id).
     pub head: NodeId,
-    /// The edge travelled, with its direction in the lowest bit (0 = as drawn, 1 = reversed).
+    /// The edge travelled (global id), with its direction in the lowest bit (0 = as drawn, 1 =
+    /// reversed).
     pub edge_dir: u32,
     /// Length in whole centimetres, rounded up (arcs are always ridden or walked at the mode's
     /// own speed, so this is also their routing cost).
     pub cost_cm: u32,
 }
 
-/// Outgoing arcs of every node for one mode.
+/// Outgoing arcs of every node (of one part) for one mode.
 #[derive(Debug, Clone, Default)]
 pub struct Adjacency {
     first_out: Vec<u32>,
@@ -28,10 +35,14 @@ pub struct Adjacency {
 }
 
 impl Adjacency {
-    /// The arcs leaving `node`.
+    /// The arcs leaving `node` (a local node index of the part; for a single-file bundle the
+    /// node's id). Empty for a node beyond the part.
     pub fn out(&self, node: NodeId) -> &[Arc] {
         let i = node.index();
-        &self.arcs[self.first_out[i] as usize..self.first_out[i + 1] as usize]
+        match (self.first_out.get(i), self.first_out.get(i + 1)) {
+            (Some(&a), Some(&b)) => self.arcs.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
+        }
     }
 
     /// Number of arcs.
@@ -53,26 +64,51 @@ pub struct Snap {
     pub distance_m: f64,
 }
 
-/// The street graph with everything routing needs, derived on load.
+/// One edge as the network knows it (global node ids).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EdgeView {
+    /// First node.
+    pub from: NodeId,
+    /// Last node.
+    pub to: NodeId,
+    /// Who may use it, in which direction.
+    pub access: Access,
+    /// Road class.
+    pub class: RoadClass,
+    /// Length, metres.
+    pub length_m: f64,
+}
+
+/// The part of a network one tile (or a single-file bundle) brings: its streets with local
+/// indices, the global ids they stand for, and everything routing derives from them.
 #[derive(Debug, Clone)]
-pub struct Network {
-    graph: StreetGraph,
-    proj: LocalProjection,
-    edge_count: u32,
-    /// Per edge: index of its first polyline vertex in `vertex_xy` / `vertex_along_m`.
+pub(crate) struct Part {
+    pub(crate) tile: TileId,
+    pub(crate) graph: StreetGraph,
+    /// Global id of each local node: owned first, then ghosts.
+    pub(crate) node_ids: Vec<NodeId>,
+    pub(crate) owned_nodes: usize,
+    ghost_owners: Vec<TileId>,
+    /// Global id of each local edge: owned first (ascending), then the others (ascending).
+    pub(crate) edge_ids: Vec<EdgeId>,
+    pub(crate) owned_edges: usize,
+    /// Global index of each local street name.
+    pub(crate) name_ids: Vec<u32>,
+    /// Per local edge: index of its first polyline vertex in `vertex_xy` / `vertex_along_m`.
     vertex_start: Vec<u32>,
     /// Polyline vertices of all edges in local metres.
     vertex_xy: Vec<[f64; 2]>,
     /// Distance of each polyline vertex from its edge's first node, metres (great-circle).
     vertex_along_m: Vec<f64>,
+    /// Arcs leaving the owned nodes, per mode.
     adjacency: [Adjacency; 3],
     /// The same arcs reversed (head = where the arc came from), for searches towards targets.
     reverse: [Adjacency; 3],
+    /// The owned edges' segments.
     grid: SegmentGrid,
-    bbox: Option<BBox>,
 }
 
-/// The polyline vertices of the network, for the grid.
+/// The polyline vertices of a part, for the grid.
 struct Vertices<'a> {
     start: &'a [u32],
     xy: &'a [[f64; 2]],
@@ -89,15 +125,43 @@ fn to_u32(what: &'static str, count: usize) -> Result<u32, GraphError> {
     u32::try_from(count).map_err(|_| GraphError::TooLarge { what, count })
 }
 
-impl Network {
-    /// Derives lengths, adjacency and the snapping index, after checking the graph
-    /// ([`StreetGraph::validate`]).
-    pub fn try_new(graph: StreetGraph) -> Result<Network, GraphError> {
+/// What a part is made of, before anything is derived.
+pub(crate) struct PartSource {
+    pub tile: TileId,
+    pub graph: StreetGraph,
+    pub node_ids: Vec<NodeId>,
+    pub owned_nodes: usize,
+    pub ghost_owners: Vec<TileId>,
+    pub edge_ids: Vec<EdgeId>,
+    pub owned_edges: usize,
+    pub name_ids: Vec<u32>,
+}
+
+impl PartSource {
+    /// A whole single-file graph: every node and edge owned, ids as they are.
+    pub fn whole(graph: StreetGraph) -> Result<PartSource, GraphError> {
+        let n = to_u32("nodes", graph.nodes.len())?;
+        let e = to_u32("edges", graph.edges.len())?;
+        let names = to_u32("street names", graph.names.len())?;
+        Ok(PartSource {
+            tile: TileId(0),
+            node_ids: (0..n).map(NodeId).collect(),
+            owned_nodes: n as usize,
+            ghost_owners: Vec::new(),
+            edge_ids: (0..e).map(EdgeId).collect(),
+            owned_edges: e as usize,
+            name_ids: (0..names).collect(),
+            graph,
+        })
+    }
+}
+
+impl Part {
+    /// Derives lengths, adjacency and the snapping grid, after checking the graph.
+    pub(crate) fn new(src: PartSource, proj: &LocalProjection) -> Result<Part, GraphError> {
+        let graph = src.graph;
         graph.validate()?;
         let edge_count = to_u32("edges", graph.edges.len())?;
-        let bbox = BBox::around(graph.nodes.iter().map(|p| LngLat::from_e6(*p)));
-        let proj = LocalProjection::new(bbox.map(|b| b.center()).unwrap_or_default());
-
         let mut vertex_start = Vec::with_capacity(graph.edges.len() + 1);
         let mut vertex_xy = Vec::with_capacity(graph.edges.len() * 2 + graph.shape_points.len());
         let mut vertex_along_m = Vec::with_capacity(vertex_xy.capacity());
@@ -115,41 +179,48 @@ impl Network {
             }
         }
         vertex_start.push(to_u32("polyline vertices", vertex_xy.len())?);
-
-        let mut net = Network {
-            grid: SegmentGrid::default(),
-            adjacency: Default::default(),
-            reverse: Default::default(),
+        let mut part = Part {
+            tile: src.tile,
             graph,
-            proj,
-            edge_count,
+            node_ids: src.node_ids,
+            owned_nodes: src.owned_nodes,
+            ghost_owners: src.ghost_owners,
+            edge_ids: src.edge_ids,
+            owned_edges: src.owned_edges,
+            name_ids: src.name_ids,
             vertex_start,
             vertex_xy,
             vertex_along_m,
-            bbox,
+            adjacency: Default::default(),
+            reverse: Default::default(),
+            grid: SegmentGrid::default(),
         };
-        for mode in Mode::ALL {
-            net.adjacency[mode.index()] = net.build_adjacency(mode, false)?;
-            net.reverse[mode.index()] = net.build_adjacency(mode, true)?;
+        if part.node_ids.len() != part.graph.nodes.len()
+            || part.edge_ids.len() != part.graph.edges.len()
+            || part.owned_nodes > part.node_ids.len()
+            || part.owned_edges > part.edge_ids.len()
+        {
+            return Err(GraphError::TooLarge {
+                what: "ids (they do not match the graph)",
+                count: part.node_ids.len(),
+            });
         }
-        let segments = net.edge_ids().flat_map(|edge| {
-            let count = net.vertex_start[edge.index() + 1] - net.vertex_start[edge.index()];
+        // Arcs in global edge order, as in the single-file bundle, so that ties are broken
+        // the same way whichever tiles hold the edges.
+        let mut order: Vec<u32> = (0..edge_count).collect();
+        order.sort_by_key(|&i| part.edge_ids[i as usize]);
+        for mode in Mode::ALL {
+            part.adjacency[mode.index()] = part.build_adjacency(mode, false, &order)?;
+            part.reverse[mode.index()] = part.build_adjacency(mode, true, &order)?;
+        }
+        let owned = part.owned_edges;
+        let segments = (0..owned).flat_map(|i| {
+            let edge = EdgeId(i as u32);
+            let count = part.vertex_start[i + 1] - part.vertex_start[i];
             (0..count.saturating_sub(1)).map(move |segment| SegmentRef { edge, segment })
         });
-        net.grid = SegmentGrid::build(&net.vertices(), segments);
-        Ok(net)
-    }
-
-    /// [`Network::try_new`] for a graph known to be valid, such as one from
-    /// [`crate::Bundle::decode`] (which validates it).
-    ///
-    /// # Panics
-    /// With the [`GraphError`] when the graph is not valid.
-    pub fn new(graph: StreetGraph) -> Network {
-        match Network::try_new(graph) {
-            Ok(net) => net,
-            Err(e) => panic!("invalid street graph: {e}"),
-        }
+        part.grid = SegmentGrid::build(&part.vertices(), segments);
+        Ok(part)
     }
 
     fn vertices(&self) -> Vertices<'_> {
@@ -159,63 +230,27 @@ impl Network {
         }
     }
 
-    /// The stored graph.
-    pub fn graph(&self) -> &StreetGraph {
-        &self.graph
-    }
-
-    /// Every edge id, in order.
-    pub fn edge_ids(&self) -> impl Iterator<Item = EdgeId> {
-        (0..self.edge_count).map(EdgeId)
-    }
-
-    /// Number of (cell, segment) entries in the snapping index: at most four per segment,
-    /// whatever the map's extent (for tests and benchmarks).
-    pub fn index_entry_count(&self) -> usize {
-        self.grid.entry_count()
-    }
-
-    /// The bounding box of all nodes (`None` for an empty graph).
-    pub fn bbox(&self) -> Option<BBox> {
-        self.bbox
-    }
-
-    /// The adjacency of one mode.
-    pub fn adjacency(&self, mode: Mode) -> &Adjacency {
-        &self.adjacency[mode.index()]
-    }
-
-    /// The adjacency of one mode with every arc reversed: searching it from a set of places
-    /// gives the distance from each node *to* the nearest of them.
-    pub fn reverse_adjacency(&self, mode: Mode) -> &Adjacency {
-        &self.reverse[mode.index()]
-    }
-
-    /// Number of junction nodes.
-    pub fn node_count(&self) -> usize {
-        self.graph.nodes.len()
-    }
-
-    /// Length of an edge in metres.
-    pub fn edge_length_m(&self, e: EdgeId) -> f64 {
-        let end = self.vertex_start[e.index() + 1] as usize;
+    /// Length of local edge `i` in metres.
+    pub(crate) fn length_m(&self, i: usize) -> f64 {
+        let end = self.vertex_start[i + 1] as usize;
         self.vertex_along_m[end - 1]
     }
 
-    /// Length of an edge in whole centimetres, rounded up: the cost of an arc.
-    pub fn edge_cost_cm(&self, e: EdgeId) -> u32 {
-        cm_ceil(self.edge_length_m(e))
-    }
-
-    fn build_adjacency(&self, mode: Mode, reversed: bool) -> Result<Adjacency, GraphError> {
-        let n = self.graph.nodes.len();
+    fn build_adjacency(
+        &self,
+        mode: Mode,
+        reversed: bool,
+        order: &[u32],
+    ) -> Result<Adjacency, GraphError> {
+        let n = self.owned_nodes;
         // Reversed, an edge travelled forward becomes an arc from its last node to its first.
         let dirs = |e: &crate::graph::Edge| -> (bool, bool) {
-            if reversed {
+            let (f, b) = if reversed {
                 (e.access.backward(mode), e.access.forward(mode))
             } else {
                 (e.access.forward(mode), e.access.backward(mode))
-            }
+            };
+            (f && e.from.index() < n, b && e.to.index() < n)
         };
         let mut degree = vec![0usize; n + 1];
         for e in &self.graph.edges {
@@ -244,18 +279,20 @@ impl Network {
             };
             sum
         ];
-        for id in self.edge_ids() {
-            let e = &self.graph.edges[id.index()];
+        for &i in order {
+            let i = i as usize;
+            let e = &self.graph.edges[i];
+            let id = self.edge_ids[i];
             let edge_dir = id.0.checked_mul(2).ok_or(GraphError::TooLarge {
                 what: "edges (two directions each)",
-                count: self.graph.edges.len(),
+                count: id.index(),
             })?;
-            let cost_cm = self.edge_cost_cm(id);
+            let cost_cm = cm_ceil(self.length_m(i));
             let (f, b) = dirs(e);
             if f {
                 let slot = &mut fill[e.from.index()];
                 arcs[*slot as usize] = Arc {
-                    head: e.to,
+                    head: self.node_ids[e.to.index()],
                     edge_dir,
                     cost_cm,
                 };
@@ -264,7 +301,7 @@ impl Network {
             if b {
                 let slot = &mut fill[e.to.index()];
                 arcs[*slot as usize] = Arc {
-                    head: e.from,
+                    head: self.node_ids[e.from.index()],
                     edge_dir: edge_dir | 1,
                     cost_cm,
                 };
@@ -274,108 +311,554 @@ impl Network {
         Ok(Adjacency { first_out, arcs })
     }
 
-    fn snap_of(&self, p: LngLat, hit: SegmentHit) -> Snap {
+    fn snap_of(&self, proj: &LocalProjection, p: LngLat, hit: SegmentHit) -> Snap {
         let v = self.vertex_start[hit.at.edge.index()] as usize + hit.at.segment as usize;
         let along0 = self.vertex_along_m[v];
         let along1 = self.vertex_along_m[v + 1];
         let a = self.vertex_xy[v];
         let b = self.vertex_xy[v + 1];
         let t = hit.t;
-        let point = self
-            .proj
-            .unproject([a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])]);
+        let point = proj.unproject([a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])]);
         Snap {
-            edge: hit.at.edge,
+            edge: self.edge_ids[hit.at.edge.index()],
             offset_m: along0 + t * (along1 - along0),
             point,
             distance_m: p.distance_m(point),
         }
     }
 
-    /// The point of the nearest street that `mode` may use, found by projecting onto every
-    /// edge segment within `max_m` metres (not merely the nearest node). `None` if no usable
-    /// street is that close. Routing joins points by [`Network::join`]; this is its first
-    /// candidate.
-    pub fn snap(&self, p: LngLat, mode: Mode, max_m: f64) -> Option<Snap> {
-        let xy = self.proj.project(p);
-        let hit = self.grid.nearest(&self.vertices(), xy, max_m, |e| {
-            self.graph.edges[e.index()].access.any(mode)
-        })?;
-        Some(self.snap_of(p, hit))
+    /// The nearest point of local edge `i` to `p`: the segment nearest to it (ties to the
+    /// lower segment), exactly as the grid finds it.
+    fn nearest_on_edge(&self, proj: &LocalProjection, p: LngLat, i: usize) -> Snap {
+        let xy = proj.project(p);
+        let vertices = self.vertices();
+        let count = self.vertex_start[i + 1] - self.vertex_start[i];
+        let edge = EdgeId(i as u32);
+        let mut best: Option<SegmentHit> = None;
+        for segment in 0..count.saturating_sub(1) {
+            let hit = crate::grid::hit_on(&vertices, SegmentRef { edge, segment }, xy);
+            if best.is_none_or(|b| hit.distance_m < b.distance_m) {
+                best = Some(hit);
+            }
+        }
+        let hit = best.unwrap_or(SegmentHit {
+            at: SegmentRef { edge, segment: 0 },
+            t: 0.0,
+            distance_m: 0.0,
+        });
+        self.snap_of(proj, p, hit)
     }
 
-    /// Every way point `p` joins the streets `mode` may use, by the rule of [`crate::join`]:
-    /// the nearest usable street within `max_m`, and every other usable street that comes
-    /// within [`join_radius_m`] of `p`, each at its own nearest point. Nearest first (ties by
-    /// edge); empty when no usable street is within `max_m`.
-    pub fn join(&self, p: LngLat, mode: Mode, max_m: f64) -> Vec<Snap> {
-        let xy = self.proj.project(p);
-        let usable = |e: EdgeId| self.graph.edges[e.index()].access.any(mode);
-        let Some(nearest) = self.grid.nearest(&self.vertices(), xy, max_m, usable) else {
-            return Vec::new();
-        };
-        let radius = join_radius_m(nearest.distance_m);
-        let mut hits: Vec<SegmentHit> = vec![nearest];
-        self.grid
-            .within(&self.vertices(), xy, radius, usable, |h| hits.push(h));
-        // One candidate per edge: its nearest point (ties to the lower segment).
-        hits.sort_by(|a, b| {
-            a.at.edge
-                .cmp(&b.at.edge)
-                .then(a.distance_m.total_cmp(&b.distance_m))
-                .then(a.at.segment.cmp(&b.at.segment))
-        });
-        hits.dedup_by_key(|h| h.at.edge);
-        hits.sort_by(|a, b| {
-            a.distance_m
-                .total_cmp(&b.distance_m)
-                .then(a.at.edge.cmp(&b.at.edge))
-        });
-        hits.into_iter().map(|h| self.snap_of(p, h)).collect()
-    }
-
-    /// The point at `offset_m` metres along an edge from its first node.
-    pub fn point_at(&self, e: EdgeId, offset_m: f64) -> LngLat {
-        let start = self.vertex_start[e.index()] as usize;
-        let end = self.vertex_start[e.index() + 1] as usize;
+    fn point_at(&self, proj: &LocalProjection, i: usize, offset_m: f64) -> LngLat {
+        let start = self.vertex_start[i] as usize;
+        let end = self.vertex_start[i + 1] as usize;
         let along = &self.vertex_along_m[start..end];
         let xy = &self.vertex_xy[start..end];
-        let i = along
+        let k = along
             .partition_point(|a| *a <= offset_m)
             .clamp(1, along.len() - 1);
-        let span = along[i] - along[i - 1];
+        let span = along[k] - along[k - 1];
         let t = if span > 0.0 {
-            ((offset_m - along[i - 1]) / span).clamp(0.0, 1.0)
+            ((offset_m - along[k - 1]) / span).clamp(0.0, 1.0)
         } else {
             0.0
         };
-        let (a, b) = (xy[i - 1], xy[i]);
-        self.proj
-            .unproject([a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])])
+        let (a, b) = (xy[k - 1], xy[k]);
+        proj.unproject([a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])])
     }
 
-    /// The part of an edge's polyline between two offsets (metres from its first node), in
-    /// travel order: reversed when `from_m > to_m`.
-    pub fn edge_slice(&self, e: EdgeId, from_m: f64, to_m: f64) -> Vec<LngLat> {
+    fn edge_slice(&self, proj: &LocalProjection, i: usize, from_m: f64, to_m: f64) -> Vec<LngLat> {
         let (lo, hi, reverse) = if from_m <= to_m {
             (from_m, to_m, false)
         } else {
             (to_m, from_m, true)
         };
-        let start = self.vertex_start[e.index()] as usize;
-        let end = self.vertex_start[e.index() + 1] as usize;
-        let mut points = vec![self.point_at(e, lo)];
+        let start = self.vertex_start[i] as usize;
+        let end = self.vertex_start[i + 1] as usize;
+        let mut points = vec![self.point_at(proj, i, lo)];
         for v in start..end {
             let a = self.vertex_along_m[v];
             if a > lo && a < hi {
-                points.push(self.proj.unproject(self.vertex_xy[v]));
+                points.push(proj.unproject(self.vertex_xy[v]));
             }
         }
-        points.push(self.point_at(e, hi));
+        points.push(self.point_at(proj, i, hi));
         if reverse {
             points.reverse();
         }
         points
+    }
+
+    /// The local index of global edge `e`, if this part stores it.
+    fn local_edge(&self, e: EdgeId) -> Option<usize> {
+        let (own, other) = self.edge_ids.split_at(self.owned_edges);
+        own.binary_search(&e)
+            .ok()
+            .or_else(|| other.binary_search(&e).ok().map(|i| i + self.owned_edges))
+    }
+}
+
+/// Where a global node or edge is: a loaded part and its local index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Slot {
+    part: u32,
+    /// The local index when `part` is a part; for a node not loaded, the tile that owns it
+    /// when known (else [`NONE`]).
+    local: u32,
+}
+
+const NONE: u32 = u32::MAX;
+const EMPTY: Slot = Slot {
+    part: NONE,
+    local: NONE,
+};
+
+/// The street network: its loaded parts, with global ids.
+#[derive(Debug, Clone)]
+pub struct Network {
+    proj: LocalProjection,
+    bbox: Option<BBox>,
+    parts: Vec<Option<Part>>,
+    node_at: Vec<Slot>,
+    edge_at: Vec<Slot>,
+    /// Set for a single-file bundle (one part that is the whole graph).
+    single: bool,
+    empty_graph: StreetGraph,
+    empty_adjacency: Adjacency,
+}
+
+/// How a node looks to a search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeArcs<'a> {
+    /// Its tile is loaded: these are all its arcs.
+    Loaded(&'a [Arc]),
+    /// Its tile is not loaded: the tile, when known.
+    Unloaded(Option<TileId>),
+}
+
+/// One mode's arcs over the whole network, for [`crate::Router`].
+#[derive(Debug, Clone, Copy)]
+pub struct ArcView<'a> {
+    net: &'a Network,
+    mode: Mode,
+    reversed: bool,
+}
+
+impl<'a> ArcView<'a> {
+    /// The arcs leaving `node`, or the tile to load to know them.
+    pub fn out(&self, node: NodeId) -> NodeArcs<'a> {
+        let Some(slot) = self.net.node_at.get(node.index()) else {
+            return NodeArcs::Unloaded(None);
+        };
+        match self.net.part(slot.part) {
+            Some(p) => {
+                let adj = if self.reversed {
+                    &p.reverse[self.mode.index()]
+                } else {
+                    &p.adjacency[self.mode.index()]
+                };
+                NodeArcs::Loaded(adj.out(NodeId(slot.local)))
+            }
+            None => NodeArcs::Unloaded((slot.local != NONE).then_some(TileId(slot.local))),
+        }
+    }
+
+    /// Nodes in the whole network.
+    pub fn node_count(&self) -> usize {
+        self.net.node_count()
+    }
+}
+
+impl Network {
+    /// The network of a single-file bundle: derives lengths, adjacency and the snapping index,
+    /// after checking the graph ([`StreetGraph::validate`]).
+    pub fn try_new(graph: StreetGraph) -> Result<Network, GraphError> {
+        let bbox = BBox::around(graph.nodes.iter().map(|p| LngLat::from_e6(*p)));
+        let mut net = Network::empty(bbox);
+        net.single = true;
+        let part = Part::new(PartSource::whole(graph)?, &net.proj)?;
+        net.insert(part);
+        Ok(net)
+    }
+
+    /// [`Network::try_new`] for a graph known to be valid, such as one from
+    /// [`crate::Bundle::decode`] (which validates it).
+    ///
+    /// # Panics
+    /// With the [`GraphError`] when the graph is not valid.
+    pub fn new(graph: StreetGraph) -> Network {
+        match Network::try_new(graph) {
+            Ok(net) => net,
+            Err(e) => panic!("invalid street graph: {e}"),
+        }
+    }
+
+    /// A network with no parts yet, its projection centred on `bbox` (the box around every
+    /// node) as the single bundle's is. Its tables grow with the ids of the parts added, so
+    /// memory follows what is loaded, not what a manifest claims.
+    pub(crate) fn empty(bbox: Option<BBox>) -> Network {
+        Network {
+            proj: LocalProjection::new(bbox.map(|b| b.center()).unwrap_or_default()),
+            bbox,
+            parts: Vec::new(),
+            node_at: Vec::new(),
+            edge_at: Vec::new(),
+            single: false,
+            empty_graph: StreetGraph::default(),
+            empty_adjacency: Adjacency::default(),
+        }
+    }
+
+    /// The routing projection.
+    pub fn projection(&self) -> &LocalProjection {
+        &self.proj
+    }
+
+    fn part(&self, i: u32) -> Option<&Part> {
+        self.parts.get(i as usize).and_then(Option::as_ref)
+    }
+
+    /// Adds a part (replacing one of the same tile). The caller checked its ids are in range.
+    pub(crate) fn insert(&mut self, part: Part) {
+        let i = part.tile.0;
+        self.remove(part.tile);
+        let grow = |v: &mut Vec<Slot>, max: Option<usize>| {
+            if let Some(m) = max {
+                if v.len() <= m {
+                    v.resize(m + 1, EMPTY);
+                }
+            }
+        };
+        grow(
+            &mut self.node_at,
+            part.node_ids.iter().map(|n| n.index()).max(),
+        );
+        grow(
+            &mut self.edge_at,
+            part.edge_ids.iter().map(|e| e.index()).max(),
+        );
+        for (k, n) in part.node_ids.iter().enumerate() {
+            let Some(slot) = self.node_at.get_mut(n.index()) else {
+                continue;
+            };
+            if k < part.owned_nodes {
+                *slot = Slot {
+                    part: i,
+                    local: k as u32,
+                };
+            } else if slot.part == NONE {
+                slot.local = part.ghost_owners[k - part.owned_nodes].0;
+            }
+        }
+        for (k, e) in part.edge_ids.iter().enumerate() {
+            let Some(slot) = self.edge_at.get_mut(e.index()) else {
+                continue;
+            };
+            if k < part.owned_edges || slot.part == NONE {
+                *slot = Slot {
+                    part: i,
+                    local: k as u32,
+                };
+            }
+        }
+        let at = i as usize;
+        if self.parts.len() <= at {
+            self.parts.resize_with(at + 1, || None);
+        }
+        self.parts[at] = Some(part);
+    }
+
+    /// Drops the part of `tile`, if loaded. Its nodes become unloaded (owned by `tile`); its
+    /// edges stay known when another loaded part stores them too.
+    pub(crate) fn remove(&mut self, tile: TileId) -> Option<Part> {
+        let part = self.parts.get_mut(tile.index())?.take()?;
+        for (k, n) in part.node_ids.iter().enumerate().take(part.owned_nodes) {
+            let _ = k;
+            if let Some(slot) = self.node_at.get_mut(n.index()) {
+                *slot = Slot {
+                    part: NONE,
+                    local: tile.0,
+                };
+            }
+        }
+        for (k, e) in part.edge_ids.iter().enumerate() {
+            let homed_here = self
+                .edge_at
+                .get(e.index())
+                .is_some_and(|s| s.part == tile.0);
+            if !homed_here {
+                continue;
+            }
+            // The other end's part may store it too.
+            let edge = &part.graph.edges[k];
+            let other = if k < part.owned_edges {
+                edge.to
+            } else {
+                edge.from
+            };
+            let other = part.node_ids[other.index()];
+            let elsewhere = self
+                .node_at
+                .get(other.index())
+                .and_then(|s| self.part(s.part).map(|p| (s.part, p)))
+                .and_then(|(pi, p)| p.local_edge(*e).map(|l| (pi, l)));
+            self.edge_at[e.index()] = match elsewhere {
+                Some((pi, l)) => Slot {
+                    part: pi,
+                    local: l as u32,
+                },
+                None => EMPTY,
+            };
+        }
+        Some(part)
+    }
+
+    /// The loaded parts.
+    pub(crate) fn parts(&self) -> impl Iterator<Item = &Part> {
+        self.parts.iter().flatten()
+    }
+
+    /// The loaded part of a tile.
+    pub(crate) fn part_of(&self, tile: TileId) -> Option<&Part> {
+        self.part(tile.0)
+    }
+
+    /// Is this tile loaded?
+    pub fn is_loaded(&self, tile: TileId) -> bool {
+        self.part(tile.0).is_some()
+    }
+
+    /// The tiles loaded.
+    pub fn loaded_tiles(&self) -> impl Iterator<Item = TileId> + '_ {
+        self.parts().map(|p| p.tile)
+    }
+
+    /// The streets of a loaded tile, for drawing: its graph (local indices), the global id of
+    /// each local edge, and how many of them (the first ones) it owns. Draw the owned edges of
+    /// every loaded tile to draw each street once.
+    pub fn tile_streets(&self, tile: TileId) -> Option<(&StreetGraph, &[EdgeId], usize)> {
+        self.part(tile.0)
+            .map(|p| (&p.graph, p.edge_ids.as_slice(), p.owned_edges))
+    }
+
+    /// Where global edge `e` is stored: a loaded part and its local index.
+    pub(crate) fn locate(&self, e: EdgeId) -> Option<(&Part, usize)> {
+        let slot = self.edge_at.get(e.index())?;
+        self.part(slot.part).map(|p| (p, slot.local as usize))
+    }
+
+    /// The loaded part owning node `n`, and its local index.
+    pub(crate) fn locate_node(&self, n: NodeId) -> Option<(&Part, usize)> {
+        let slot = self.node_at.get(n.index())?;
+        self.part(slot.part).map(|p| (p, slot.local as usize))
+    }
+
+    /// Is node `n`'s tile loaded?
+    pub fn node_loaded(&self, n: NodeId) -> bool {
+        self.locate_node(n).is_some()
+    }
+
+    /// The whole street graph of a single-file bundle. A tiled dataset has no single graph:
+    /// this is then empty, and [`Network::tile_streets`] gives each loaded tile's.
+    pub fn graph(&self) -> &StreetGraph {
+        match (self.single, self.part(0)) {
+            (true, Some(p)) => &p.graph,
+            _ => &self.empty_graph,
+        }
+    }
+
+    /// Every loaded edge id, in order (every edge of a single-file bundle).
+    pub fn edge_ids(&self) -> impl Iterator<Item = EdgeId> + '_ {
+        self.edge_at
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.part != NONE)
+            .map(|(i, _)| EdgeId(i as u32))
+    }
+
+    /// Number of (cell, segment) entries in the snapping index: at most four per segment,
+    /// whatever the map's extent (for tests and benchmarks).
+    pub fn index_entry_count(&self) -> usize {
+        self.parts().map(|p| p.grid.entry_count()).sum()
+    }
+
+    /// The bounding box of all nodes (`None` for an empty graph).
+    pub fn bbox(&self) -> Option<BBox> {
+        self.bbox
+    }
+
+    /// The adjacency of one mode of a single-file bundle (empty for a tiled dataset: searches
+    /// use [`Network::arcs`]).
+    pub fn adjacency(&self, mode: Mode) -> &Adjacency {
+        match (self.single, self.part(0)) {
+            (true, Some(p)) => &p.adjacency[mode.index()],
+            _ => &self.empty_adjacency,
+        }
+    }
+
+    /// The reversed adjacency of one mode of a single-file bundle (see [`Network::adjacency`]):
+    /// searching it from a set of places gives the distance from each node *to* the nearest of
+    /// them.
+    pub fn reverse_adjacency(&self, mode: Mode) -> &Adjacency {
+        match (self.single, self.part(0)) {
+            (true, Some(p)) => &p.reverse[mode.index()],
+            _ => &self.empty_adjacency,
+        }
+    }
+
+    /// One mode's arcs over every loaded part, `reversed` for searches towards places.
+    pub fn arcs(&self, mode: Mode, reversed: bool) -> ArcView<'_> {
+        ArcView {
+            net: self,
+            mode,
+            reversed,
+        }
+    }
+
+    /// Number of junction nodes of a single-file bundle; for a tiled dataset, the node ids
+    /// known so far (one more than the largest id of a loaded tile), which bounds every id a
+    /// search can meet.
+    pub fn node_count(&self) -> usize {
+        self.node_at.len()
+    }
+
+    /// Number of edges of a single-file bundle; for a tiled dataset, the edge ids known so far.
+    pub fn edge_count(&self) -> usize {
+        self.edge_at.len()
+    }
+
+    /// A loaded edge's ends (global ids), access, class and length.
+    pub fn edge(&self, e: EdgeId) -> Option<EdgeView> {
+        let (p, i) = self.locate(e)?;
+        let edge = &p.graph.edges[i];
+        Some(EdgeView {
+            from: p.node_ids[edge.from.index()],
+            to: p.node_ids[edge.to.index()],
+            access: edge.access,
+            class: edge.class,
+            length_m: p.length_m(i),
+        })
+    }
+
+    /// The street name of a loaded edge, if any.
+    pub fn edge_name(&self, e: EdgeId) -> Option<&str> {
+        let (p, i) = self.locate(e)?;
+        p.graph.edge_name(EdgeId(i as u32))
+    }
+
+    /// The polyline of a loaded edge in degrees (empty when not loaded).
+    pub fn edge_lnglats(&self, e: EdgeId) -> Vec<LngLat> {
+        self.locate(e)
+            .map(|(p, i)| p.graph.edge_lnglats(EdgeId(i as u32)).collect())
+            .unwrap_or_default()
+    }
+
+    /// Length of a loaded edge in metres (0 when not loaded).
+    pub fn edge_length_m(&self, e: EdgeId) -> f64 {
+        self.locate(e).map_or(0.0, |(p, i)| p.length_m(i))
+    }
+
+    /// Length of an edge in whole centimetres, rounded up: the cost of an arc.
+    pub fn edge_cost_cm(&self, e: EdgeId) -> u32 {
+        cm_ceil(self.edge_length_m(e))
+    }
+
+    /// The nearest usable hit of every loaded part, as (hit, part): the lowest by distance,
+    /// then global edge, then segment.
+    fn nearest_hit(&self, xy: [f64; 2], mode: Mode, max_m: f64) -> Option<(SegmentHit, &Part)> {
+        let mut best: Option<(SegmentHit, &Part)> = None;
+        for p in self.parts() {
+            let usable = |e: EdgeId| p.graph.edges[e.index()].access.any(mode);
+            let Some(hit) = p.grid.nearest(&p.vertices(), xy, max_m, usable) else {
+                continue;
+            };
+            let key = |h: &SegmentHit, p: &Part| {
+                (h.distance_m, p.edge_ids[h.at.edge.index()], h.at.segment)
+            };
+            let better = best.is_none_or(|(b, bp)| {
+                let (a, b) = (key(&hit, p), key(&b, bp));
+                a.0 < b.0 || (a.0 == b.0 && (a.1, a.2) < (b.1, b.2))
+            });
+            if better {
+                best = Some((hit, p));
+            }
+        }
+        best
+    }
+
+    /// The point of the nearest street that `mode` may use, found by projecting onto every
+    /// loaded edge segment within `max_m` metres (not merely the nearest node). `None` if no
+    /// usable street is that close. Routing joins points by [`Network::join`]; this is its
+    /// first candidate.
+    pub fn snap(&self, p: LngLat, mode: Mode, max_m: f64) -> Option<Snap> {
+        let xy = self.proj.project(p);
+        let (hit, part) = self.nearest_hit(xy, mode, max_m)?;
+        Some(part.snap_of(&self.proj, p, hit))
+    }
+
+    /// The distance to the nearest loaded street `mode` may use, within `max_m`.
+    pub(crate) fn nearest_distance_m(&self, p: LngLat, mode: Mode, max_m: f64) -> Option<f64> {
+        let xy = self.proj.project(p);
+        self.nearest_hit(xy, mode, max_m).map(|(h, _)| h.distance_m)
+    }
+
+    /// Every way point `p` joins the streets `mode` may use, by the rule of [`crate::join`]:
+    /// the nearest usable street within `max_m`, and every other usable street that comes
+    /// within [`join_radius_m`] of `p`, each at its own nearest point. Nearest first (ties by
+    /// edge); empty when no usable street is within `max_m`. Only loaded streets are seen:
+    /// [`crate::Finder::join_origin`] first makes sure every tile that matters is loaded.
+    pub fn join(&self, p: LngLat, mode: Mode, max_m: f64) -> Vec<Snap> {
+        let xy = self.proj.project(p);
+        let Some((nearest, _)) = self.nearest_hit(xy, mode, max_m) else {
+            return Vec::new();
+        };
+        let radius = join_radius_m(nearest.distance_m);
+        // (global edge, distance, segment, part index, hit)
+        let mut hits: Vec<(EdgeId, f64, u32, SegmentHit, &Part)> = Vec::new();
+        for part in self.parts() {
+            let usable = |e: EdgeId| part.graph.edges[e.index()].access.any(mode);
+            part.grid.within(&part.vertices(), xy, radius, usable, |h| {
+                hits.push((
+                    part.edge_ids[h.at.edge.index()],
+                    h.distance_m,
+                    h.at.segment,
+                    h,
+                    part,
+                ));
+            });
+        }
+        // One candidate per edge: its nearest point (ties to the lower segment). The nearest
+        // street is within the radius, so `within` reports it too.
+        hits.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)));
+        hits.dedup_by_key(|h| h.0);
+        hits.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        hits.into_iter()
+            .map(|(_, _, _, h, part)| part.snap_of(&self.proj, p, h))
+            .collect()
+    }
+
+    /// The nearest point of loaded edge `e` to `p` (a place's candidate on it, recomputed
+    /// exactly as [`Network::join`] finds it).
+    pub fn snap_to_edge(&self, p: LngLat, e: EdgeId) -> Option<Snap> {
+        let (part, i) = self.locate(e)?;
+        Some(part.nearest_on_edge(&self.proj, p, i))
+    }
+
+    /// The point at `offset_m` metres along a loaded edge from its first node (the origin of
+    /// the projection when not loaded).
+    pub fn point_at(&self, e: EdgeId, offset_m: f64) -> LngLat {
+        self.locate(e).map_or_else(
+            || self.proj.unproject([0.0, 0.0]),
+            |(p, i)| p.point_at(&self.proj, i, offset_m),
+        )
+    }
+
+    /// The part of a loaded edge's polyline between two offsets (metres from its first node),
+    /// in travel order: reversed when `from_m > to_m`. Empty when not loaded.
+    pub fn edge_slice(&self, e: EdgeId, from_m: f64, to_m: f64) -> Vec<LngLat> {
+        self.locate(e)
+            .map(|(p, i)| p.edge_slice(&self.proj, i, from_m, to_m))
+            .unwrap_or_default()
     }
 }
 

@@ -28,7 +28,6 @@
 
 use crate::bundle::Bundle;
 use crate::geom::LngLat;
-use crate::graph::StreetGraph;
 use crate::pinyin::{MatchClass, Matcher, Query, TextId};
 use crate::service::{Amenities, Amenity, Kind};
 
@@ -228,23 +227,104 @@ struct Candidate {
     order: usize,
 }
 
+/// A named edge, for grouping streets: its global name index, its ends and its polyline.
+#[derive(Debug, Clone)]
+struct NamedEdge {
+    name: u32,
+    ends: [LngLat; 2],
+    points: Vec<LngLat>,
+}
+
 /// A [`SearchIndex`] being built a few places at a time, so that a page can let the browser
 /// paint and handle input between steps (100,000 places take a second on a phone).
-/// [`SearchIndex::new`] is this, all in one step.
+/// [`SearchIndex::new`] and [`SearchIndex::for_finder`] are this, all in one step.
 #[derive(Debug, Clone)]
 pub struct SearchIndexPrep<'a> {
     bundle: &'a Bundle,
     matcher: Matcher,
     places: Vec<PlaceEntry>,
+    /// Street names by global name index (`None`: not in a loaded part).
+    names: Vec<Option<&'a str>>,
+    edges: Vec<NamedEdge>,
 }
 
 impl<'a> SearchIndexPrep<'a> {
-    /// Starts an index of `bundle`; no place is prepared yet.
+    /// Starts an index of `bundle` (its places and all its streets); no place is prepared yet.
     pub fn new(bundle: &'a Bundle) -> SearchIndexPrep<'a> {
+        let g = &bundle.graph;
+        let edges = (0..g.edges.len())
+            .filter_map(|i| {
+                let e = &g.edges[i];
+                let name = e.name?;
+                let id = crate::graph::EdgeId(u32::try_from(i).ok()?);
+                Some(NamedEdge {
+                    name,
+                    ends: [
+                        LngLat::from_e6(*g.nodes.get(e.from.index())?),
+                        LngLat::from_e6(*g.nodes.get(e.to.index())?),
+                    ],
+                    points: g.edge_lnglats(id).collect(),
+                })
+            })
+            .collect();
+        let names = g.names.iter().map(|n| Some(n.as_str())).collect();
+        SearchIndexPrep::with_streets(bundle, names, edges)
+    }
+
+    /// Starts an index of a finder: for a tiled dataset, every place (by its name and services
+    /// from the manifest, and by its address once its tile is loaded) and the streets of the
+    /// loaded tiles. With every tile loaded it finds what [`SearchIndexPrep::new`] finds in
+    /// the single-file bundle.
+    pub fn for_finder(finder: &'a crate::Finder) -> SearchIndexPrep<'a> {
+        let net = finder.network();
+        let mut names: Vec<Option<&str>> = Vec::new();
+        let mut edges = Vec::new();
+        for e in net.edge_ids() {
+            let Some((part, i)) = net.locate(e) else {
+                continue;
+            };
+            let edge = &part.graph.edges[i];
+            let Some(local) = edge.name else {
+                continue;
+            };
+            let (Some(&name), Some(text)) = (
+                part.name_ids.get(local as usize),
+                part.graph.names.get(local as usize),
+            ) else {
+                continue;
+            };
+            let k = name as usize;
+            if names.len() <= k {
+                names.resize(k + 1, None);
+            }
+            names[k] = Some(text.as_str());
+            let Ok(id) = u32::try_from(i) else {
+                continue;
+            };
+            let points: Vec<LngLat> = part.graph.edge_lnglats(crate::graph::EdgeId(id)).collect();
+            let (Some(&a), Some(&b)) = (points.first(), points.last()) else {
+                continue;
+            };
+            edges.push(NamedEdge {
+                name,
+                ends: [a, b],
+                points,
+            });
+        }
+        SearchIndexPrep::with_streets(finder.bundle(), names, edges)
+    }
+
+    fn with_streets(
+        bundle: &'a Bundle,
+        names: Vec<Option<&'a str>>,
+        edges: Vec<NamedEdge>,
+    ) -> SearchIndexPrep<'a> {
         SearchIndexPrep {
             bundle,
             matcher: Matcher::new(bundle.readings.clone()),
             places: Vec::new(),
+            names,
+            edges,
         }
     }
 
@@ -276,9 +356,11 @@ impl<'a> SearchIndexPrep<'a> {
     pub fn finish(mut self) -> SearchIndex {
         self.step(usize::MAX);
         let SearchIndexPrep {
-            bundle,
             mut matcher,
             places,
+            names,
+            edges,
+            ..
         } = self;
         let mut vocabulary = Vec::new();
         for a in Amenity::ALL {
@@ -294,18 +376,18 @@ impl<'a> SearchIndexPrep<'a> {
                 vocabulary.push((matcher.add(word), Term::Kind(k)));
             }
         }
-        let streets = street_parts(&bundle.graph)
+        let streets = street_parts(names.len(), &edges)
             .into_iter()
             .enumerate()
             .filter(|(_, parts)| !parts.is_empty())
-            .map(|(i, parts)| {
-                let label = bundle.graph.names[i].clone();
-                StreetEntry {
+            .filter_map(|(i, parts)| {
+                let label = names.get(i).copied().flatten()?.to_string();
+                Some(StreetEntry {
                     name: u32::try_from(i).unwrap_or(u32::MAX),
                     text: matcher.add(&label),
                     label,
                     parts,
-                }
+                })
             })
             .collect();
         SearchIndex {
@@ -321,6 +403,11 @@ impl SearchIndex {
     /// Prepares the bundle's texts and streets.
     pub fn new(bundle: &Bundle) -> SearchIndex {
         SearchIndexPrep::new(bundle).finish()
+    }
+
+    /// Prepares the texts and streets of a finder (see [`SearchIndexPrep::for_finder`]).
+    pub fn for_finder(finder: &crate::Finder) -> SearchIndex {
+        SearchIndexPrep::for_finder(finder).finish()
     }
 
     /// The hits for `query`, best first; empty when nothing matches or the query has no
@@ -477,28 +564,28 @@ fn nearest_part(parts: &[StreetPart], centre: LngLat) -> Option<&StreetPart> {
 
 /// For every street name, its parts: the edges of that name grouped when they share a node or
 /// their ends lie within [`PART_GAP_M`], each with its middle.
-fn street_parts(graph: &StreetGraph) -> Vec<Vec<StreetPart>> {
-    let mut by_name: Vec<Vec<usize>> = vec![Vec::new(); graph.names.len()];
-    for (i, e) in graph.edges.iter().enumerate() {
-        if let Some(list) = e.name.and_then(|n| by_name.get_mut(n as usize)) {
+fn street_parts(names: usize, edges: &[NamedEdge]) -> Vec<Vec<StreetPart>> {
+    let mut by_name: Vec<Vec<usize>> = vec![Vec::new(); names];
+    for (i, e) in edges.iter().enumerate() {
+        if let Some(list) = by_name.get_mut(e.name as usize) {
             list.push(i);
         }
     }
     by_name
         .iter()
-        .map(|edges| {
-            group_edges(graph, edges)
+        .map(|list| {
+            group_edges(edges, list)
                 .into_iter()
-                .filter_map(|group| part_of(graph, &group))
+                .filter_map(|group| part_of(edges, &group))
                 .collect()
         })
         .collect()
 }
 
-/// Groups `edges` (of one name) into parts with a union-find: a shared node, or ends within
-/// [`PART_GAP_M`] (found by a sweep over the ends sorted by latitude).
-fn group_edges(graph: &StreetGraph, edges: &[usize]) -> Vec<Vec<usize>> {
-    let mut parent: Vec<usize> = (0..edges.len()).collect();
+/// Groups `list` (edges of one name) into parts with a union-find: a shared node, or ends
+/// within [`PART_GAP_M`] (found by a sweep over the ends sorted by latitude).
+fn group_edges(edges: &[NamedEdge], list: &[usize]) -> Vec<Vec<usize>> {
+    let mut parent: Vec<usize> = (0..list.len()).collect();
     fn root(parent: &mut [usize], mut i: usize) -> usize {
         while parent[i] != i {
             parent[i] = parent[parent[i]];
@@ -506,14 +593,11 @@ fn group_edges(graph: &StreetGraph, edges: &[usize]) -> Vec<Vec<usize>> {
         }
         i
     }
-    // Ends: (lat, lng, local edge index).
+    // Ends: (position, local edge index).
     let mut ends: Vec<(LngLat, usize)> = Vec::new();
-    for (k, &e) in edges.iter().enumerate() {
-        let edge = &graph.edges[e];
-        for node in [edge.from, edge.to] {
-            if let Some(p) = graph.nodes.get(node.index()) {
-                ends.push((LngLat::from_e6(*p), k));
-            }
+    for (k, &e) in list.iter().enumerate() {
+        for p in edges[e].ends {
+            ends.push((p, k));
         }
     }
     ends.sort_by(|a, b| a.0.lat.total_cmp(&b.0.lat));
@@ -536,8 +620,8 @@ fn group_edges(graph: &StreetGraph, edges: &[usize]) -> Vec<Vec<usize>> {
             }
         }
     }
-    let mut groups: Vec<Vec<usize>> = vec![Vec::new(); edges.len()];
-    for (k, &e) in edges.iter().enumerate() {
+    let mut groups: Vec<Vec<usize>> = vec![Vec::new(); list.len()];
+    for (k, &e) in list.iter().enumerate() {
         let r = root(&mut parent, k);
         groups[r].push(e);
     }
@@ -547,12 +631,10 @@ fn group_edges(graph: &StreetGraph, edges: &[usize]) -> Vec<Vec<usize>> {
 
 /// A part's segments and its middle: the point of the part nearest its length-weighted centre
 /// (for a straight street, the middle by length).
-fn part_of(graph: &StreetGraph, edges: &[usize]) -> Option<StreetPart> {
+fn part_of(edges: &[NamedEdge], group: &[usize]) -> Option<StreetPart> {
     let mut segments = Vec::new();
-    for &e in edges {
-        let points: Vec<LngLat> = graph
-            .edge_lnglats(crate::graph::EdgeId(u32::try_from(e).ok()?))
-            .collect();
+    for &e in group {
+        let points = &edges[e].points;
         segments.extend(points.windows(2).map(|w| [w[0], w[1]]));
     }
     let first = segments.first()?[0];

@@ -29,7 +29,7 @@ fn days_between(a: NaiveDate, b: NaiveDate) -> u64 {
     u64::try_from((b - a).num_days()).unwrap_or(0)
 }
 
-pub(super) fn encode_timetable(t: &Timetable, w: &mut Writer) -> Result<(), EncodeError> {
+pub(crate) fn encode_timetable(t: &Timetable, w: &mut Writer) -> Result<(), EncodeError> {
     w.count(t.comments().len(), "opening hours comments")?;
     for c in t.comments() {
         w.str(c)?;
@@ -199,7 +199,7 @@ fn decode_plan(r: &mut Reader) -> Result<Plan, DecodeError> {
     }
 }
 
-pub(super) fn decode_timetable(r: &mut Reader, services: usize) -> Result<Timetable, DecodeError> {
+pub(crate) fn decode_timetable(r: &mut Reader, services: usize) -> Result<Timetable, DecodeError> {
     let n = r.count(1)?;
     let mut comments = Vec::new();
     for _ in 0..n {
@@ -213,7 +213,7 @@ pub(super) fn decode_timetable(r: &mut Reader, services: usize) -> Result<Timeta
     let n = r.count(1)?;
     if n != services {
         return Err(r.invalid(format!(
-            "hours for {n} places, but the bundle has {services} services"
+            "hours for {n} places, but there are {services} services"
         )));
     }
     let mut plans = Vec::new();

@@ -519,7 +519,7 @@ fn broken_hours_are_named_errors() {
         (hours(&[&[(1440, 4)]], 5, &[0]), "comment 0 does not exist"),
         (
             hours(&[whole], 4, &[0]),
-            "hours for 4 places, but the bundle has 5 services",
+            "hours for 4 places, but there are 5 services",
         ),
         (hours(&[whole], 5, &[7]), "unknown form of hours 7"),
         (

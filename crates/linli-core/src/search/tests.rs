@@ -9,6 +9,7 @@
 
 use super::*;
 use crate::geom::BBox;
+use crate::graph::StreetGraph;
 use crate::graph::{Edge, NodeId, RoadClass, ShapeRange};
 use crate::pinyin::{CharReadings, PhraseReadings, Readings};
 use crate::profile::Access;
