@@ -9,6 +9,8 @@
 // Caches (all named `linli-…`):
 //   linli-app-<version>   the app's files; <version> is the hash of the file list;
 //   linli-data-<hash>     one per data bundle, named by the hash of its bytes.
+//   linli-tiles           the files of tiled datasets (`linli build --tiles-km`), filled as
+//                         the page fetches them.
 // On activation every other `linli-…` cache is deleted.
 //
 // Requests: the app's files come from the cache (navigations to the app's folder get
@@ -16,6 +18,13 @@
 // against the network in the background: when the server has different bytes, they replace
 // the cached copy (used the next time the page opens) and the page is told
 // (`{type: "linli-sw:update", what: "data"}`). Everything else goes to the network as usual.
+//
+// Tiled datasets: the manifest (`m.<hash>.linli`) and the tiles (`t/<col>-<row>.<hash>.linli`)
+// are named by their content hash, so they never change: they come from linli-tiles when
+// there, else from the network and are kept (cache-first). `index.txt`, which names the
+// current manifest, goes to the network first and falls back to its cached copy offline. Tiles
+// are not in the install list (a city has thousands; scripts/precache.mjs leaves out folders
+// holding an index.txt): a visit keeps the tiles it used, and they work offline afterwards.
 //
 // Updates: a new sw.js installs beside the running one and waits. The page asks it what
 // changed (`linli-sw:what` → "data" or "app") and offers to update; it takes over on the next
@@ -36,6 +45,13 @@ const SCOPE = new URL(self.registration.scope);
 const FILES = new Map(MANIFEST.files.map(([path, hash]) => [path, { hash, data: path.endsWith('.linli') }]));
 
 const dataCache = (hash) => `linli-data-${hash}`;
+
+/** The runtime cache of tiled datasets' files. */
+const TILE_CACHE = 'linli-tiles';
+/** A tiled dataset's content-hashed files: its manifest and its tiles. */
+const TILE_FILE = /(?:^|\/)(?:m|t\/\d+-\d+)\.[0-9a-f]{16}\.linli$/;
+/** A tiled dataset's entry point. */
+const TILE_INDEX = /(?:^|\/)index\.txt$/;
 
 /** Trunk's hashed names (`name-<hash>.ext`): the HTTP cache may answer for them. */
 const HASHED = /-[0-9a-f]{12,}[._]/i;
@@ -96,7 +112,9 @@ self.addEventListener('activate', (event) => {
       // Data caches filled after this worker's build (a bundle replaced on the server) hold
       // the newest bytes: keep the one holding each bundle, drop older copies.
       for (const name of await caches.keys()) {
-        if (name.startsWith('linli-') && !keep.has(name) && !(await onlyCopy(name))) await caches.delete(name);
+        if (name.startsWith('linli-') && name !== TILE_CACHE && !keep.has(name) && !(await onlyCopy(name))) {
+          await caches.delete(name);
+        }
       }
     })(),
   );
@@ -129,7 +147,11 @@ self.addEventListener('fetch', (event) => {
   const path = relativePath(request);
   if (path === null) return;
   const entry = FILES.get(path);
-  if (path.endsWith('.linli')) {
+  if (TILE_FILE.test(path)) {
+    event.respondWith(tileResponse(event));
+  } else if (TILE_INDEX.test(path) && !entry) {
+    event.respondWith(tileIndexResponse(event));
+  } else if (path.endsWith('.linli')) {
     event.respondWith(dataResponse(event, path));
   } else if (entry) {
     event.respondWith(appResponse(request, path));
@@ -139,6 +161,30 @@ self.addEventListener('fetch', (event) => {
 async function appResponse(request, path) {
   const cached = await caches.match(new URL(path, SCOPE).href, { ignoreVary: true });
   return cached ?? fetch(request);
+}
+
+/** A manifest or tile: named by its content, so the cached copy is always right. */
+async function tileResponse(event) {
+  const cache = await caches.open(TILE_CACHE);
+  const cached = await cache.match(event.request.url, { ignoreVary: true });
+  if (cached) return cached;
+  const response = await fetch(event.request);
+  if (response.ok) event.waitUntil(cache.put(event.request.url, response.clone()));
+  return response;
+}
+
+/** `index.txt`: the network's (it names the current manifest), the cached copy offline. */
+async function tileIndexResponse(event) {
+  const cache = await caches.open(TILE_CACHE);
+  try {
+    const response = await fetch(event.request, { cache: 'no-cache' });
+    if (response.ok) event.waitUntil(cache.put(event.request.url, response.clone()));
+    return response;
+  } catch (error) {
+    const cached = await cache.match(event.request.url, { ignoreVary: true });
+    if (cached) return cached;
+    throw error;
+  }
 }
 
 /** Every cache holding `url`, newest last. */

@@ -8,7 +8,8 @@
 // dist/data/ (visitors' offline copies then update: the page offers the new data).
 //
 // Listed: every file under dist/ except what is not the app itself: sw.js, embed.js (for
-// host pages), embed-example.html, config.json (read fresh, never kept), hidden files. The
+// host pages), embed-example.html, config.json (read fresh, never kept), hidden files, and
+// the folders of tiled datasets (those holding an index.txt: cached at run time). The
 // list is sorted by path and holds no dates, so the same dist/ gives the same sw.js.
 
 import { createHash } from 'node:crypto';
@@ -25,7 +26,11 @@ const sha16 = (bytes) => createHash('sha256').update(bytes).digest('hex').slice(
 
 async function filesUnder(dir, prefix = '') {
   const out = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
+  const entries = await readdir(dir, { withFileTypes: true });
+  // A tiled dataset's folder (it holds index.txt): its tiles are fetched as the page needs
+  // them and kept by the service worker at run time, never all at install.
+  if (prefix !== '' && entries.some((e) => e.isFile() && e.name === 'index.txt')) return out;
+  for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
     if (entry.isDirectory()) out.push(...(await filesUnder(path.join(dir, entry.name), rel)));

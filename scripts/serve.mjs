@@ -46,11 +46,16 @@ const HASHED = /-[0-9a-f]{12,}[._]/i;
 // The headers a deployment should send (README "Deploying"): pages, the service worker and
 // config.json are checked on every use; embed.js keeps its URL for host pages, so it is cached
 // briefly; hashed files never change.
+// A tiled dataset (README "A whole district or city"): its manifest and tiles are named by
+// their content hash (`m.<hash>.linli`, `<col>-<row>.<hash>.linli`); its index.txt names the
+// current manifest and is checked on every use.
+const CONTENT_NAMED = /\.[0-9a-f]{16}\.linli$/;
+
 function cacheControl(file) {
   const base = path.basename(file);
-  if (base.endsWith('.html') || base === 'sw.js' || base === 'config.json') return 'no-cache';
+  if (base.endsWith('.html') || base === 'sw.js' || base === 'config.json' || base === 'index.txt') return 'no-cache';
   if (base === 'embed.js') return 'public, max-age=300';
-  if (HASHED.test(base)) return 'public, max-age=31536000, immutable';
+  if (HASHED.test(base) || CONTENT_NAMED.test(base)) return 'public, max-age=31536000, immutable';
   return 'max-age=3600';
 }
 

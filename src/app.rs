@@ -78,6 +78,16 @@ pub fn App() -> impl IntoView {
     let rows = rows(state, ranked);
     let circle = circle(state, point);
     let coverage = coverage(state);
+    // The selected place, and whether its full record is there: on a tiled dataset it comes
+    // with the place's tile, and the detail is drawn again (once) when it does.
+    let detail = Memo::new(move |_| {
+        state.selected.get().map(|i| {
+            let record = state
+                .engine
+                .with(|e| e.as_ref().is_some_and(|e| e.finder().has_record(i)));
+            (i, record)
+        })
+    });
     let ready = move || state.load.with(|l| *l == Load::Ready);
     let app_class = move || {
         let view = if state.view.get() == View::Map {
@@ -102,7 +112,7 @@ pub fn App() -> impl IntoView {
                         // The list stays while a place is shown (hidden), so coming back finds
                         // it as it was and nothing in it is built again.
                         <ListScreen rows=rows ranked=ranked circle=circle coverage=coverage />
-                        {move || state.selected.get().map(|i| view! {
+                        {move || detail.get().map(|(i, _)| view! {
                             <ServiceDetail service=i query_point=point />
                         })}
                     </Show>

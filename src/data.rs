@@ -8,9 +8,10 @@ use chrono::NaiveDateTime;
 use js_sys::Reflect;
 use linli_core::hours::{Hours, HoursStatus};
 use linli_core::search::{SearchIndex, SearchIndexPrep};
+use linli_core::tiles::TileError;
 use linli_core::{
-    Bundle, DecodeError, Finder, FinderPrep, GraphError, LngLat, Mode, QueryError, Reach, Route,
-    Router,
+    Bundle, DecodeError, Finder, FinderPrep, GraphError, LngLat, Mode, NearestSearch, QueryError,
+    Reach, Route, Router, Step, TileId,
 };
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
@@ -27,6 +28,8 @@ pub enum LoadError {
     Decode(DecodeError),
     /// The bundle decoded but its streets cannot be prepared.
     Prepare(GraphError),
+    /// A tiled dataset's `index.txt`, manifest or tile is not usable (`tiled.rs`).
+    Tiles(TileError),
 }
 
 impl LoadError {
@@ -42,7 +45,11 @@ impl LoadError {
             LoadError::Decode(DecodeError::NotABundle) => T::ErrNotBundle,
             LoadError::Decode(DecodeError::ExtentTooLarge { .. }) => T::ErrExtentTooLarge,
             LoadError::Decode(DecodeError::OutsideExtent { .. }) => T::ErrOutsideExtent,
-            LoadError::Decode(_) | LoadError::Prepare(_) => T::ErrCorrupt,
+            LoadError::Tiles(TileError::BadIndex { .. }) => T::ErrNotBundle,
+            LoadError::Tiles(TileError::Decode { error, .. }) => {
+                LoadError::Decode(error.clone()).message()
+            }
+            LoadError::Decode(_) | LoadError::Prepare(_) | LoadError::Tiles(_) => T::ErrCorrupt,
         }
     }
 
@@ -52,6 +59,7 @@ impl LoadError {
             LoadError::Fetch(e) => e.detail(),
             LoadError::Decode(e) => e.to_string(),
             LoadError::Prepare(e) => e.to_string(),
+            LoadError::Tiles(e) => e.to_string(),
         }
     }
 
@@ -68,7 +76,11 @@ impl LoadError {
             LoadError::Decode(DecodeError::OutsideExtent { .. }) => "outside-extent",
             LoadError::Decode(DecodeError::UnsupportedVersion { .. }) => "version",
             LoadError::Decode(DecodeError::NotABundle) => "not-a-bundle",
-            LoadError::Decode(_) | LoadError::Prepare(_) => "corrupt",
+            LoadError::Tiles(TileError::BadIndex { .. }) => "not-a-bundle",
+            LoadError::Tiles(TileError::Decode { error, .. }) => {
+                LoadError::Decode(error.clone()).code()
+            }
+            LoadError::Decode(_) | LoadError::Prepare(_) | LoadError::Tiles(_) => "corrupt",
         }
     }
 }
@@ -120,6 +132,9 @@ pub struct Engine {
     router: Mutex<Router>,
     hours: Vec<Hours>,
     search: OnceLock<SearchIndex>,
+    /// Where a tiled dataset's tiles come from, and which are on their way (`None` for a
+    /// single-file bundle).
+    tiles: Option<Arc<crate::tiled::Source>>,
 }
 
 /// Preparation works in slices of about this many milliseconds, giving the browser a turn
@@ -142,7 +157,39 @@ impl Engine {
             router,
             hours,
             search: OnceLock::new(),
+            tiles: None,
         }
+    }
+
+    /// The engine of a tiled dataset, whose tiles come from `source`.
+    pub fn tiled(finder: Finder, source: Arc<crate::tiled::Source>) -> Engine {
+        Engine {
+            tiles: Some(source),
+            ..Engine::new(finder)
+        }
+    }
+
+    /// The same dataset with more tiles loaded: the hours and the tile source carry over; the
+    /// router grows with the network, and the search index is built again (it lists the
+    /// streets of the loaded tiles).
+    pub fn with_finder(&self, finder: Finder) -> Engine {
+        Engine {
+            router: Mutex::new(finder.router()),
+            finder,
+            hours: self.hours.clone(),
+            search: OnceLock::new(),
+            tiles: self.tiles.clone(),
+        }
+    }
+
+    /// The tile source of a tiled dataset.
+    pub fn tile_source(&self) -> Option<&Arc<crate::tiled::Source>> {
+        self.tiles.as_ref()
+    }
+
+    /// Is this a tiled dataset (loaded around the user)?
+    pub fn is_tiled(&self) -> bool {
+        self.tiles.is_some()
     }
 
     /// The finder.
@@ -190,6 +237,64 @@ impl Engine {
         self.with_router(|r| self.finder.nearest(r, origin, mode, |_| true))
     }
 
+    /// The places `include` accepts (by index and record) from `origin`, nearest first, until
+    /// `want` of them are exact: the exact ones so far, and the tiles to fetch next when the
+    /// search is not done (on a tiled dataset; a single-file bundle never needs any).
+    pub fn nearest_among(
+        &self,
+        origin: LngLat,
+        mode: Mode,
+        include: impl Fn(usize, &linli_core::Service) -> bool,
+        want: usize,
+    ) -> Result<(Vec<Reach>, Vec<TileId>), QueryError> {
+        self.with_router(|r| {
+            let mut search =
+                NearestSearch::among(&self.finder, std::mem::take(r), origin, mode, include);
+            search.want(want);
+            let step = search.advance(&self.finder);
+            let out = search.results(&self.finder);
+            *r = search.into_router();
+            match step? {
+                Step::Done => Ok((out, Vec::new())),
+                Step::NeedTiles(tiles) => Ok((out, tiles)),
+            }
+        })
+    }
+
+    /// One service's distance in `mode`, or the tiles its answer needs first.
+    pub fn reach_step(
+        &self,
+        origin: LngLat,
+        mode: Mode,
+        service: usize,
+    ) -> Result<Option<Reach>, Vec<TileId>> {
+        self.with_router(|r| {
+            let mut search =
+                NearestSearch::only(&self.finder, std::mem::take(r), origin, mode, service);
+            let step = search.advance(&self.finder);
+            let out = search.results(&self.finder).into_iter().next();
+            *r = search.into_router();
+            match step {
+                Ok(Step::NeedTiles(tiles)) => Err(tiles),
+                _ => Ok(out),
+            }
+        })
+    }
+
+    /// The route to one service, or the tiles it needs first.
+    pub fn route_step(
+        &self,
+        origin: LngLat,
+        mode: Mode,
+        service: usize,
+    ) -> Result<Option<Route>, Vec<TileId>> {
+        match self.with_router(|r| self.finder.route(r, origin, mode, service)) {
+            Ok(route) => Ok(route),
+            Err(QueryError::TilesNeeded { tiles }) => Err(tiles),
+            Err(_) => Ok(None),
+        }
+    }
+
     /// One service's distance in `mode`.
     pub fn reach(&self, origin: LngLat, mode: Mode, service: usize) -> Option<Reach> {
         let target = self.finder.services().get(service)?.id.clone();
@@ -227,13 +332,6 @@ impl Engine {
                 .map(|t| (t.minutes, t.service))
         })
     }
-
-    /// The route to one service.
-    pub fn route(&self, origin: LngLat, mode: Mode, service: usize) -> Option<Route> {
-        self.with_router(|r| self.finder.route(r, origin, mode, service))
-            .ok()
-            .flatten()
-    }
 }
 
 /// Downloads, decodes and prepares the bundle at `url`, reporting progress. Every failure is a
@@ -242,6 +340,9 @@ pub async fn load(
     url: &str,
     progress: impl Fn(Progress),
 ) -> Result<(Arc<Engine>, Timings), LoadError> {
+    if crate::tiled::is_tiled_url(url) {
+        return crate::tiled::load(url, progress).await;
+    }
     let bytes = crate::fetch::download(url, |loaded, total| {
         progress(Progress::Download { loaded, total });
     })

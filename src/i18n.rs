@@ -104,6 +104,10 @@ texts! {
     Loading => "正在加载地图数据…", "Loading map data…";
     LoadFailed => "地图数据加载失败", "The map data could not be loaded";
     Retry => "重试", "Try again";
+    PartlyLoaded => "部分区域尚未加载", "Part of the area is not loaded yet";
+    TilesLoading => "正在加载附近的地图数据…", "Loading map data for this area…";
+    TilesError => "附近的地图数据没有加载成功。", "Map data for this area could not be loaded.";
+    MorePlaces => "显示更多地点", "Show more places";
     ErrNetwork => "网络连接失败，请检查网络后重试。", "The network request failed. Check your connection and try again.";
     ErrHttp => "服务器没有提供数据文件", "The server did not provide the data file";
     ErrCorrupt => "数据文件已损坏或不完整，无法读取。", "The data file is damaged or incomplete and cannot be read.";

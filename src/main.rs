@@ -23,6 +23,7 @@ mod leaflet;
 mod screen;
 mod state;
 mod suggest;
+mod tiled;
 mod url_state;
 mod virtual_list;
 

@@ -190,6 +190,15 @@ pub struct AppState {
     pub forced_layout: StoredValue<Option<Layout>>,
     /// The folded controls (mode, open, services, circle) are shown.
     pub more_open: RwSignal<bool>,
+    /// Tiles of a tiled dataset on their way (`tiled.rs`): the list says it is loading.
+    pub tiles_loading: RwSignal<usize>,
+    /// The last tile that could not be fetched or used (shown with a retry).
+    pub tiles_error: RwSignal<Option<LoadError>>,
+    /// Bumped by the retry: the views ask for the tiles they need again.
+    pub tiles_retry: RwSignal<u32>,
+    /// On a tiled dataset, how many of the nearest places the list makes exact (a screenful,
+    /// raised by "more places").
+    pub tiles_want: RwSignal<usize>,
     /// A `place=` id waiting for the bundle.
     pub pending_place: StoredValue<Option<String>>,
     /// URL parameters that are not the user's state (kept in every URL written).
@@ -200,6 +209,10 @@ pub struct AppState {
     /// the layout is chosen for that height, and the list flows (`embed.rs`).
     pub frame_max_height: StoredValue<Option<f64>>,
 }
+
+/// On a tiled dataset, the places the list makes exact first, and how many more each "more
+/// places" adds.
+pub const TILED_SCREENFUL: usize = 10;
 
 /// Now in Beijing, from the browser's clock (the only place the app reads it).
 pub fn beijing_now() -> NaiveDateTime {
@@ -250,6 +263,10 @@ impl AppState {
             screen: RwSignal::new(Screen::default()),
             forced_layout: StoredValue::new(config.layout),
             more_open: RwSignal::new(false),
+            tiles_loading: RwSignal::new(0),
+            tiles_error: RwSignal::new(None),
+            tiles_retry: RwSignal::new(0),
+            tiles_want: RwSignal::new(TILED_SCREENFUL),
             pending_place: StoredValue::new(url.place.clone()),
             other_params: StoredValue::new(url.other.clone()),
             list_scroll: StoredValue::new(0),
@@ -467,10 +484,40 @@ pub fn ranked(
         let point = point.get()?;
         let mode = state.mode.get();
         let t0 = now_ms();
-        let result = engine.nearest(point, mode);
+        let result = if engine.is_tiled() {
+            ranked_tiled(state, &engine, point, mode)
+        } else {
+            engine.nearest(point, mode)
+        };
         publish_timings(state.timings.get_untracked(), now_ms() - t0);
         Some(result)
     })
+}
+
+/// On a tiled dataset: the places that pass the filters, nearest first, as far as they are
+/// exact (up to [`AppState::tiles_want`]); asks for the tiles the search needs next. Each tile
+/// that arrives replaces the engine, and this runs again.
+fn ranked_tiled(
+    state: AppState,
+    engine: &Engine,
+    point: LngLat,
+    mode: Mode,
+) -> Result<Vec<Reach>, QueryError> {
+    let kind = state.kind.get();
+    let needs = state.needs.get();
+    let open_now = state.open.get() == OpenChoice::Only;
+    let now = state.now.get();
+    let want = state.tiles_want.get();
+    state.tiles_retry.track();
+    let include = |i: usize, s: &linli_core::Service| {
+        kind.is_none_or(|k| k == s.kind)
+            && s.amenities.contains_all(needs)
+            && (!open_now || engine.status(i, now).state.is_open())
+    };
+    let (reaches, need) = engine.nearest_among(point, mode, include, want)?;
+    crate::data::publish_timing("tilesSearchDone", if need.is_empty() { 1.0 } else { 0.0 });
+    crate::tiled::request(state, need);
+    Ok(reaches)
 }
 
 /// The ranked services that pass the filters, with their hours now.
@@ -570,10 +617,20 @@ pub fn circle(
         let engine = state.engine.get()?;
         let p = point.get()?;
         let t0 = now_ms();
-        let iso = engine
-            .isochrone(p, state.mode.get(), &CIRCLE_MINUTES)
-            .ok()?;
+        state.tiles_retry.track();
+        let iso = match engine.isochrone(p, state.mode.get(), &CIRCLE_MINUTES) {
+            Ok(iso) => iso,
+            Err(QueryError::TilesNeeded { tiles }) => {
+                // Not even the starting point's streets are loaded yet.
+                crate::tiled::request(state, tiles);
+                return None;
+            }
+            Err(_) => return None,
+        };
         crate::data::publish_timing("isochroneMs", now_ms() - t0);
+        // On a tiled dataset, the tiles the circle reaches next (drawn exact up to
+        // `exact_minutes` meanwhile).
+        crate::tiled::request(state, iso.missing_tiles.clone());
         Some(Arc::new(iso))
     })
 }

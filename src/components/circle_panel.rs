@@ -148,6 +148,9 @@ pub fn CirclePanel(
                         </li>
                     }).collect_view()}
                 </ul>
+                {(!iso.missing_tiles.is_empty()).then(|| view! {
+                    <p class="notice" data-testid="circle-partial" role="status">{T::PartlyLoaded.text(l)}</p>
+                })}
             </div>
         })
     };
@@ -219,6 +222,9 @@ pub fn CirclePanel(
                     data-street-m=format!("{:.1}", cov.street_m)>
                     {coverage_summary(&cov, kind, l)}
                 </p>
+                {(!cov.missing_tiles.is_empty()).then(|| view! {
+                    <p class="notice" data-testid="coverage-partial" role="status">{T::PartlyLoaded.text(l)}</p>
+                })}
                 <p class="small">{T::TapStreetHint.text(l)}</p>
                 {tap.map(|t| view! { <p class="notice" data-testid="coverage-tap-info" role="status">{t}</p> })}
                 <h2 class="subheading">{T::WorstLabel.text(l)}</h2>

@@ -31,6 +31,52 @@ pub fn ListScreen(
             _ => None,
         })
     };
+    // A tiled dataset: say while tiles are on their way, offer a retry when one failed, and
+    // more places once the first screenful is exact.
+    let tiled = move || {
+        state
+            .engine
+            .with(|e| e.as_ref().is_some_and(|e| e.is_tiled()))
+    };
+    let tiles_note = move || {
+        let l = lang.get();
+        if let Some(e) = state.tiles_error.get() {
+            return Some(view! {
+                <div class="notice warn" role="alert" data-testid="tiles-error" data-reason=e.code()>
+                    <p>{T::TilesError.text(l)}" "{e.message().text(l)}</p>
+                    <p class="small">{e.detail()}</p>
+                    <button class="primary" data-testid="tiles-retry" on:click=move |_| crate::tiled::retry(state)>
+                        {T::Retry.text(l)}
+                    </button>
+                </div>
+            }
+            .into_any());
+        }
+        (state.tiles_loading.get() > 0).then(|| {
+            view! {
+                <p class="notice" role="status" data-testid="tiles-loading">{T::TilesLoading.text(l)}</p>
+            }
+            .into_any()
+        })
+    };
+    let more = move || {
+        if !tiled() {
+            return None;
+        }
+        let want = state.tiles_want.get();
+        let shown = ranked.with(|r| match r {
+            Some(Ok(v)) => v.len(),
+            _ => 0,
+        });
+        (shown >= want).then(|| {
+            view! {
+                <button class="primary more-places" data-testid="tiles-more"
+                    on:click=move |_| state.tiles_want.update(|n| *n += crate::state::TILED_SCREENFUL)>
+                    {T::MorePlaces.text(lang.get())}
+                </button>
+            }
+        })
+    };
     // Back from a detail: the list where it was, and the focus on the place that was opened.
     Effect::new(move |prev: Option<Option<usize>>| {
         let selected = state.selected.get();
@@ -57,7 +103,9 @@ pub fn ListScreen(
                 <Controls circle=circle coverage=coverage ranked=ranked />
             </div>
             {query_error}
+            <div aria-live="polite">{tiles_note}</div>
             <ResultList rows=rows />
+            {more}
         </div>
     }
 }

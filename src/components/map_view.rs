@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use linli_core::circle::{Coverage, Isochrone};
-use linli_core::{BBox, LngLat, RoadClass};
+use linli_core::{BBox, LngLat, Mode, RoadClass};
 use wasm_bindgen::JsValue;
 
 use crate::components::circle_panel::band_style;
@@ -514,17 +514,30 @@ pub fn MapView(
     });
 
     // The route to the selected place, and zoom to it.
+    let route_fitted = StoredValue::new(None::<(usize, u64, u64, Mode)>);
     Effect::new(move |_| {
         let selected = state.selected.get();
         let point = query_point.get();
         let mode = state.mode.get();
         let Some(ls) = layers.get() else { return };
         ls.route.clear_layers();
-        let (Some(i), Some(p), Some(engine)) = (selected, point, state.engine.get_untracked())
-        else {
+        // Tracked: on a tiled dataset the route waits for its tiles (asked for here), and the
+        // engine is replaced when they arrive.
+        state.tiles_retry.track();
+        if selected.is_none() {
+            route_fitted.set_value(None);
+        }
+        let (Some(i), Some(p), Some(engine)) = (selected, point, state.engine.get()) else {
             return;
         };
-        if let Some(route) = engine.route(p, mode, i) {
+        let route = match engine.route_step(p, mode, i) {
+            Ok(route) => route,
+            Err(tiles) => {
+                crate::tiled::request(state, tiles);
+                None
+            }
+        };
+        if let Some(route) = route {
             let casing = leaflet::svg_polyline(
                 &route.points,
                 &[
@@ -570,8 +583,13 @@ pub fn MapView(
                 ls.route.push(&gap);
                 ls.route.push(&dots);
             }
-            if let Some(b) = BBox::around(route.points.iter().copied()) {
-                ls.fit(b.min, b.max, 17.0);
+            // Zoomed once per route (a tile arriving later draws it again, in place).
+            let key = Some((i, p.lng.to_bits(), p.lat.to_bits(), mode));
+            if route_fitted.get_value() != key {
+                route_fitted.set_value(key);
+                if let Some(b) = BBox::around(route.points.iter().copied()) {
+                    ls.fit(b.min, b.max, 17.0);
+                }
             }
         }
     });

@@ -185,8 +185,9 @@ fn Rows(rows: Memo<Vec<Row>>) -> impl IntoView {
         let (Some(ol), Some(panel)) = (list.get_untracked(), panel()) else {
             return;
         };
-        // Hidden behind a place's detail: nothing to measure until it shows again.
-        if ol.client_height() == 0 && n > 0 {
+        // Hidden behind a place's detail: nothing to measure until it shows again. (An empty
+        // window, left by an empty list, is drawn at 0 px too: that one is resized below.)
+        if ol.client_height() == 0 && n > 0 && current.1 > current.0 {
             return;
         }
         if n <= WINDOW_FROM {

@@ -54,18 +54,47 @@ pub fn ServiceDetail(service: usize, query_point: Memo<Option<LngLat>>) -> impl 
     let step_free = s.amenities.contains(Amenity::StepFree);
     let (name, location) = (s.name.clone(), s.location);
     // Every mode from the one starting point (the list's), so the numbers match the list.
-    let reaches = {
-        let engine = engine.clone();
-        Memo::new(move |_| {
-            let p = query_point.get()?;
-            Some(
+    // On a tiled dataset the engine is replaced as tiles arrive: each mode's answer waits for
+    // the tiles its search needs (asked for here), and the place's own tile brings its record.
+    let reaches = Memo::new(move |_| {
+        let p = query_point.get()?;
+        let engine = state.engine.get()?;
+        if !engine.is_tiled() {
+            return Some(
                 Mode::ALL
                     .into_iter()
                     .map(|m| (m, engine.reach(p, m, service)))
                     .collect::<Vec<_>>(),
-            )
-        })
-    };
+            );
+        }
+        state.tiles_retry.track();
+        let mut need = Vec::new();
+        let mut all = Vec::new();
+        // The current mode first: its tiles are asked for first.
+        let current = state.mode.get();
+        for m in std::iter::once(current).chain(Mode::ALL.into_iter().filter(|m| *m != current)) {
+            match engine.reach_step(p, m, service) {
+                Ok(r) => all.push((m, r)),
+                Err(tiles) => need.extend(tiles.into_iter().take(crate::tiled::PARALLEL)),
+            }
+        }
+        if let Some(t) = engine
+            .finder()
+            .manifest()
+            .and_then(|m| m.places.get(service))
+            .map(|p| p.tile)
+            .filter(|_| !engine.finder().has_record(service))
+        {
+            need.push(t);
+        }
+        let waiting = !need.is_empty();
+        crate::tiled::request(state, need);
+        if waiting && all.len() < Mode::ALL.len() {
+            return None;
+        }
+        all.sort_by_key(|(m, _)| Mode::ALL.iter().position(|x| x == m));
+        Some(all)
+    });
     let current = move || {
         let l = lang.get();
         let mode = mode.get();

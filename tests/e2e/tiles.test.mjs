@@ -1,0 +1,246 @@
+// A tiled dataset in the page (issue 13): the sample built as tiles of 0.5 km by the real
+// builder, served beside the app, and loaded around the starting point. The answers must be
+// the single bundle's (`linli nearest --json` on dist/data/futian.linli), found without
+// fetching every tile, and a move of the starting point fetches only tiles not fetched yet.
+//
+//   node --test --test-concurrency=1 tests/e2e/tiles.test.mjs   (after scripts/build-web.sh)
+
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, test } from 'node:test';
+import {
+  WAIT_MS,
+  acceptedRouteM,
+  atBeijing,
+  cliNearest,
+  cliTop,
+  distDir,
+  eventually,
+  eventuallyEqual,
+  launchBrowser,
+  newPage,
+  readResults,
+  repoRoot,
+  samplePlaces,
+  shownAsCli,
+  startDistServer,
+} from './lib.mjs';
+
+/** Where the tiles are written: under dist/, so the test server serves them beside the app. */
+const TILES = 'data/test-tiles-0.5';
+const tilesDir = path.join(distDir, TILES);
+/** The places the page makes exact first (`TILED_SCREENFUL` in src/state.rs). */
+const SCREENFUL = 10;
+/** Daytime in Beijing: the list keeps the route order (no open-first). */
+const DAYTIME = '2026-11-24T10:00';
+
+/**
+ * Starting points along a line east from Chegongmiao, 0.0012° (about 120 m) apart: four
+ * steps span more than one tile's width (0.5 km), so some step crosses a tile border.
+ */
+const LINE = [0, 1, 2, 3, 4].map((i) => ({ lat: 22.5362, lng: Number((114.0176 + i * 0.0012).toFixed(6)) }));
+
+let server;
+let browser;
+let tileCount;
+
+before(async () => {
+  server = await startDistServer();
+  browser = await launchBrowser();
+  rmSync(tilesDir, { recursive: true, force: true });
+  await promisify(execFile)(
+    path.join(repoRoot, 'target', 'release', 'linli'),
+    [
+      'build',
+      '--osm', 'data/osm/shenzhen-futian.osm.pbf',
+      '--services', 'data/sample/futian-services.csv',
+      '--name', '深圳福田 香蜜湖–车公庙',
+      '--tiles-km', '0.5',
+      '--out', tilesDir,
+    ],
+    { cwd: repoRoot },
+  );
+  tileCount = readdirSync(path.join(tilesDir, 't')).length;
+  assert.ok(tileCount > 20, `the sample cut into ${tileCount} tiles`);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  rmSync(tilesDir, { recursive: true, force: true });
+});
+
+/** A page on the tiled dataset that records every request for a tile. */
+async function tiledPage(query) {
+  const page = await newPage(browser);
+  await atBeijing(page, DAYTIME);
+  page.tileRequests = [];
+  page.on('request', (r) => {
+    if (r.url().includes(`/${TILES}/t/`)) page.tileRequests.push(new URL(r.url()).pathname);
+  });
+  await page.goto(new URL(`?data=${TILES}/&open=all&${query}`, server.url).href);
+  return page;
+}
+
+/** Waits until the page's first screenful equals the CLI's (single bundle) and no tile is on its way. */
+async function expectFirstResults(page, point, mode) {
+  const cli = await cliNearest({ ...point, mode });
+  await eventuallyEqual(
+    () => shownAsCli(page, cli, SCREENFUL),
+    cliTop(cli, SCREENFUL),
+    `${mode} from ${point.lat},${point.lng}: the first ${SCREENFUL} results differ from linli nearest on the single bundle`,
+  );
+  await eventually(
+    () => page.evaluate(() => window.__linliTimings?.tilesSearchDone === 1),
+    () => 'the search never said it was done',
+  );
+  return cli;
+}
+
+/**
+ * Moves the starting point to about `point` (the map centred there, then "use the map centre";
+ * the centre is a pixel's position, so within about 10 m): returns the point the page uses,
+ * as its URL says.
+ */
+async function moveTo(page, point) {
+  const before = new URL(page.url()).searchParams.get('lng');
+  await page.evaluate(({ lat, lng }) => window.__linliMap.setView([lat, lng], window.__linliMap.getZoom(), { animate: false }), point);
+  await page.click('[data-testid=use-map-centre]');
+  let now = null;
+  await eventually(
+    async () => {
+      const u = new URL(page.url());
+      now = { lat: Number(u.searchParams.get('lat')), lng: Number(u.searchParams.get('lng')) };
+      return u.searchParams.get('lng') !== before && Math.abs(now.lat - point.lat) < 1e-4 && Math.abs(now.lng - point.lng) < 1e-4;
+    },
+    async () => `the starting point did not move to ${point.lat},${point.lng}: ${page.url()}`,
+  );
+  return now;
+}
+
+for (const mode of ['walk', 'ebike']) {
+  test(`${mode}: the first results from points across tile borders equal the single bundle's, fetching only missing tiles`, async (t) => {
+    const [first, ...rest] = LINE;
+    const page = await tiledPage(`lat=${first.lat}&lng=${first.lng}&mode=${mode}`);
+    try {
+      await expectFirstResults(page, first, mode);
+      const firstAnswer = page.tileRequests.length;
+      t.diagnostic(`first answer: ${firstAnswer} of ${tileCount} tiles fetched`);
+      assert.ok(firstAnswer > 0, 'tiles were fetched');
+      assert.ok(
+        firstAnswer < tileCount,
+        `the first answer fetched ${firstAnswer} of ${tileCount} tiles: not all of them`,
+      );
+      for (const point of rest) {
+        const before = page.tileRequests.length;
+        const moved = await moveTo(page, point);
+        await expectFirstResults(page, moved, mode);
+        const fetched = page.tileRequests.slice(before);
+        const again = fetched.filter((t) => page.tileRequests.slice(0, before).includes(t));
+        assert.deepEqual(again, [], `moving to ${point.lng} fetched tiles already fetched`);
+      }
+      const unique = new Set(page.tileRequests);
+      assert.equal(unique.size, page.tileRequests.length, 'every tile is fetched once');
+      t.diagnostic(`along the line: ${unique.size} of ${tileCount} tiles fetched`);
+      assert.ok(unique.size < tileCount, `${unique.size} of ${tileCount} tiles fetched along the line`);
+    } finally {
+      await page.context().close();
+    }
+  });
+}
+
+test('a small move within the loaded area fetches nothing new', async () => {
+  const start = LINE[1];
+  const page = await tiledPage(`lat=${start.lat}&lng=${start.lng}&mode=walk`);
+  try {
+    await expectFirstResults(page, start, 'walk');
+    const before = page.tileRequests.length;
+    const near = { lat: start.lat, lng: Number((start.lng + 0.0002).toFixed(6)) };
+    const moved = await moveTo(page, near);
+    await expectFirstResults(page, moved, 'walk');
+    assert.deepEqual(page.tileRequests.slice(before), [], 'a 20 m move fetched tiles');
+  } finally {
+    await page.context().close();
+  }
+});
+
+test('kind filter, more places, and a detail with the single bundle distance', async () => {
+  const point = LINE[2];
+  const page = await tiledPage(`lat=${point.lat}&lng=${point.lng}&mode=walk&kind=canteen`);
+  try {
+    const canteens = await cliNearest({ ...point, mode: 'walk', kind: 'canteen' });
+    await eventuallyEqual(
+      () => shownAsCli(page, canteens, SCREENFUL),
+      cliTop(canteens, SCREENFUL),
+      'the first canteens differ from linli nearest --kind canteen',
+    );
+    // More places: the next screenful, still in the single bundle's order.
+    await page.click('[data-testid=tiles-more]');
+    const n = Math.min(canteens.length, 2 * SCREENFUL);
+    await eventuallyEqual(() => shownAsCli(page, canteens, n), cliTop(canteens, n), 'after "more places"');
+    // The detail of the third place: its distance is the CLI's.
+    const third = (await readResults(page))[2];
+    await page.locator(`[data-testid=result][data-service-id="${third.id}"] .result-main`).click();
+    const distance = page.locator('[data-testid=detail-distance]');
+    await distance.waitFor({ timeout: WAIT_MS });
+    assert.ok(
+      acceptedRouteM(canteens[2].route_m).includes(await distance.getAttribute('data-route-m')),
+      `detail distance ${await distance.getAttribute('data-route-m')}, CLI ${canteens[2].route_m}`,
+    );
+    // Its full record (address) came with its tile.
+    const address = samplePlaces().get(canteens[2].id)?.address;
+    if (address) {
+      await eventually(
+        async () => (await page.locator('[data-testid=service-detail]').innerText()).includes(address),
+        () => `the detail never showed the address ${address}`,
+      );
+    }
+  } finally {
+    await page.context().close();
+  }
+});
+
+test('coverage on a partly loaded area says so', async () => {
+  const point = LINE[0];
+  const page = await tiledPage(`lat=${point.lat}&lng=${point.lng}&mode=walk&lang=en`);
+  try {
+    await expectFirstResults(page, point, 'walk');
+    await page.click('[data-testid=coverage-toggle]');
+    const note = page.locator('[data-testid=coverage-partial]');
+    await note.waitFor({ timeout: WAIT_MS });
+    assert.match(await note.innerText(), /Part of the area is not loaded yet/);
+  } finally {
+    await page.context().close();
+  }
+});
+
+test('the service worker keeps the tiles a visit used: a reload with no network answers the same', async () => {
+  const point = LINE[0];
+  const page = await tiledPage(`lat=${point.lat}&lng=${point.lng}&mode=walk`);
+  try {
+    const cli = await expectFirstResults(page, point, 'walk');
+    // The first visit is never taken over by the worker (no clients.claim): once it is
+    // active, a reload goes through it and fills linli-tiles.
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.reload();
+    await expectFirstResults(page, point, 'walk');
+    let kept = [];
+    await eventually(
+      async () => {
+        kept = await page.evaluate(async () =>
+          (await caches.has('linli-tiles')) ? (await (await caches.open('linli-tiles')).keys()).map((r) => new URL(r.url).pathname) : [],
+        );
+        return kept.some((p) => p.endsWith('/index.txt')) && kept.some((p) => /\/m\.[0-9a-f]{16}\.linli$/.test(p)) && kept.some((p) => /\/t\//.test(p));
+      },
+      () => `linli-tiles holds ${JSON.stringify(kept)}`,
+    );
+    await page.context().setOffline(true);
+    await page.reload();
+    await eventuallyEqual(() => shownAsCli(page, cli, SCREENFUL), cliTop(cli, SCREENFUL), 'offline: the first results differ');
+  } finally {
+    await page.context().close();
+  }
+});
