@@ -45,9 +45,37 @@ pub fn visible_range(n: usize, row_px: f64, list_top_px: f64, view_px: f64) -> (
     (start, end)
 }
 
+/// The window `current` widened, if needed, so that the rows within [`MARGIN_ROWS`] of the
+/// focused row `focused` (0-based) are drawn; short lists are drawn whole anyway.
+pub fn around_focus(n: usize, current: (usize, usize), focused: usize) -> (usize, usize) {
+    if n <= WINDOW_FROM || focused >= n {
+        return current;
+    }
+    let start = current.0.min(focused.saturating_sub(MARGIN_ROWS));
+    let end = current
+        .1
+        .max(focused.saturating_add(MARGIN_ROWS + 1))
+        .min(n);
+    (start, end)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn focus_near_an_edge_widens_the_window() {
+        // Focus on the last drawn row: the next MARGIN_ROWS rows are drawn too.
+        assert_eq!(around_focus(1000, (40, 60), 59), (40, 60 + MARGIN_ROWS));
+        // Focus on the first drawn row (Shift+Tab): the rows above it too.
+        assert_eq!(around_focus(1000, (40, 60), 40), (40 - MARGIN_ROWS, 60));
+        // Well inside: unchanged. Near the end of the list: not past it.
+        assert_eq!(around_focus(1000, (40, 60), 50), (40, 60));
+        assert_eq!(around_focus(1000, (990, 1000), 999), (990, 1000));
+        // Short lists and nonsense positions: unchanged.
+        assert_eq!(around_focus(45, (0, 45), 44), (0, 45));
+        assert_eq!(around_focus(1000, (40, 60), 5000), (40, 60));
+    }
 
     #[test]
     fn short_lists_are_rendered_whole() {

@@ -10,7 +10,7 @@ use crate::i18n::{amenity_name, kind_name, push_note, results_count, T};
 use crate::layout::Layout;
 use crate::state::{is_evening, use_app, Row};
 use crate::url_state::OpenChoice;
-use crate::virtual_list::{visible_range, WINDOW_FROM};
+use crate::virtual_list::{around_focus, visible_range, WINDOW_FROM};
 use wasm_bindgen::JsCast;
 
 /// One place in the list (`position` counts from 1, `of` is the list's length: screen readers
@@ -266,6 +266,27 @@ fn Rows(rows: Memo<Vec<Row>>) -> impl IntoView {
         });
     });
 
+    // Keyboard focus moving along a long list: the rows next to the focused one are drawn at
+    // once (the DOM update runs before the next key press), not a frame later when the scroll
+    // is measured, so Tab never runs past the drawn rows on a slow phone. The scroll
+    // measurement narrows the window again.
+    let on_focusin = move |ev: leptos::ev::FocusEvent| {
+        let Some(pos) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("[data-testid=result]").ok().flatten())
+            .and_then(|row| row.get_attribute("aria-posinset"))
+            .and_then(|p| p.parse::<usize>().ok())
+        else {
+            return;
+        };
+        let n = rows.with_untracked(Vec::len);
+        let current = range.get_untracked();
+        let wanted = around_focus(n, current, pos.saturating_sub(1));
+        if wanted != current {
+            range.set(wanted);
+        }
+    };
     let padding = move || {
         let n = rows.with(Vec::len);
         let (start, end) = range.get();
@@ -300,7 +321,7 @@ fn Rows(rows: Memo<Vec<Row>>) -> impl IntoView {
             <p class="notice" data-testid="no-results">{T::NoResults.text(lang.get())}</p>
         })}
         {count}
-        <ol class="result-list" data-testid="result-list" node_ref=list style=padding
+        <ol class="result-list" data-testid="result-list" node_ref=list style=padding on:focusin=on_focusin
             hidden=move || rows.with(Vec::is_empty)>
             // Rebuilt (with a fresh reactive owner) when every row changes anyway, and after
             // many rows have scrolled past: Leptos keeps a little bookkeeping per row a `For`
