@@ -9,4 +9,10 @@
 // 331,479 with the core for tiled datasets (issue 13: a network of parts, stepwise searches):
 // the page links the finder, which now carries both; 355,849 with the page loading tiled
 // datasets (the manifest and tile decoders, `Finder::add_tile`, `tiled.rs`), +24 KB.
+// 292,348 with Leptos's `--cfg erase_components` for the wasm target (.cargo/config.toml).
+// 291,517 with wasm-opt -Os instead of -Oz (index.html; -Oz's raw 869 KB compress worse than
+// -Os's 904 KB), after the map work of issue 10 (+305 bytes: flat street lines, own pane).
+// 291,865 with the app mounted after the boot shell's first paint (+348 bytes: the closures of
+// requestAnimationFrame and the 100 ms fallback), so the first paint never waits for the app.
+// MERGED: to be measured
 export const WASM_BROTLI_BUDGET_BYTES = 356_000;

@@ -43,9 +43,16 @@ extern "C" {
     fn get_container(this: &Map) -> web_sys::HtmlElement;
     #[wasm_bindgen(method, js_name = getBounds)]
     fn get_map_bounds(this: &Map) -> JsValue;
+    #[wasm_bindgen(method, js_name = createPane)]
+    fn create_pane(this: &Map, name: &str) -> JsValue;
 
     #[wasm_bindgen(js_namespace = L, js_name = polyline)]
     fn l_polyline(latlngs: &JsValue, options: &JsValue) -> Layer;
+    /// `linliLines(flat, ends)` from index.html: many lines handed over as one `Float64Array`
+    /// of `lat, lng` pairs and the end of each line in it, turned into Leaflet's nested
+    /// arrays in JS (one call across the wasm boundary instead of several per point).
+    #[wasm_bindgen(catch, js_name = linliLines)]
+    fn linli_lines(flat: &[f64], ends: &[u32]) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = L, js_name = marker)]
     fn l_marker(latlng: &JsValue, options: &JsValue) -> Layer;
     #[wasm_bindgen(js_namespace = L, js_name = divIcon)]
@@ -295,17 +302,54 @@ pub fn canvas_renderer() -> JsValue {
     l_canvas(&obj(&[("padding", 0.5.into())]))
 }
 
+/// A canvas renderer in a pane of its own under everything else drawn on the map (style/main.css
+/// gives `.leaflet-linli-streets-pane` its place), so the streets, drawn a moment after the
+/// map appears, never cover a route or a coverage layer drawn before them.
+pub fn streets_renderer(map: &Map) -> JsValue {
+    let _ = map.create_pane("linli-streets");
+    l_canvas(&obj(&[
+        ("padding", 0.5.into()),
+        ("pane", "linli-streets".into()),
+    ]))
+}
+
+/// Many lines as one flat list of `lat, lng` numbers and where each line ends in it (in
+/// numbers), for one multi-polyline.
+#[derive(Debug, Default)]
+pub struct Lines {
+    flat: Vec<f64>,
+    ends: Vec<u32>,
+}
+
+impl Lines {
+    /// Adds a line.
+    pub fn push(&mut self, points: impl IntoIterator<Item = LngLat>) {
+        for p in points {
+            self.flat.push(p.lat);
+            self.flat.push(p.lng);
+        }
+        self.ends
+            .push(u32::try_from(self.flat.len()).unwrap_or(u32::MAX));
+    }
+
+    /// No lines?
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Leaflet's nested `[[[lat, lng], …], …]`, built in JS by `linliLines` (index.html; a
+    /// page without it gets no lines rather than a stopped app).
+    fn to_js(&self) -> JsValue {
+        linli_lines(&self.flat, &self.ends).unwrap_or_else(|_| Array::new().into())
+    }
+}
+
 /// A multi-polyline (many lines, one layer) drawn with `renderer`.
-pub fn multi_polyline(
-    lines: &[Vec<LngLat>],
-    style: &[(&str, JsValue)],
-    renderer: &JsValue,
-) -> Layer {
-    let all: Array = lines.iter().map(|l| line(l)).collect();
+pub fn multi_polyline(lines: &Lines, style: &[(&str, JsValue)], renderer: &JsValue) -> Layer {
     let mut options: Vec<(&str, JsValue)> = style.to_vec();
     options.push(("renderer", renderer.clone()));
     options.push(("interactive", false.into()));
-    l_polyline(&all.into(), &obj(&options))
+    l_polyline(&lines.to_js(), &obj(&options))
 }
 
 /// A polyline on the default (SVG) renderer, so it is a DOM element with `class_name`.

@@ -93,15 +93,15 @@ fn draw_streets(map: &Map, state: AppState) {
     state.engine.with_untracked(|engine| {
         let Some(engine) = engine else { return };
         let graph = engine.finder().network().graph();
-        let mut groups: [Vec<Vec<LngLat>>; 4] = Default::default();
+        let mut groups: [leaflet::Lines; 4] = Default::default();
         let mut styles = [("", 0.0, ""); 4];
         for (i, e) in graph.edges.iter().enumerate() {
             let (g, colour, weight, dash) = street_style(e.class, dark);
             styles[g] = (colour, weight, dash);
             let id = linli_core::EdgeId(u32::try_from(i).unwrap_or(u32::MAX));
-            groups[g].push(graph.edge_lnglats(id).collect());
+            groups[g].push(graph.edge_lnglats(id));
         }
-        let renderer = leaflet::canvas_renderer();
+        let renderer = leaflet::streets_renderer(map);
         for (lines, (colour, weight, dash)) in groups.iter().zip(styles) {
             if lines.is_empty() {
                 continue;
@@ -152,7 +152,10 @@ fn create_map(
     if let Some((url, tiles_attribution)) = state.tiles.get_value() {
         leaflet::tiles(&url, &escape(&tiles_attribution)).show_on(&map);
     }
-    draw_streets(&map, state);
+    // The streets (thousands of segments) in a task of their own, so the map, its markers and
+    // the list are not held up by them.
+    let m = map.clone();
+    set_timeout(move || draw_streets(&m, state), std::time::Duration::ZERO);
     let (markers, origin, route) = (leaflet::group(), leaflet::group(), leaflet::group());
     let (circle, coverage) = (leaflet::group(), leaflet::group());
     coverage.show_on(&map);
@@ -217,7 +220,7 @@ fn draw_bands(
     net: &linli_core::Network,
     parts: impl Iterator<Item = (linli_core::EdgeId, f64, f64, usize)>,
 ) {
-    let mut lines: [Vec<Vec<LngLat>>; 4] = Default::default();
+    let mut lines: [leaflet::Lines; 4] = Default::default();
     for (edge, from, to, band) in parts {
         lines[band.min(3)].push(net.edge_slice(edge, from, to));
     }
@@ -427,7 +430,8 @@ pub fn MapView(
     load_leaflet();
 
     // Create the map once the element, the bundle and Leaflet are there, in a task of its own
-    // after the list has rendered (drawing thousands of street segments should not delay it).
+    // after the first results have been painted (the next frame, then a task: nothing of the
+    // map delays the list on screen).
     let scheduled = StoredValue::new(false);
     Effect::new(move |_| {
         let ready = state.engine.with(Option::is_some) && state.map_lib.get() == MapLib::Ready;
@@ -435,14 +439,16 @@ pub fn MapView(
             return;
         }
         scheduled.set_value(true);
-        set_timeout(
-            move || {
-                if let Some(el) = node.get_untracked() {
-                    layers.set(Some(create_map(&el, state, zoom, moved)));
-                }
-            },
-            std::time::Duration::ZERO,
-        );
+        request_animation_frame(move || {
+            set_timeout(
+                move || {
+                    if let Some(el) = node.get_untracked() {
+                        layers.set(Some(create_map(&el, state, zoom, moved)));
+                    }
+                },
+                std::time::Duration::ZERO,
+            );
+        });
     });
 
     // When the map appears (a layout or view change), give Leaflet its new size and do the

@@ -47,7 +47,7 @@ export async function startDistServer() {
 export async function warmUp(url) {
   const html = await (await fetch(url)).text();
   const names = [...html.matchAll(/(?:href|src)="\.?\/?([^"]+\.(?:wasm|js))"/g)].map((m) => m[1]);
-  for (const name of new Set([...names, 'leaflet.js', 'data/futian.linli'])) {
+  for (const name of new Set([...names, 'data/futian.linli'])) {
     await (await fetch(new URL(name, url), { headers: { 'accept-encoding': 'br' } })).arrayBuffer();
   }
 }

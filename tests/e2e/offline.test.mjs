@@ -116,7 +116,8 @@ describe('installable', () => {
       const sw = readFileSync(path.join(deploy.dir, 'sw.js'), 'utf8');
       const list = JSON.parse(sw.match(/\/\* precache \*\/([\s\S]*?)\/\* end \*\//)[1]);
       const paths = list.files.map(([p]) => p);
-      for (const want of ['index.html', 'leaflet.js', 'data/futian.linli', 'manifest.webmanifest', 'icons/icon-192.png']) assert.ok(paths.includes(want), `${want} in ${paths}`);
+      assert.ok(paths.some((p) => /^leaflet-[0-9a-f]{16}\.js$/.test(p)), `content-hashed leaflet.js in ${paths}`);
+      for (const want of ['index.html', 'data/futian.linli', 'manifest.webmanifest', 'icons/icon-192.png']) assert.ok(paths.includes(want), `${want} in ${paths}`);
       assert.ok(paths.some((p) => /_bg\.wasm$/.test(p)), 'the wasm');
       for (const not of ['sw.js', 'embed.js', 'embed-example.html']) assert.ok(!paths.includes(not), `${not} is not kept`);
       // The same dist/ gives the same sw.js.

@@ -32,6 +32,8 @@ import {
 
 const CGM = { lat: 22.535, lng: 114.02 };
 const CGM_QUERY = `?lat=${CGM.lat}&lng=${CGM.lng}`;
+// leaflet.js under its content-hashed name (scripts/build-web.sh).
+const LEAFLET_JS = /\/leaflet-[0-9a-f]{16}\.js$/;
 /** Tuesday 24 November 2026: lunchtime and late evening, Beijing time. */
 const LUNCH = '2026-11-24T11:45';
 const NIGHT = '2026-11-24T22:30';
@@ -342,7 +344,7 @@ describe('the map', () => {
   test('leaflet.js arriving 1.5 s late still gives a working map', async () => {
     const page = await newPhonePage(browser);
     try {
-      await page.route('**/leaflet.js', async (route) => {
+      await page.route(LEAFLET_JS, async (route) => {
         await new Promise((resolve) => setTimeout(resolve, 1500));
         await route.continue();
       });
@@ -364,13 +366,13 @@ describe('the map', () => {
   test('leaflet.js failing shows an error with a retry, the list still works, and the retry brings the map', async () => {
     const page = await newPhonePage(browser);
     try {
-      await page.route('**/leaflet.js', (route) => route.abort());
+      await page.route(LEAFLET_JS, (route) => route.abort());
       await page.goto(appUrl(CGM_QUERY));
       await waitForResults(page);
       const error = page.locator('[data-testid=map-error]');
       await error.waitFor();
       assert.deepEqual(await axeLightAndDark(page), { light: [], dark: [] }, 'axe with the map error');
-      await page.unroute('**/leaflet.js');
+      await page.unroute(LEAFLET_JS);
       await page.click('[data-testid=map-retry]');
       await page.locator('.linli-marker').first().waitFor();
       assert.equal(await error.count(), 0);
