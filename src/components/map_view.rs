@@ -6,12 +6,13 @@
 //! brings the map up, and a failed one says so with a retry.
 
 use std::cell::RefCell;
+use std::collections::BTreeSet;
 use std::rc::Rc;
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use linli_core::circle::{Coverage, Isochrone};
-use linli_core::{BBox, LngLat, Mode, RoadClass};
+use linli_core::{BBox, LngLat, Mode, RoadClass, TileId};
 use wasm_bindgen::JsValue;
 
 use crate::components::circle_panel::band_style;
@@ -44,6 +45,14 @@ struct Layers {
     pending: PendingFit,
     /// The click handlers of the markers drawn now, dropped with their markers.
     marker_handlers: Rc<RefCell<Vec<leaflet::Handler>>>,
+    streets: Rc<RefCell<Streets>>,
+}
+
+/// The streets on the map: which parts are drawn, and their canvas (made once).
+#[derive(Default)]
+struct Streets {
+    drawn: BTreeSet<TileId>,
+    renderer: Option<JsValue>,
 }
 
 impl Layers {
@@ -88,20 +97,39 @@ fn street_style(class: RoadClass, dark: bool) -> (usize, &'static str, f64, &'st
     }
 }
 
-fn draw_streets(map: &Map, state: AppState) {
+/// Draws the streets not drawn yet: the streets each loaded part owns (a single bundle is one
+/// part that owns them all; a tiled dataset gains parts as its tiles arrive), so each street
+/// is drawn once. `drawn` remembers the parts already on the map.
+fn draw_streets(map: &Map, state: AppState, streets: &mut Streets) {
     let dark = leaflet::dark_mode();
     state.engine.with_untracked(|engine| {
         let Some(engine) = engine else { return };
-        let graph = engine.finder().network().graph();
+        let net = engine.finder().network();
         let mut groups: [leaflet::Lines; 4] = Default::default();
         let mut styles = [("", 0.0, ""); 4];
-        for (i, e) in graph.edges.iter().enumerate() {
-            let (g, colour, weight, dash) = street_style(e.class, dark);
-            styles[g] = (colour, weight, dash);
-            let id = linli_core::EdgeId(u32::try_from(i).unwrap_or(u32::MAX));
-            groups[g].push(graph.edge_lnglats(id));
+        let fresh: Vec<TileId> = net
+            .loaded_tiles()
+            .filter(|t| !streets.drawn.contains(t))
+            .collect();
+        for tile in fresh {
+            let Some((graph, _, owned)) = net.tile_streets(tile) else {
+                continue;
+            };
+            for (i, e) in graph.edges.iter().enumerate().take(owned) {
+                let (g, colour, weight, dash) = street_style(e.class, dark);
+                styles[g] = (colour, weight, dash);
+                let id = linli_core::EdgeId(u32::try_from(i).unwrap_or(u32::MAX));
+                groups[g].push(graph.edge_lnglats(id));
+            }
+            streets.drawn.insert(tile);
         }
-        let renderer = leaflet::streets_renderer(map);
+        if groups.iter().all(leaflet::Lines::is_empty) {
+            return;
+        }
+        let renderer = streets
+            .renderer
+            .get_or_insert_with(|| leaflet::streets_renderer(map))
+            .clone();
         for (lines, (colour, weight, dash)) in groups.iter().zip(styles) {
             if lines.is_empty() {
                 continue;
@@ -155,7 +183,12 @@ fn create_map(
     // The streets (thousands of segments) in a task of their own, so the map, its markers and
     // the list are not held up by them.
     let m = map.clone();
-    set_timeout(move || draw_streets(&m, state), std::time::Duration::ZERO);
+    let streets = Rc::new(RefCell::new(Streets::default()));
+    let drawn = Rc::clone(&streets);
+    set_timeout(
+        move || draw_streets(&m, state, &mut drawn.borrow_mut()),
+        std::time::Duration::ZERO,
+    );
     let (markers, origin, route) = (leaflet::group(), leaflet::group(), leaflet::group());
     let (circle, coverage) = (leaflet::group(), leaflet::group());
     coverage.show_on(&map);
@@ -193,6 +226,7 @@ fn create_map(
         overlay_renderer: leaflet::canvas_renderer(),
         pending: Rc::new(RefCell::new(None)),
         marker_handlers: Rc::new(RefCell::new(Vec::new())),
+        streets,
     };
     if let Some(bbox) = state
         .engine
@@ -449,6 +483,21 @@ pub fn MapView(
                 std::time::Duration::ZERO,
             );
         });
+    });
+
+    // A tiled dataset's tiles arrive after the map is made: their streets are drawn as they
+    // come (in a task of their own, like the first ones).
+    Effect::new(move |_| {
+        state.engine.track();
+        let Some((map, streets)) =
+            layers.with(|l| l.as_ref().map(|l| (l.map.clone(), Rc::clone(&l.streets))))
+        else {
+            return;
+        };
+        set_timeout(
+            move || draw_streets(&map, state, &mut streets.borrow_mut()),
+            std::time::Duration::ZERO,
+        );
     });
 
     // When the map appears (a layout or view change), give Leaflet its new size and do the

@@ -152,6 +152,36 @@ for (const mode of ['walk', 'ebike']) {
   });
 }
 
+test('the map draws the streets of the tiles loaded, and those of tiles that arrive later', async () => {
+  const [first] = LINE;
+  const page = await tiledPage(`lat=${first.lat}&lng=${first.lng}&mode=walk`);
+  try {
+    await expectFirstResults(page, first, 'walk');
+    // Street lines on the streets' own canvas (every multi-polyline there, counted by line).
+    const streetLines = () =>
+      page.evaluate(() => {
+        let n = 0;
+        window.__linliMap?.eachLayer((l) => {
+          if (l.options?.renderer?.options?.pane === 'linli-streets') n += l.getLatLngs().length;
+        });
+        return n;
+      });
+    await eventually(async () => (await streetLines()) > 0, async () => 'no street is drawn for the tiles loaded');
+    const drawn = await streetLines();
+    const fetched = page.tileRequests.length;
+    // About 2.5 km north-east, well beyond the tiles fetched so far.
+    const moved = await moveTo(page, { lat: 22.5475, lng: 114.0395 });
+    await expectFirstResults(page, moved, 'walk');
+    assert.ok(page.tileRequests.length > fetched, 'moving 2.5 km away fetched more tiles');
+    await eventually(
+      async () => (await streetLines()) > drawn,
+      async () => `the new tiles' streets are not drawn: still ${await streetLines()} lines`,
+    );
+  } finally {
+    await page.context().close();
+  }
+});
+
 test('a small move within the loaded area fetches nothing new', async () => {
   const start = LINE[1];
   const page = await tiledPage(`lat=${start.lat}&lng=${start.lng}&mode=walk`);
