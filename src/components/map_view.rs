@@ -6,7 +6,6 @@
 //! brings the map up, and a failed one says so with a retry.
 
 use std::cell::RefCell;
-use std::collections::BTreeSet;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -51,7 +50,7 @@ struct Layers {
 /// The streets on the map: which parts are drawn, and their canvas (made once).
 #[derive(Default)]
 struct Streets {
-    drawn: BTreeSet<TileId>,
+    drawn: Vec<TileId>,
     renderer: Option<JsValue>,
 }
 
@@ -121,7 +120,7 @@ fn draw_streets(map: &Map, state: AppState, streets: &mut Streets) {
                 let id = linli_core::EdgeId(u32::try_from(i).unwrap_or(u32::MAX));
                 groups[g].push(graph.edge_lnglats(id));
             }
-            streets.drawn.insert(tile);
+            streets.drawn.push(tile);
         }
         if groups.iter().all(leaflet::Lines::is_empty) {
             return;
