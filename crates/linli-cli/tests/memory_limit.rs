@@ -82,6 +82,25 @@ fn refused(out: &Output, expected: &str) {
     );
 }
 
+/// `linli build` on the 363-byte .osm whose two streets made the snapping grid ask for 136 GB,
+/// writing to `out`, under the cap.
+fn build_far_apart(out: &str) -> Output {
+    let osm = build_fixture("hostile/far-apart-streets.osm");
+    let services = build_fixture("tiny-town-services.csv");
+    limited(&[
+        "build",
+        "--osm",
+        osm.to_str().expect("utf-8 path"),
+        "--services",
+        services.to_str().expect("utf-8 path"),
+        "--date",
+        "2026-11-22",
+        "--out",
+        out,
+    ])
+    .expect("prlimit present")
+}
+
 #[test]
 fn hostile_input_ends_in_its_error_under_512_mib() {
     let Some(_) = prlimit() else {
@@ -117,22 +136,7 @@ fn hostile_input_ends_in_its_error_under_512_mib() {
 
     // The 363-byte .osm whose two streets made the snapping grid ask for 136 GB.
     let bomb_out = dir.path().join("bomb.linli");
-    let far = limited(&[
-        "build",
-        "--osm",
-        build_fixture("hostile/far-apart-streets.osm")
-            .to_str()
-            .expect("utf-8 path"),
-        "--services",
-        build_fixture("tiny-town-services.csv")
-            .to_str()
-            .expect("utf-8 path"),
-        "--date",
-        "2026-11-22",
-        "--out",
-        bomb_out.to_str().expect("utf-8 path"),
-    ])
-    .expect("prlimit present");
+    let far = build_far_apart(bomb_out.to_str().expect("utf-8 path"));
     refused(&far, "more than the 2 × 2 degrees a bundle may cover");
     assert!(!bomb_out.exists(), "a refused build writes nothing");
 
@@ -165,22 +169,7 @@ fn hostile_input_ends_in_its_error_under_512_mib() {
 
     // A failed build over a good bundle leaves the good bundle as it was.
     let before = std::fs::read(&out).expect("read the good bundle");
-    let failed = limited(&[
-        "build",
-        "--osm",
-        build_fixture("hostile/far-apart-streets.osm")
-            .to_str()
-            .expect("utf-8 path"),
-        "--services",
-        build_fixture("tiny-town-services.csv")
-            .to_str()
-            .expect("utf-8 path"),
-        "--date",
-        "2026-11-22",
-        "--out",
-        out_s,
-    ])
-    .expect("prlimit present");
+    let failed = build_far_apart(out_s);
     refused(&failed, "more than the 2 × 2 degrees");
     assert_eq!(
         std::fs::read(&out).expect("read again"),
