@@ -287,19 +287,25 @@ async function panCosts(page, cdp, pans) {
   return costs;
 }
 
+/** A phone page at CPU slowdown `rate` with CDP performance metrics on, its results shown. */
+async function openThrottled(browser, rate, url) {
+  const context = await browser.newContext(PHONE);
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+  await cdp.send('Performance.enable');
+  await page.goto(url);
+  await page.waitForSelector('[data-testid=result]', { timeout: WAIT_MS });
+  return { context, page, cdp };
+}
+
 async function circleSection(url) {
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const rows = [];
   const panRows = [];
   try {
     for (const rate of CPU_RATES) {
-      const context = await browser.newContext(PHONE);
-      const page = await context.newPage();
-      const cdp = await context.newCDPSession(page);
-      await cdp.send('Emulation.setCPUThrottlingRate', { rate });
-      await cdp.send('Performance.enable');
-      await page.goto(url);
-      await page.waitForSelector('[data-testid=result]', { timeout: WAIT_MS });
+      const { context, page, cdp } = await openThrottled(browser, rate, url);
       await page.waitForFunction(() => Boolean(window.__linliMap), null, { timeout: WAIT_MS });
       // On a phone the circle and coverage toggles are among the folded controls.
       if (await page.locator('[data-testid=more-options]').count()) await page.click('[data-testid=more-options]');
@@ -353,13 +359,7 @@ async function searchSection(url) {
   let indexRows = [];
   try {
     for (const rate of CPU_RATES) {
-      const context = await browser.newContext(PHONE);
-      const page = await context.newPage();
-      const cdp = await context.newCDPSession(page);
-      await cdp.send('Emulation.setCPUThrottlingRate', { rate });
-      await cdp.send('Performance.enable');
-      await page.goto(url);
-      await page.waitForSelector('[data-testid=result]', { timeout: WAIT_MS });
+      const { context, page, cdp } = await openThrottled(browser, rate, url);
       await page.waitForFunction(() => typeof window.__linliTimings?.searchIndexMs === 'number', null, { timeout: WAIT_MS });
       const input = page.locator('[data-testid=search-input]');
       const search = [];
