@@ -182,6 +182,30 @@ impl Engine {
         }
     }
 
+    /// The same dataset after `add` loaded more tiles into its finder: in place when nothing
+    /// else holds `engine` (no copy of the network), on a copy otherwise (counted in
+    /// `__linliCounters.finderCopies`). See [`Engine::with_finder`].
+    pub fn with_more_tiles(engine: Arc<Engine>, add: impl FnOnce(&mut Finder)) -> Engine {
+        match Arc::try_unwrap(engine) {
+            Ok(mut e) => {
+                add(&mut e.finder);
+                Engine {
+                    router: Mutex::new(e.finder.router()),
+                    search: OnceLock::new(),
+                    finder: e.finder,
+                    hours: e.hours,
+                    tiles: e.tiles,
+                }
+            }
+            Err(shared) => {
+                bump_counter("finderCopies");
+                let mut finder = shared.finder.clone();
+                add(&mut finder);
+                shared.with_finder(finder)
+            }
+        }
+    }
+
     /// The tile source of a tiled dataset.
     pub fn tile_source(&self) -> Option<&Arc<crate::tiled::Source>> {
         self.tiles.as_ref()

@@ -105,6 +105,8 @@ texts! {
     LoadFailed => "地图数据加载失败", "The map data could not be loaded";
     Retry => "重试", "Try again";
     PartlyLoaded => "部分区域尚未加载", "Part of the area is not loaded yet";
+    CoverWhole => "加载全区并计算", "Load the whole area and compute";
+    Cancel => "取消", "Cancel";
     TilesLoading => "正在加载附近的地图数据…", "Loading map data for this area…";
     TilesError => "附近的地图数据没有加载成功。", "Map data for this area could not be loaded.";
     MorePlaces => "显示更多地点", "Show more places";
@@ -291,6 +293,24 @@ pub fn push_note(first_m: i64, last_m: i64, lang: Lang) -> Option<String> {
             format!("push the bike for the first {first_m} m and the last {last_m} m")
         }
     })
+}
+
+/// The whole-area coverage downloading the tiles: "正在下载全区街道：3/40" / "Downloading the
+/// whole area: 3 of 40 parts".
+pub fn whole_fetching(loaded: usize, total: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("正在下载全区街道：{loaded}/{total}"),
+        Lang::En => format!("Downloading the whole area: {loaded} of {total} parts"),
+    }
+}
+
+/// The whole-area coverage computing: "正在计算全区覆盖：42%" / "Computing the whole area's
+/// coverage: 42%".
+pub fn whole_computing(percent: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("正在计算全区覆盖：{percent}%"),
+        Lang::En => format!("Computing the whole area's coverage: {percent}%"),
+    }
 }
 
 /// The weekday name, Monday = 1.

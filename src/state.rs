@@ -171,6 +171,11 @@ pub struct AppState {
     pub coverage_at: RwSignal<Option<NaiveDateTime>>,
     /// What a tap on a street in the coverage view found.
     pub coverage_tap: RwSignal<Option<CoverageTap>>,
+    /// On a tiled dataset, the coverage view covers the whole area (every tile fetched),
+    /// not only what is loaded: asked for with "load the whole area".
+    pub coverage_whole: RwSignal<bool>,
+    /// The whole-area coverage run and its result (`tiled::drive_whole_coverage`).
+    pub coverage_job: RwSignal<crate::tiled::WholeCoverage>,
     /// Ask the map to show this place.
     pub fly_to: RwSignal<Option<LngLat>>,
     /// Optional raster tiles from the host page.
@@ -249,6 +254,8 @@ impl AppState {
             coverage_kind: RwSignal::new(url.kind.unwrap_or(Kind::Centre)),
             coverage_at: RwSignal::new(None),
             coverage_tap: RwSignal::new(None),
+            coverage_whole: RwSignal::new(false),
+            coverage_job: RwSignal::new(crate::tiled::WholeCoverage::Idle),
             fly_to: RwSignal::new(None),
             tiles: StoredValue::new(
                 config
@@ -516,6 +523,9 @@ fn ranked_tiled(
     };
     let (reaches, need) = engine.nearest_among(point, mode, include, want)?;
     crate::data::publish_timing("tilesSearchDone", if need.is_empty() { 1.0 } else { 0.0 });
+    if need.is_empty() {
+        crate::tiled::prefetch_around(state, point);
+    }
     crate::tiled::request(state, need);
     Ok(reaches)
 }
@@ -635,11 +645,26 @@ pub fn circle(
     })
 }
 
-/// The coverage of the chosen kind, while the coverage view is on.
+/// The coverage of the chosen kind, while the coverage view is on: of what is loaded, or, once
+/// the whole area of a tiled dataset was asked for, the result of the run in slices
+/// (`tiled::drive_whole_coverage`, started here; `None` while it runs).
 pub fn coverage(state: AppState) -> Memo<Option<Arc<linli_core::circle::Coverage>>> {
+    crate::tiled::drive_whole_coverage(state);
     Memo::new(move |_| {
         if !state.coverage_on.get() {
             return None;
+        }
+        if state.coverage_whole.get() {
+            let key = crate::tiled::CoverageKey::wanted(state);
+            let whole = state.coverage_job.with(|j| match j {
+                crate::tiled::WholeCoverage::Done { key: k, coverage } if Some(*k) == key => {
+                    Some(coverage.clone())
+                }
+                _ => None,
+            });
+            if key.is_some() {
+                return whole;
+            }
         }
         let engine = state.engine.get()?;
         let services = linli_core::circle::services_of(

@@ -11,8 +11,9 @@ use linli_core::hours::{local_minute_text, parse_local_minute};
 use linli_core::{Kind, QueryError, Reach};
 
 use crate::components::symbols::kind_class;
-use crate::i18n::{kind_name, mode_name, Lang, T};
+use crate::i18n::{kind_name, mode_name, whole_computing, whole_fetching, Lang, T};
 use crate::state::{use_app, CIRCLE_MINUTES};
+use crate::tiled::WholeCoverage;
 
 /// Line style of band `i` (0..=3): colour, weight, dash pattern. Shared with the map.
 pub const fn band_style(i: usize) -> (&'static str, f64, &'static str) {
@@ -154,11 +155,82 @@ pub fn CirclePanel(
             </div>
         })
     };
+    // The whole-area run of a tiled dataset: the action, its progress and a way to stop it.
+    let whole_view = move || {
+        let l = lang.get();
+        let job = state.coverage_job.get();
+        let whole = state.coverage_whole.get();
+        let missing = coverage.with(|c| c.as_ref().is_some_and(|c| !c.missing_tiles.is_empty()));
+        if !whole {
+            return missing.then(|| {
+                view! {
+                    <button class="primary" data-testid="coverage-whole"
+                        on:click=move |_| state.coverage_whole.set(true)>
+                        {T::CoverWhole.text(l)}
+                    </button>
+                }
+                .into_any()
+            });
+        }
+        let cancel = move |_| {
+            state.coverage_whole.set(false);
+            state.coverage_job.set(WholeCoverage::Idle);
+        };
+        // (phase, what it says, progress max and value)
+        let (phase, text, max, value) = match job {
+            WholeCoverage::Fetching { loaded, total, .. } => (
+                "fetch",
+                whole_fetching(loaded, total, l),
+                total.max(1),
+                loaded,
+            ),
+            WholeCoverage::Computing { done, .. } => {
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                let pct = (done * 100.0).floor().clamp(0.0, 100.0) as usize;
+                ("compute", whole_computing(pct, l), 100, pct)
+            }
+            WholeCoverage::Failed { .. } => (
+                "failed",
+                format!(
+                    "{} {}",
+                    T::TilesError.text(l),
+                    state.tiles_error.get().map_or("", |e| e.message().text(l))
+                ),
+                1,
+                0,
+            ),
+            WholeCoverage::Idle | WholeCoverage::Done { .. } => return None,
+        };
+        let failed = phase == "failed";
+        Some(
+            view! {
+                <div class="whole-progress" data-testid="coverage-progress" data-phase=phase
+                    data-value=value.to_string() data-max=max.to_string()>
+                    <label for="coverage-progress-bar" role=failed.then_some("alert")>{text}</label>
+                    <progress id="coverage-progress-bar" hidden=failed max=max.to_string() value=value.to_string()></progress>
+                    {failed.then(|| view! {
+                        <button class="primary" data-testid="coverage-whole-retry" on:click=move |_| crate::tiled::retry(state)>
+                            {T::Retry.text(l)}
+                        </button>
+                    })}
+                    <button class="chip" data-testid="coverage-cancel" on:click=cancel>{T::Cancel.text(l)}</button>
+                </div>
+            }
+            .into_any(),
+        )
+    };
     let coverage_view = move || {
-        let cov = coverage.get()?;
+        if !state.coverage_on.get() {
+            return None;
+        }
+        let cov = coverage.get();
+        if cov.is_none() && !state.coverage_whole.get() {
+            return None;
+        }
         let l = lang.get();
         let kind = state.coverage_kind.get();
         let engine = state.engine.get()?;
+        let result = cov.map(|cov| {
         let worst = cov.worst_served(engine.finder().network(), 5);
         let tap = state.coverage_tap.get().map(|(_, found)| match found {
             Some((m, i)) => {
@@ -182,44 +254,15 @@ pub fn CirclePanel(
             }
             None => T::NoneReachable.text(l).to_string(),
         });
-        Some(view! {
-            <div class="coverage-info">
-                <div class="picker" role="group" aria-label=T::CoverageKindLabel.text(l)>
-                    {Kind::ALL.into_iter().map(|k| view! {
-                        <button class="chip" data-testid=format!("coverage-kind-{}", k.code())
-                            aria-pressed=move || (state.coverage_kind.get() == k).to_string()
-                            on:click=move |_| { state.coverage_kind.set(k); state.coverage_tap.set(None); }>
-                            <span class=format!("shape {}", kind_class(k)) aria-hidden="true"></span>
-                            {kind_name(k, l)}
-                        </button>
-                    }).collect_view()}
-                </div>
-                <label class="open-at">
-                    <input type="checkbox" data-testid="coverage-open-only"
-                        prop:checked=move || state.coverage_at.get().is_some()
-                        on:change=move |ev| {
-                            let on = event_target_checked(&ev);
-                            state.coverage_at.set(on.then(|| state.now.get_untracked()));
-                        } />
-                    {T::CoverageOpenAt.text(l)}
-                </label>
-                {move || state.coverage_at.get().map(|t| view! {
-                    <input type="datetime-local" data-testid="coverage-open-at"
-                        aria-label=T::CoverageOpenAt.text(lang.get())
-                        prop:value=local_minute_text(t)
-                        on:change=move |ev| {
-                            if let Some(t) = parse_local_minute(&event_target_value(&ev)) {
-                                state.coverage_at.set(Some(t));
-                            }
-                        } />
-                })}
+        view! {
                 <Legend bands=4 />
                 <p class="coverage-summary" data-testid="coverage-summary" aria-live="polite"
                     data-share-5=format!("{:.4}", cov.share(0))
                     data-share-10=format!("{:.4}", cov.share(1))
                     data-share-15=format!("{:.4}", cov.share(2))
                     data-max-minutes=cov.max_minutes.map(|m| format!("{m:.1}")).unwrap_or_default()
-                    data-street-m=format!("{:.1}", cov.street_m)>
+                    data-street-m=format!("{:.1}", cov.street_m)
+                    data-whole=cov.missing_tiles.is_empty().to_string()>
                     {coverage_summary(&cov, kind, l)}
                 </p>
                 {(!cov.missing_tiles.is_empty()).then(|| view! {
@@ -253,6 +296,41 @@ pub fn CirclePanel(
                         }
                     }).collect_view()}
                 </ol>
+        }
+        });
+        Some(view! {
+            <div class="coverage-info">
+                <div class="picker" role="group" aria-label=T::CoverageKindLabel.text(l)>
+                    {Kind::ALL.into_iter().map(|k| view! {
+                        <button class="chip" data-testid=format!("coverage-kind-{}", k.code())
+                            aria-pressed=move || (state.coverage_kind.get() == k).to_string()
+                            on:click=move |_| { state.coverage_kind.set(k); state.coverage_tap.set(None); }>
+                            <span class=format!("shape {}", kind_class(k)) aria-hidden="true"></span>
+                            {kind_name(k, l)}
+                        </button>
+                    }).collect_view()}
+                </div>
+                <label class="open-at">
+                    <input type="checkbox" data-testid="coverage-open-only"
+                        prop:checked=move || state.coverage_at.get().is_some()
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            state.coverage_at.set(on.then(|| state.now.get_untracked()));
+                        } />
+                    {T::CoverageOpenAt.text(l)}
+                </label>
+                {move || state.coverage_at.get().map(|t| view! {
+                    <input type="datetime-local" data-testid="coverage-open-at"
+                        aria-label=T::CoverageOpenAt.text(lang.get())
+                        prop:value=local_minute_text(t)
+                        on:change=move |ev| {
+                            if let Some(t) = parse_local_minute(&event_target_value(&ev)) {
+                                state.coverage_at.set(Some(t));
+                            }
+                        } />
+                })}
+                <div class="whole-area">{whole_view}</div>
+                {result}
             </div>
         })
     };

@@ -101,6 +101,13 @@ async function expectFirstResults(page, point, mode) {
 }
 
 /**
+ * Tiles the page asked for itself (the list, the detail, the circle, the whole-area coverage),
+ * not counting the background fetch around the starting point (`tilesPrefetched`).
+ */
+const foreground = (page) => page.evaluate(() => window.__linliCounters?.tilesForeground ?? 0);
+const prefetched = (page) => page.evaluate(() => window.__linliCounters?.tilesPrefetched ?? 0);
+
+/**
  * Moves the starting point to about `point` (the map centred there, then "use the map centre";
  * the centre is a pixel's position, so within about 10 m): returns the point the page uses,
  * as its URL says.
@@ -127,7 +134,8 @@ for (const mode of ['walk', 'ebike']) {
     const page = await tiledPage(`lat=${first.lat}&lng=${first.lng}&mode=${mode}`);
     try {
       await expectFirstResults(page, first, mode);
-      const firstAnswer = page.tileRequests.length;
+      // The background fetch around the starting point may have begun: count the page's own.
+      const firstAnswer = await foreground(page);
       t.diagnostic(`first answer: ${firstAnswer} of ${tileCount} tiles fetched`);
       assert.ok(firstAnswer > 0, 'tiles were fetched');
       assert.ok(
@@ -144,8 +152,9 @@ for (const mode of ['walk', 'ebike']) {
       }
       const unique = new Set(page.tileRequests);
       assert.equal(unique.size, page.tileRequests.length, 'every tile is fetched once');
-      t.diagnostic(`along the line: ${unique.size} of ${tileCount} tiles fetched`);
-      assert.ok(unique.size < tileCount, `${unique.size} of ${tileCount} tiles fetched along the line`);
+      const asked = await foreground(page);
+      t.diagnostic(`along the line: ${asked} of ${tileCount} tiles asked for, ${unique.size} fetched with the background fetch`);
+      assert.ok(asked < tileCount, `${asked} of ${tileCount} tiles asked for along the line`);
     } finally {
       await page.context().close();
     }
@@ -187,11 +196,13 @@ test('a small move within the loaded area fetches nothing new', async () => {
   const page = await tiledPage(`lat=${start.lat}&lng=${start.lng}&mode=walk`);
   try {
     await expectFirstResults(page, start, 'walk');
-    const before = page.tileRequests.length;
+    const before = await foreground(page);
     const near = { lat: start.lat, lng: Number((start.lng + 0.0002).toFixed(6)) };
     const moved = await moveTo(page, near);
     await expectFirstResults(page, moved, 'walk');
-    assert.deepEqual(page.tileRequests.slice(before), [], 'a 20 m move fetched tiles');
+    // Only the background fetch (tiles within 1 km, each once) may fetch more.
+    assert.equal(await foreground(page), before, 'a 20 m move asked for tiles');
+    assert.equal(new Set(page.tileRequests).size, page.tileRequests.length, 'a tile was fetched twice');
   } finally {
     await page.context().close();
   }
@@ -242,6 +253,143 @@ test('coverage on a partly loaded area says so', async () => {
     const note = page.locator('[data-testid=coverage-partial]');
     await note.waitFor({ timeout: WAIT_MS });
     assert.match(await note.innerText(), /Part of the area is not loaded yet/);
+  } finally {
+    await page.context().close();
+  }
+});
+
+/** `linli coverage --json` on a bundle file or a tiled folder. */
+async function cliCoverageOf(bundle, { kind, mode }) {
+  const { stdout } = await promisify(execFile)(
+    path.join(repoRoot, 'target', 'release', 'linli'),
+    ['coverage', '--bundle', bundle, '--kind', kind, '--mode', mode, '--json'],
+    { cwd: repoRoot },
+  );
+  return JSON.parse(stdout);
+}
+
+test('after the first answer, the tiles around the starting point are fetched in the background, each once', async () => {
+  const point = LINE[2];
+  const page = await tiledPage(`lat=${point.lat}&lng=${point.lng}&mode=walk`);
+  try {
+    await expectFirstResults(page, point, 'walk');
+    const asked = await foreground(page);
+    // Wait until the background fetch is over: nothing new for 1.5 s and nothing on its way.
+    let last = -1;
+    await eventually(
+      async () => {
+        const now = page.tileRequests.length;
+        const idle = await page.evaluate(() => window.__linliTimings?.tilesFetched);
+        const settled = now === last && idle === now;
+        last = now;
+        if (!settled) await new Promise((r) => setTimeout(r, 1500));
+        return settled;
+      },
+      () => 'the background fetch never ended',
+    );
+    const background = await prefetched(page);
+    assert.ok(background > 0, 'the tiles around the starting point were fetched in the background');
+    assert.equal(await foreground(page), asked, 'the background fetch is counted apart from the page\'s own requests');
+    assert.equal(page.tileRequests.length, asked + background, 'every request is one of the two');
+    assert.equal(new Set(page.tileRequests).size, page.tileRequests.length, 'a tile was fetched twice');
+    assert.ok(page.tileRequests.length < tileCount, `${page.tileRequests.length} of ${tileCount} tiles: not the whole area`);
+    // A move within the area fetched in the background asks for nothing.
+    const moved = await moveTo(page, { lat: point.lat + 0.003, lng: point.lng });
+    await expectFirstResults(page, moved, 'walk');
+    assert.equal(await foreground(page), asked, 'a 300 m move within the prefetched area asked for tiles');
+  } finally {
+    await page.context().close();
+  }
+});
+
+test('coverage of the whole area: every tile once, with progress, a tap handled meanwhile, and linli coverage\'s shares', async () => {
+  const point = LINE[0];
+  const page = await tiledPage(`lat=${point.lat}&lng=${point.lng}&mode=walk&lang=en`);
+  try {
+    await expectFirstResults(page, point, 'walk');
+    await page.click('[data-testid=coverage-toggle]');
+    await page.locator('[data-testid=coverage-partial]').waitFor({ timeout: WAIT_MS });
+    // Every phase and count the progress shows, as it shows them.
+    await page.evaluate(() => {
+      window.__progressSeen = [];
+      new MutationObserver(() => {
+        const p = document.querySelector('[data-testid=coverage-progress]');
+        if (p) {
+          const seen = `${p.dataset.phase} ${p.dataset.value}/${p.dataset.max}`;
+          if (window.__progressSeen.at(-1) !== seen) window.__progressSeen.push(seen);
+        }
+      }).observe(document.body, { childList: true, subtree: true, attributes: true });
+    });
+    // Tiles take 150 ms each from now on: the run lasts long enough to tap during it.
+    await page.route(`**/${TILES}/t/**`, async (route) => {
+      await new Promise((r) => setTimeout(r, 150));
+      await route.continue();
+    });
+    await page.click('[data-testid=coverage-whole]');
+    const bar = page.getByRole('progressbar', { name: /Downloading the whole area: \d+ of \d+ parts/ });
+    await bar.waitFor({ timeout: WAIT_MS });
+    assert.equal(await bar.getAttribute('max'), String(tileCount), 'the progress counts every tile');
+    // A tap during the run is handled: the mode changes, and the run starts again for it.
+    await page.click('[data-testid=mode-ebike]');
+    assert.equal(await page.getAttribute('[data-testid=mode-ebike]', 'aria-pressed'), 'true', 'the tap on "e-bike" was handled');
+    assert.equal(await page.locator('[data-testid=coverage-progress]').count(), 1, 'the run was still going when the tap was handled');
+    const summary = page.locator('[data-testid=coverage-summary][data-whole=true]');
+    await summary.waitFor({ timeout: 6 * WAIT_MS });
+    const shown = await summary.evaluate((e) => ({ ...e.dataset }));
+    assert.equal(await page.locator('[data-testid=coverage-partial]').count(), 0, 'the partial note is gone');
+    assert.equal(await page.locator('[data-testid=coverage-progress]').count(), 0, 'the progress is gone');
+    const seen = await page.evaluate(() => window.__progressSeen);
+    assert.ok(seen.some((s) => s.startsWith('fetch ')), `the download was shown: ${seen.join(', ')}`);
+    const fetchCounts = seen.filter((s) => s.startsWith('fetch ')).map((s) => Number(s.split(' ')[1].split('/')[0]));
+    assert.ok(fetchCounts.length >= 3, `the download count moved: ${seen.join(', ')}`);
+    // Every tile, each once.
+    assert.equal(new Set(page.tileRequests).size, tileCount, 'every tile was fetched');
+    assert.equal(page.tileRequests.length, tileCount, 'no tile was fetched twice');
+    // The shares are those of linli coverage on the tiled folder, and on the single bundle.
+    for (const bundle of [tilesDir, 'dist/data/futian.linli']) {
+      const cli = await cliCoverageOf(bundle, { kind: 'centre', mode: 'ebike' });
+      for (const k of ['5', '10', '15']) {
+        const a = Number(shown[`share-${k}`]);
+        assert.ok(Math.abs(a - cli[`share_${k}`]) < 1.5e-4, `${bundle}: share within ${k} min, page ${a} vs CLI ${cli[`share_${k}`]}`);
+      }
+      assert.ok(Math.abs(Number(shown.streetM) - cli.street_m) < 0.2, `${bundle}: street length ${shown.streetM} vs ${cli.street_m}`);
+      assert.ok(Math.abs(Number(shown.maxMinutes) - cli.max_minutes) < 0.06, `${bundle}: max minutes ${shown.maxMinutes} vs ${cli.max_minutes}`);
+    }
+    // Another kind: computed again over the loaded area, nothing fetched.
+    await page.click('[data-testid=coverage-kind-canteen]');
+    const cli = await cliCoverageOf(tilesDir, { kind: 'canteen', mode: 'ebike' });
+    await page.waitForFunction(
+      (want) => document.querySelector('[data-testid=coverage-summary][data-whole=true]')?.dataset['share-10'] === want,
+      cli.share_10.toFixed(4),
+    );
+    assert.equal(page.tileRequests.length, tileCount, 'another kind fetched nothing');
+  } finally {
+    await page.context().close();
+  }
+});
+
+test('the whole-area coverage can be cancelled, and a failed tile shows an error with a retry', async () => {
+  const point = LINE[0];
+  const page = await tiledPage(`lat=${point.lat}&lng=${point.lng}&mode=walk&lang=en`);
+  try {
+    await expectFirstResults(page, point, 'walk');
+    await page.click('[data-testid=coverage-toggle]');
+    let fail = true;
+    await page.route(`**/${TILES}/t/**`, async (route) => {
+      await new Promise((r) => setTimeout(r, 150));
+      return fail ? route.fulfill({ status: 503, body: 'down' }) : route.continue();
+    });
+    await page.click('[data-testid=coverage-whole]');
+    const failed = page.locator('[data-testid=coverage-progress][data-phase=failed]');
+    await failed.waitFor({ timeout: WAIT_MS });
+    assert.match(await failed.innerText(), /could not be loaded/);
+    fail = false;
+    await page.click('[data-testid=coverage-whole-retry]');
+    await page.locator('[data-testid=coverage-progress][data-phase=fetch]').waitFor({ timeout: WAIT_MS });
+    await page.click('[data-testid=coverage-cancel]');
+    await page.locator('[data-testid=coverage-whole]').waitFor({ timeout: WAIT_MS });
+    assert.equal(await page.locator('[data-testid=coverage-progress]').count(), 0, 'cancelled: no progress');
+    await page.locator('[data-testid=coverage-partial]').waitFor({ timeout: WAIT_MS });
   } finally {
     await page.context().close();
   }
