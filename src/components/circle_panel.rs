@@ -229,7 +229,9 @@ pub fn CirclePanel(
         }
         let l = lang.get();
         let kind = state.coverage_kind.get();
-        let engine = state.engine.get()?;
+        // Not tracked: the coverage memo changes when the loaded network does (a tile arriving
+        // during a whole-area run would otherwise draw the panel again).
+        let engine = state.engine.get_untracked()?;
         let result = cov.map(|cov| {
         let worst = cov.worst_served(engine.finder().network(), 5);
         let tap = state.coverage_tap.get().map(|(_, found)| match found {

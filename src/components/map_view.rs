@@ -47,12 +47,22 @@ struct Layers {
     streets: Rc<RefCell<Streets>>,
 }
 
-/// The streets on the map: which parts are drawn, and their canvas (made once).
+/// The streets on the map: which parts are drawn, in which groups, and their canvas (made
+/// once).
 #[derive(Default)]
 struct Streets {
     drawn: Vec<TileId>,
+    /// Each drawing's tiles and the group of its lines (a tiled dataset's only).
+    batches: Vec<(Vec<TileId>, Layer)>,
     renderer: Option<JsValue>,
 }
+
+/// On a tiled dataset, the streets of the loaded tiles within this many metres of the starting
+/// point are drawn, and those beyond [`STREETS_KEPT_M`] are taken off the map (drawn again when
+/// the starting point comes back): the lines of every tile a long ride loaded would otherwise
+/// fill the page's memory (about 0.4 MB of JS heap per 2 km tile).
+const STREETS_DRAWN_M: f64 = 3_000.0;
+const STREETS_KEPT_M: f64 = 4_000.0;
 
 impl Layers {
     /// Fits the map to a rectangle now, or as soon as the map is shown.
@@ -106,10 +116,38 @@ fn draw_streets(map: &Map, state: AppState, streets: &mut Streets) {
         let net = engine.finder().network();
         let mut groups: [leaflet::Lines; 4] = Default::default();
         let mut styles = [("", 0.0, ""); 4];
+        // Around the starting point (or the area's centre) on a tiled dataset; all at once for
+        // a single bundle.
+        let near = engine.finder().manifest().map(|m| {
+            let b = engine.finder().bundle().bbox;
+            let focus = state
+                .origin
+                .with_untracked(|o| o.map(|o| o.point))
+                .unwrap_or_else(|| {
+                    LngLat::new((b.min.lng + b.max.lng) / 2.0, (b.min.lat + b.max.lat) / 2.0)
+                });
+            let near = |r| m.tiles_near(net.projection(), focus, r);
+            (near(STREETS_DRAWN_M), near(STREETS_KEPT_M))
+        });
+        if let Some((_, kept)) = &near {
+            streets.batches.retain(|(tiles, group)| {
+                let keep = tiles.iter().any(|t| kept.contains(t));
+                if !keep {
+                    group.clear_layers();
+                }
+                keep
+            });
+            let batches = &streets.batches;
+            streets
+                .drawn
+                .retain(|t| batches.iter().any(|(tiles, _)| tiles.contains(t)));
+        }
         let fresh: Vec<TileId> = net
             .loaded_tiles()
             .filter(|t| !streets.drawn.contains(t))
+            .filter(|t| near.as_ref().is_none_or(|(drawn, _)| drawn.contains(t)))
             .collect();
+        let batch = fresh.clone();
         for tile in fresh {
             let Some((graph, _, owned)) = net.tile_streets(tile) else {
                 continue;
@@ -129,6 +167,8 @@ fn draw_streets(map: &Map, state: AppState, streets: &mut Streets) {
             .renderer
             .get_or_insert_with(|| leaflet::streets_renderer(map))
             .clone();
+        let group = leaflet::group();
+        group.show_on(map);
         for (lines, (colour, weight, dash)) in groups.iter().zip(styles) {
             if lines.is_empty() {
                 continue;
@@ -150,7 +190,10 @@ fn draw_streets(map: &Map, state: AppState, streets: &mut Streets) {
                 ],
                 &renderer,
             );
-            layer.show_on(map);
+            group.push(&layer);
+        }
+        if near.is_some() {
+            streets.batches.push((batch, group));
         }
     });
 }
@@ -247,6 +290,9 @@ fn create_map(
 }
 
 /// Draws band parts (edge, from, to, band) as one multi-polyline per band, widest band first.
+/// Street parts of a coverage drawn in one task (a few tens of ms on a slow phone).
+const COVERAGE_CHUNK: usize = 800;
+
 fn draw_bands(
     group: &Layer,
     renderer: &JsValue,
@@ -488,6 +534,7 @@ pub fn MapView(
     // come (in a task of their own, like the first ones).
     Effect::new(move |_| {
         state.engine.track();
+        state.origin.track();
         let Some((map, streets)) =
             layers.with(|l| l.as_ref().map(|l| (l.map.clone(), Rc::clone(&l.streets))))
         else {
@@ -688,21 +735,35 @@ pub fn MapView(
         );
     });
 
-    // The coverage colouring.
+    // The coverage colouring: a city's is drawn [`COVERAGE_CHUNK`] street parts at a time
+    // (consecutive edges, so each chunk is one compact area), with a turn for the browser
+    // between chunks; a new coverage stops the drawing of the previous one.
+    let draws = StoredValue::new(0_u64);
     Effect::new(move |_| {
         let cov = coverage.get();
         let Some(ls) = layers.get() else { return };
         ls.coverage.clear_layers();
-        let (Some(cov), Some(engine)) = (cov, state.engine.get_untracked()) else {
-            return;
-        };
-        let net = engine.finder().network();
-        draw_bands(
-            &ls.coverage,
-            &ls.overlay_renderer,
-            net,
-            cov.parts.iter().map(|p| (p.edge, p.from_m, p.to_m, p.band)),
-        );
+        draws.update_value(|n| *n += 1);
+        let run = draws.get_value();
+        let Some(cov) = cov else { return };
+        leptos::task::spawn_local(async move {
+            for chunk in cov.parts.chunks(COVERAGE_CHUNK) {
+                let Some(engine) = state.engine.get_untracked() else {
+                    return;
+                };
+                if draws.try_get_value() != Some(run) {
+                    return;
+                }
+                draw_bands(
+                    &ls.coverage,
+                    &ls.overlay_renderer,
+                    engine.finder().network(),
+                    chunk.iter().map(|p| (p.edge, p.from_m, p.to_m, p.band)),
+                );
+                drop(engine);
+                crate::data::next_task().await;
+            }
+        });
     });
 
     // Show a place asked for (a worst-served street).
