@@ -390,7 +390,7 @@ impl WholeCoverage {
 /// of a long task, even on a slow phone).
 const COVERAGE_SLICE_MS: f64 = 8.0;
 /// Work units (nodes settled, streets measured) between two looks at the clock.
-const COVERAGE_STEP: usize = 1_500;
+const COVERAGE_STEP: usize = 300;
 /// How often the run looks whether the tiles it waits for have arrived, milliseconds.
 const TILE_POLL_MS: i32 = 20;
 

@@ -369,6 +369,56 @@ fn what_is_not_loaded_is_said_not_guessed() {
     assert!(f.bundle().hours.hours(far).is_known());
 }
 
+#[test]
+fn a_copy_of_a_finder_keeps_its_own_tiles() {
+    // The page adds tiles to a copy of the finder while views still read the old one; the
+    // copy shares the loaded streets (`Network` parts are shared), so each must still see
+    // only its own tiles, and answer as if it had been built alone.
+    let bundle = futian();
+    let tiled = Tiled::cut(&bundle, 0.5);
+    let origin = LngLat::new(114.02, 22.535);
+    let mut old = tiled.fresh(origin);
+    for t in old.origin_tiles(origin, Mode::Walk).expect("valid") {
+        old.add_tile(tiled.tiles[t.index()].clone()).expect("loads");
+    }
+    let before = old.missing_tiles();
+    let mut copy = old.clone();
+    let all: Vec<TileId> = copy.missing_tiles();
+    for t in &all {
+        copy.add_tile(tiled.tiles[t.index()].clone())
+            .expect("loads");
+    }
+    assert_eq!(old.missing_tiles(), before, "the original gained tiles");
+    assert!(copy.missing_tiles().is_empty());
+    // The copy's answers are the single bundle's; the original's, those of a finder rebuilt
+    // with its tiles.
+    let centres = services_of(&copy, Kind::Centre, None);
+    let mut router = copy.router();
+    let whole = coverage(&copy, &mut router, Mode::Walk, &centres, &CIRCLE_MINUTES);
+    let single = Finder::new(bundle.clone());
+    let mut r = single.router();
+    let expect = coverage(&single, &mut r, Mode::Walk, &centres, &CIRCLE_MINUTES);
+    for i in 0..CIRCLE_MINUTES.len() {
+        assert!((whole.share(i) - expect.share(i)).abs() < 1e-9, "band {i}");
+    }
+    let mut rebuilt = Finder::tiled(tiled.data.manifest.clone());
+    for t in old.network().loaded_tiles().collect::<Vec<_>>() {
+        rebuilt
+            .add_tile(tiled.tiles[t.index()].clone())
+            .expect("loads");
+    }
+    let mut r1 = old.router();
+    let mut r2 = rebuilt.router();
+    let a = coverage(&old, &mut r1, Mode::Walk, &centres, &CIRCLE_MINUTES);
+    let b = coverage(&rebuilt, &mut r2, Mode::Walk, &centres, &CIRCLE_MINUTES);
+    assert_eq!(a.within_m, b.within_m);
+    assert_eq!(a.street_m, b.street_m);
+    // Removing from the copy leaves the original's tile in place.
+    let first = old.network().loaded_tiles().next().expect("a tile");
+    copy.remove_tile(first);
+    assert!(old.network().is_loaded(first) && !copy.network().is_loaded(first));
+}
+
 /// Instants that exercise the hours: every 20 minutes through an ordinary week, National Day
 /// and the days after it, a make-up working Sunday, the Spring Festival, New Year's Eve across
 /// midnight, and a year whose holidays are unknown.

@@ -418,7 +418,9 @@ const EMPTY: Slot = Slot {
 pub struct Network {
     proj: LocalProjection,
     bbox: Option<BBox>,
-    parts: Vec<Option<Part>>,
+    /// Shared, so that a copy of the network (a page adding tiles to a copy while the old one
+    /// is still read) copies the id tables, not every loaded street.
+    parts: Vec<Option<std::sync::Arc<Part>>>,
     node_at: Vec<Slot>,
     edge_at: Vec<Slot>,
     /// Set for a single-file bundle (one part that is the whole graph).
@@ -515,7 +517,7 @@ impl Network {
     }
 
     fn part(&self, i: u32) -> Option<&Part> {
-        self.parts.get(i as usize).and_then(Option::as_ref)
+        self.parts.get(i as usize).and_then(Option::as_deref)
     }
 
     /// Adds a part (replacing one of the same tile). The caller checked its ids are in range.
@@ -565,12 +567,12 @@ impl Network {
         if self.parts.len() <= at {
             self.parts.resize_with(at + 1, || None);
         }
-        self.parts[at] = Some(part);
+        self.parts[at] = Some(std::sync::Arc::new(part));
     }
 
     /// Drops the part of `tile`, if loaded. Its nodes become unloaded (owned by `tile`); its
     /// edges stay known when another loaded part stores them too.
-    pub(crate) fn remove(&mut self, tile: TileId) -> Option<Part> {
+    pub(crate) fn remove(&mut self, tile: TileId) -> Option<std::sync::Arc<Part>> {
         let part = self.parts.get_mut(tile.index())?.take()?;
         for (k, n) in part.node_ids.iter().enumerate().take(part.owned_nodes) {
             let _ = k;
@@ -615,7 +617,7 @@ impl Network {
 
     /// The loaded parts.
     pub(crate) fn parts(&self) -> impl Iterator<Item = &Part> {
-        self.parts.iter().flatten()
+        self.parts.iter().flatten().map(|p| &**p)
     }
 
     /// The loaded part of a tile.
