@@ -205,8 +205,8 @@ pub fn CirclePanel(
         Some(
             view! {
                 <div class="whole-progress" data-testid="coverage-progress" data-phase=phase
-                    data-value=value.to_string() data-max=max.to_string()>
-                    <label for="coverage-progress-bar" role=failed.then_some("alert")>{text}</label>
+                    data-value=value.to_string() data-max=max.to_string() role=failed.then_some("alert")>
+                    <label for="coverage-progress-bar">{text}</label>
                     <progress id="coverage-progress-bar" hidden=failed max=max.to_string() value=value.to_string()></progress>
                     {failed.then(|| view! {
                         <button class="primary" data-testid="coverage-whole-retry" on:click=move |_| crate::tiled::retry(state)>

@@ -15,6 +15,7 @@ import {
   WAIT_MS,
   acceptedRouteM,
   atBeijing,
+  axeViolations,
   cliNearest,
   cliTop,
   distDir,
@@ -383,9 +384,11 @@ test('the whole-area coverage can be cancelled, and a failed tile shows an error
     const failed = page.locator('[data-testid=coverage-progress][data-phase=failed]');
     await failed.waitFor({ timeout: WAIT_MS });
     assert.match(await failed.innerText(), /could not be loaded/);
+    assert.deepEqual(await axeViolations(page, {}, '[data-testid=coverage-progress]'), [], 'axe on the failed run');
     fail = false;
     await page.click('[data-testid=coverage-whole-retry]');
     await page.locator('[data-testid=coverage-progress][data-phase=fetch]').waitFor({ timeout: WAIT_MS });
+    assert.deepEqual(await axeViolations(page, {}, '.coverage-info'), [], 'axe on the coverage view with its progress bar');
     await page.click('[data-testid=coverage-cancel]');
     await page.locator('[data-testid=coverage-whole]').waitFor({ timeout: WAIT_MS });
     assert.equal(await page.locator('[data-testid=coverage-progress]').count(), 0, 'cancelled: no progress');
