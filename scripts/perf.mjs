@@ -348,39 +348,66 @@ async function circleSection(url) {
 // ---------------------------------------------------------------- 5. search box
 
 const SEARCH_QUERIES = ['chegongmiao', 'xiangmihu', 'cgm', 'toilet'];
+const KEY_SETTLE_MS = 300;
+
+/** Types each of SEARCH_QUERIES into `selector` one key at a time (the box emptied first). */
+async function typeQueries(page, selector, perKey) {
+  const input = page.locator(selector);
+  for (const q of SEARCH_QUERIES) {
+    await input.fill('');
+    await input.focus();
+    await page.waitForTimeout(100);
+    for (const ch of q) await perKey(ch);
+  }
+}
 
 /**
  * Types each query one key at a time into the search box and measures, per keystroke, the
- * core search (`searchMs`) and the main thread's whole work for the key (CDP TaskDuration from
- * before the key to two frames after it: event, search, rendering of the suggestions).
+ * core search (`searchMs`), the main thread's whole work for the key as CDP TaskDuration from
+ * before the key to two frames after it (includes the harness's own `evaluate` and metrics
+ * calls), and the same traced without any script of the harness in the page
+ * (tracedInteraction: the key's tasks until the page is idle). The last row types into a plain
+ * `<input>` added to the same page: what the browser itself spends on a key there.
  */
 async function searchSection(url) {
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const rows = [];
   let indexRows = [];
+  const label = (rate) => (rate === 1 ? 'no throttling' : `${rate}× slowdown`);
+  const stats = (xs) => [ms(median(xs)), ms(Math.max(...xs))];
   try {
     for (const rate of CPU_RATES) {
       const { context, page, cdp } = await openThrottled(browser, rate, url);
       await page.waitForFunction(() => typeof window.__linliTimings?.searchIndexMs === 'number', null, { timeout: WAIT_MS });
-      const input = page.locator('[data-testid=search-input]');
+      await page.waitForTimeout(500);
+      const taskDuration = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
       const search = [];
       const task = [];
-      for (const q of SEARCH_QUERIES) {
-        await input.fill('');
-        await input.focus();
-        for (const ch of q) {
-          const before = (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
-          await page.keyboard.press(ch);
-          await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-          const after = (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
-          task.push((after - before) * 1000);
-          search.push(await page.evaluate(() => window.__linliTimings.searchMs));
-        }
-      }
-      const label = rate === 1 ? 'no throttling' : `${rate}× slowdown`;
+      await typeQueries(page, '[data-testid=search-input]', async (ch) => {
+        const before = await taskDuration();
+        await page.keyboard.press(ch);
+        await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+        task.push(((await taskDuration()) - before) * 1000);
+        search.push(await page.evaluate(() => window.__linliTimings.searchMs));
+      });
+      const traced = [];
+      await typeQueries(page, '[data-testid=search-input]', async (ch) => {
+        traced.push((await tracedInteraction(cdp, () => page.keyboard.press(ch), KEY_SETTLE_MS)).total);
+      });
+      // The browser's own cost of a key on this page: a plain input, no listeners.
+      await page.evaluate(() => {
+        const plain = document.createElement('input');
+        plain.id = 'perf-plain-input';
+        plain.style.cssText = 'position: fixed; top: 0; left: 0; width: 12rem; z-index: 10000';
+        document.body.append(plain);
+      });
+      const plain = [];
+      await typeQueries(page, '#perf-plain-input', async (ch) => {
+        plain.push((await tracedInteraction(cdp, () => page.keyboard.press(ch), KEY_SETTLE_MS)).total);
+      });
       const index = await page.evaluate(() => window.__linliTimings.searchIndexMs);
-      rows.push([label, String(search.length), ms(median(search)), ms(Math.max(...search)), ms(median(task)), ms(Math.max(...task))]);
-      indexRows.push([label, ms(index)]);
+      rows.push([label(rate), String(search.length), ...stats(search), ...stats(task), ...stats(traced), ...stats(plain)]);
+      indexRows.push([label(rate), ms(index)]);
       await context.close();
     }
   } finally {
@@ -390,11 +417,19 @@ async function searchSection(url) {
     '## Search box',
     '',
     `Phone emulation, URL \`${QUERY}\`, Futian sample. Each of ${SEARCH_QUERIES.map((q) => `\`${q}\``).join(', ')} typed one key ` +
-      'at a time (Playwright `keyboard.press`). `searchMs` is the core search of one keystroke (window.__linliTimings); ' +
-      '"whole keystroke" is the main thread\'s task time (CDP `Performance.getMetrics` TaskDuration) from before the key ' +
-      'to two frames after it: the input event, the search and the drawing of the suggestions. Budget: 16 ms.',
+      'at a time (Playwright `keyboard.press`). `searchMs` is the core search of one keystroke (window.__linliTimings). ' +
+      '"Whole keystroke, TaskDuration": the main thread\'s task time (CDP `Performance.getMetrics`) from before the key to ' +
+      "two frames after it (the input event, the search, the drawing of the suggestions, and the harness's own " +
+      '`evaluate` and metrics calls). "Whole keystroke, traced": the same keys again, the tasks the key causes on the ' +
+      `main thread (a CDP trace from the key's first event to ${KEY_SETTLE_MS} ms later; no script of the harness runs in ` +
+      'the page). "Plain input": the same keys, traced, in a bare `<input>` added to the same page: what the browser ' +
+      'itself spends on a key there (text editing, style, layout, paint), the floor under the box\'s own work. ' +
+      'Budget: 16 ms.',
     '',
-    table(['CPU', 'keystrokes', 'search median', 'search max', 'whole keystroke median', 'whole keystroke max'], rows),
+    table(
+      ['CPU', 'keystrokes', 'search median', 'search max', 'whole keystroke, TaskDuration, median', 'max', 'whole keystroke, traced, median', 'max', 'plain input, traced, median', 'max'],
+      rows,
+    ),
     '',
     'Building the index once after the first results (`searchIndexMs`, work without the pauses between slices):',
     '',
