@@ -546,18 +546,16 @@ pub fn MapView(
         marker_draw_queued.set_value(true);
         set_timeout(
             move || {
-                // The map may have gone meanwhile (the component was taken down).
+                // The map may have gone meanwhile (the component was taken down, and the
+                // signals it made with it).
                 if marker_draw_queued.try_set_value(false).is_some() {
                     return;
                 }
-                let (Some(Some(ls)), Some(l), Some(z)) = (
-                    layers.try_get_untracked(),
-                    lang.try_get_untracked(),
-                    zoom.try_get_untracked(),
-                ) else {
+                let Some(ls) = layers.get_untracked() else {
                     return;
                 };
-                rows.try_with_untracked(|rows| {
+                let (l, z) = (lang.get_untracked(), zoom.get_untracked());
+                rows.with_untracked(|rows| {
                     let many = rows.len() > MARKERS_WHOLE_LIST;
                     draw_markers(&ls, state, rows, z, l, many);
                 });
