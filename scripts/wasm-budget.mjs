@@ -16,11 +16,15 @@
 // requestAnimationFrame and the 100 ms fallback), so the first paint never waits for the app.
 // 331,464 with both merged (the tiled page's +24 KB on top of the -25 KB of issue 10's round);
 // 331,789 with the streets of a tiled dataset drawn as its tiles arrive (+325 bytes; a
-// BTreeSet of drawn tiles cost 1.8 KB, a Vec does the job); 337,065 with the whole-area
-// coverage of a tiled dataset (the tiles fetched, `CoverageRun` in slices with its progress
-// bar, cancel and retry; +3.1 KB with the background fetch around the starting point), the
-// map drawing a large coverage in chunks (a city's in one task took 4.8 s at 4×) and the
-// streets of a tiled dataset only within 4 km of the starting point (the JS heap grew by
-// 0.4 MB per tile loaded): +5.3 KB in all. The budget leaves ~500 bytes for build-path
-// differences between machines.
-export const WASM_BROTLI_BUDGET_BYTES = 337_600;
+// BTreeSet of drawn tiles cost 1.8 KB, a Vec does the job).
+// Then, on separate branches merged together: the whole-area coverage of a tiled dataset (the
+// tiles fetched, `CoverageRun` in slices with its progress bar, cancel and retry, the
+// background fetch around the starting point, the map drawing a large coverage in chunks (a
+// city's in one task took 4.8 s at 4×) and the streets of a tiled dataset only within 4 km of
+// the starting point (the JS heap grew by 0.4 MB per tile loaded): +5.3 KB; the search box's
+// suggestions as a fixed set of rows updated in place (issue 12's keystroke budget: +1,687
+// bytes, less than Leptos's keyed list would cost); the markers drawn in a task of their own
+// and the list's cards drawn a screenful per task after a change (issue 10's taps: +636
+// bytes). MERGED_MEASURE. The budget leaves ~500 bytes for build-path differences between
+// machines.
+export const WASM_BROTLI_BUDGET_BYTES = 345_000;

@@ -571,17 +571,44 @@ pub fn MapView(
     });
 
     // Markers for the places in the list (of a long list, those in view, again after every
-    // pan).
+    // pan). Drawn in a task of their own, after the list: a tap that changes the list (a mode,
+    // a kind, a filter) is then two shorter tasks instead of one long one, and the list is on
+    // screen first. Changes that come together are drawn once.
+    let marker_draw_queued = StoredValue::new(false);
     Effect::new(move |_| {
-        let l = lang.get();
-        let _ = (state.selected.get(), state.now.get());
-        let z = zoom.get();
-        let Some(ls) = layers.get() else { return };
-        let many = rows.with(|r| r.len() > MARKERS_WHOLE_LIST);
-        if many {
+        lang.track();
+        state.selected.track();
+        state.now.track();
+        zoom.track();
+        rows.track();
+        if layers.with(Option::is_none) {
+            return;
+        }
+        if rows.with(|r| r.len() > MARKERS_WHOLE_LIST) {
             moved.track();
         }
-        rows.with(|rows| draw_markers(&ls, state, rows, z, l, many));
+        if marker_draw_queued.get_value() {
+            return;
+        }
+        marker_draw_queued.set_value(true);
+        set_timeout(
+            move || {
+                // The map may have gone meanwhile (the component was taken down, and the
+                // signals it made with it).
+                if marker_draw_queued.try_set_value(false).is_some() {
+                    return;
+                }
+                let Some(ls) = layers.get_untracked() else {
+                    return;
+                };
+                let (l, z) = (lang.get_untracked(), zoom.get_untracked());
+                rows.with_untracked(|rows| {
+                    let many = rows.len() > MARKERS_WHOLE_LIST;
+                    draw_markers(&ls, state, rows, z, l, many);
+                });
+            },
+            std::time::Duration::ZERO,
+        );
     });
 
     // The one starting point: the chosen one, or the area centre with its label.

@@ -172,6 +172,19 @@ fn Rows(rows: Memo<Vec<Row>>) -> impl IntoView {
         e.map_or(0, |e| e.wrapping_add(1))
     });
 
+    // After the rows change (a mode, a kind, a filter, the clock's order), the cards are drawn a
+    // screenful at a time, one task each, so no tap makes one long task of drawing them all:
+    // how many, and for which epoch — a count left from an earlier epoch means a screenful.
+    // The first drawing is whole (it is what the page opens with).
+    let drawn = RwSignal::new(usize::MAX);
+    let drawn_for = StoredValue::new(0_u32);
+    Effect::new(move |_| {
+        let e = epoch.get();
+        if e > 0 && rows.with_untracked(Vec::len) > CHUNK_ROWS {
+            draw_more(e, 2 * CHUNK_ROWS, epoch, (drawn, drawn_for), rows);
+        }
+    });
+
     // Runs in animation frames, which may come after the list was taken down (a place was
     // opened): then it does nothing.
     let measure = move || {
@@ -300,8 +313,14 @@ fn Rows(rows: Memo<Vec<Row>>) -> impl IntoView {
     };
     let shown = move || {
         let (start, end) = range.get();
+        let n = drawn.get();
+        let limit = if drawn_for.get_value() == epoch.get_untracked() {
+            n
+        } else {
+            CHUNK_ROWS
+        };
         rows.with(|r| {
-            let end = end.min(r.len());
+            let end = end.min(r.len()).min(start.saturating_add(limit));
             let start = start.min(end);
             r[start..end]
                 .iter()
@@ -350,6 +369,35 @@ fn Rows(rows: Memo<Vec<Row>>) -> impl IntoView {
             }}
         </ol>
     }
+}
+
+/// Cards drawn per task after the rows change: a phone's screenful and more.
+const CHUNK_ROWS: usize = 10;
+
+/// In a task of its own, lets `more` cards of epoch `e` be drawn, and so on until all are
+/// (nothing when the rows changed again meanwhile, or the list was taken down).
+fn draw_more(
+    e: u32,
+    more: usize,
+    epoch: Memo<u32>,
+    (drawn, drawn_for): (RwSignal<usize>, StoredValue<u32>),
+    rows: Memo<Vec<Row>>,
+) {
+    set_timeout(
+        move || {
+            // The list may have been taken down meanwhile (with the signals it made).
+            if drawn_for.try_get_value().is_none() || epoch.get_untracked() != e {
+                return;
+            }
+            let n = rows.with_untracked(Vec::len);
+            drawn_for.set_value(e);
+            drawn.set(more);
+            if more < n {
+                draw_more(e, more + CHUNK_ROWS, epoch, (drawn, drawn_for), rows);
+            }
+        },
+        std::time::Duration::ZERO,
+    );
 }
 
 /// The `aria-posinset` of the row that has the keyboard focus, if one has.

@@ -106,41 +106,65 @@ fn suggestion_meta(hit: &Hit, lang: Lang) -> String {
 }
 
 /// The search box and its suggestions.
+///
+/// A keystroke costs little: only what changed is written (the suggestions when they differ,
+/// the list's state, the count when the number changes); the suggestions are a fixed set of
+/// rows updated in place (a row's name, kind and distance change, its element stays), and the
+/// list floats over the page (style/main.css), so the page under it is not laid out again.
 #[component]
 pub fn SearchBox() -> impl IntoView {
     let state = use_app();
     let lang = state.lang;
-    let text = RwSignal::new(String::new());
+    // What is in the box (not a signal: nothing is drawn from it directly).
+    let text = StoredValue::new(String::new());
     let hits: RwSignal<Vec<Hit>> = RwSignal::new(Vec::new());
     let popup = RwSignal::new(Popup::default());
+    // The suggestion rows are made (see `rows` below).
+    let warm = RwSignal::new(false);
+    // How many suggestions the text in the box has, once it has been searched (None while it
+    // is empty or being composed): for the live region and "nothing found".
+    let counted: RwSignal<Option<usize>> = RwSignal::new(None);
     let composing = StoredValue::new(false);
     // The text last searched, so the same text is not searched twice (browsers differ in
     // whether an `input` event follows `compositionend`).
     let searched = StoredValue::new(String::new());
     let input = NodeRef::<leptos::html::Input>::new();
 
-    let run = move |value: String| {
-        if value == searched.get_value() {
-            return;
+    let set_counted = move |c: Option<usize>| {
+        if counted.get_untracked() != c {
+            counted.set(c);
         }
-        searched.set_value(value.clone());
-        let found = if value.trim().is_empty() {
-            Vec::new()
-        } else {
-            search(state, &value)
-        };
-        popup.set(Popup {
-            open: !found.is_empty(),
-            active: None,
-        });
-        hits.set(found);
+    };
+    let run = move |value: String| {
+        if !warm.get_untracked() {
+            warm.set(true);
+        }
+        if value != searched.get_value() {
+            searched.set_value(value.clone());
+            let found = if value.trim().is_empty() {
+                Vec::new()
+            } else {
+                search(state, &value)
+            };
+            let open = Popup {
+                open: !found.is_empty(),
+                active: None,
+            };
+            if hits.with_untracked(|shown| *shown != found) {
+                hits.set(found);
+            }
+            if popup.get_untracked() != open {
+                popup.set(open);
+            }
+        }
+        set_counted((!value.trim().is_empty()).then(|| hits.with_untracked(Vec::len)));
     };
     let pick = move |i: usize| {
         let Some(hit) = hits.with_untracked(|h| h.get(i).cloned()) else {
             return;
         };
         popup.set(Popup::default());
-        text.set(hit.name.clone());
+        text.set_value(hit.name.clone());
         searched.set_value(hit.name.clone());
         if let Some(el) = input.get_untracked() {
             el.set_value(&hit.name);
@@ -150,20 +174,24 @@ pub fn SearchBox() -> impl IntoView {
 
     let on_input = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
-        text.set(value.clone());
         let in_composition = ev
             .dyn_ref::<web_sys::InputEvent>()
             .is_some_and(web_sys::InputEvent::is_composing);
+        text.set_value(value.clone());
         if composing.get_value() || in_composition {
+            set_counted(None);
             return;
         }
         run(value);
     };
-    let on_composition_start = move |_: leptos::ev::CompositionEvent| composing.set_value(true);
+    let on_composition_start = move |_: leptos::ev::CompositionEvent| {
+        composing.set_value(true);
+        set_counted(None);
+    };
     let on_composition_end = move |ev: leptos::ev::CompositionEvent| {
         composing.set_value(false);
         let value = event_target_value(&ev);
-        text.set(value.clone());
+        text.set_value(value.clone());
         run(value);
     };
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
@@ -184,7 +212,7 @@ pub fn SearchBox() -> impl IntoView {
             Outcome::Stay => {}
             Outcome::Choose(i) => pick(i),
             Outcome::Clear => {
-                text.set(String::new());
+                text.set_value(String::new());
                 if let Some(el) = input.get_untracked() {
                     el.set_value("");
                 }
@@ -204,9 +232,16 @@ pub fn SearchBox() -> impl IntoView {
     };
     // Leaving the box closes the list (choosing with the pointer keeps the focus in the box:
     // options do not take it on mousedown).
-    let on_blur = move |_| popup.set(Popup::default());
+    let on_blur = move |_| {
+        if popup.get_untracked() != Popup::default() {
+            popup.set(Popup::default());
+        }
+    };
     let on_focus = move |_| {
-        if !text.with_untracked(|t| t.trim().is_empty()) && hits.with_untracked(|h| !h.is_empty()) {
+        if !warm.get_untracked() {
+            warm.set(true);
+        }
+        if !text.with_value(|t| t.trim().is_empty()) && hits.with_untracked(|h| !h.is_empty()) {
             popup.set(Popup {
                 open: true,
                 active: None,
@@ -214,66 +249,26 @@ pub fn SearchBox() -> impl IntoView {
         }
     };
 
-    let expanded = move || popup.get().open && hits.with(|h| !h.is_empty());
-    let active = move || popup.get().active.filter(|_| expanded()).map(option_id);
-    let count = move || {
-        let l = lang.get();
-        let typed = text.with(|t| !t.trim().is_empty()) && !composing.get_value();
-        typed.then(|| search_count(hits.with(Vec::len), l))
-    };
+    let expanded = Memo::new(move |_| popup.with(|p| p.open) && hits.with(|h| !h.is_empty()));
+    let active = Memo::new(move |_| popup.with(|p| p.active).filter(|_| expanded.get()));
+    let count = move || counted.get().map(|n| search_count(n, lang.get()));
     let nothing = move || {
-        let typed = text.with(|t| !t.trim().is_empty());
-        (typed && searched.get_value() == text.get() && hits.with(Vec::is_empty)).then(|| {
+        (counted.get() == Some(0)).then(|| {
             view! { <p class="search-nothing small" data-testid="search-nothing">{T::SearchNothing.text(lang.get())}</p> }
         })
     };
-    let options = move || {
-        let l = lang.get();
-        let current = popup.get().active;
-        hits.get()
-            .into_iter()
-            .enumerate()
-            .map(|(i, hit)| {
-                let (kind_code, id, shape) = match hit.target {
-                    Target::Place { service, kind } => (
-                        kind.code(),
-                        state
-                            .engine
-                            .with_untracked(|e| {
-                                e.as_ref().and_then(|e| {
-                                    e.finder().services().get(service).map(|s| s.id.clone())
-                                })
-                            })
-                            .unwrap_or_default(),
-                        format!("shape {}", kind_class(kind)),
-                    ),
-                    Target::Street { .. } => ("street", String::new(), "shape shape-street".into()),
-                };
-                let selected = current == Some(i);
-                view! {
-                    <li
-                        id=option_id(i)
-                        role="option"
-                        class="suggestion"
-                        class:active=selected
-                        aria-selected=selected.to_string()
-                        data-testid="search-option"
-                        data-kind=kind_code
-                        data-id=id
-                        data-lat=format!("{:.6}", hit.location.lat)
-                        data-lng=format!("{:.6}", hit.location.lng)
-                        on:mousedown=|ev: leptos::ev::MouseEvent| ev.prevent_default()
-                        on:click=move |_| pick(i)
-                    >
-                        <span class=shape aria-hidden="true"></span>
-                        <span class="suggestion-text">
-                            <span class="suggestion-name">{hit.name.clone()}</span>
-                            <span class="suggestion-meta">{suggestion_meta(&hit, l)}</span>
-                        </span>
-                    </li>
-                }
-            })
-            .collect_view()
+    // The rows: a fixed set, one per place in the list, made when the box first gets the focus
+    // (before the first key) and kept; a keystroke only updates the rows whose suggestion
+    // changed, in place, and hides those past the end of the list.
+    let rows = move || {
+        warm.get().then(|| {
+            (0..DEFAULT_LIMIT)
+                .map(|i| {
+                    let item = Memo::new(move |_| hits.with(|h| h.get(i).cloned()));
+                    suggestion_row(state, i, item, active, pick)
+                })
+                .collect_view()
+        })
     };
 
     view! {
@@ -293,8 +288,8 @@ pub fn SearchBox() -> impl IntoView {
                     role="combobox"
                     aria-autocomplete="list"
                     aria-controls=LISTBOX_ID
-                    aria-expanded=move || expanded().to_string()
-                    aria-activedescendant=active
+                    aria-expanded=move || expanded.get().to_string()
+                    aria-activedescendant=move || active.get().map(option_id)
                     aria-describedby=HINT_ID
                     placeholder=move || T::SearchPlaceholder.text(lang.get())
                     data-testid="search-input"
@@ -313,12 +308,80 @@ pub fn SearchBox() -> impl IntoView {
                 class="suggestions"
                 data-testid="search-suggestions"
                 aria-label=move || T::SearchSuggestions.text(lang.get())
-                hidden=move || !expanded()
+                hidden=move || !expanded.get()
             >
-                {options}
+                {rows}
             </ul>
             {nothing}
             <p class="visually-hidden" role="status" aria-live="polite" data-testid="search-count">{count}</p>
         </div>
+    }
+}
+
+/// An attribute present while `f` gives a value (one closure type for several attributes:
+/// less code).
+fn attr(
+    f: impl Fn() -> Option<&'static str> + Send + Sync + 'static,
+) -> Signal<Option<&'static str>> {
+    Signal::derive(f)
+}
+
+/// Suggestion row `i`, showing `item` (hidden while it is `None`).
+fn suggestion_row(
+    state: AppState,
+    i: usize,
+    item: Memo<Option<Hit>>,
+    active: Memo<Option<usize>>,
+    pick: impl Fn(usize) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let lang = state.lang;
+    let selected = move || active.get() == Some(i);
+    let filled = Memo::new(move |_| item.with(Option::is_some));
+    let of =
+        move |f: fn(&Hit) -> String| move || item.with(|h| h.as_ref().map(f).unwrap_or_default());
+    let id = move || {
+        item.with(|h| match h.as_ref().map(|h| h.target) {
+            Some(Target::Place { service, .. }) => state.engine.with_untracked(|e| {
+                e.as_ref()
+                    .and_then(|e| e.finder().services().get(service).map(|s| s.id.clone()))
+            }),
+            _ => None,
+        })
+        .unwrap_or_default()
+    };
+    view! {
+        // An empty row is hidden, and not an option.
+        <li
+            id=option_id(i)
+            role=attr(move || filled.get().then_some("option"))
+            hidden=move || !filled.get()
+            class="suggestion"
+            class:active=selected
+            aria-selected=attr(move || filled.get().then(|| if selected() { "true" } else { "false" }))
+            data-testid=attr(move || filled.get().then_some("search-option"))
+            data-kind=of(|h| h.target.kind_code().to_string())
+            data-id=id
+            data-lat=of(|h| format!("{:.6}", h.location.lat))
+            data-lng=of(|h| format!("{:.6}", h.location.lng))
+            on:mousedown=|ev: leptos::ev::MouseEvent| ev.prevent_default()
+            on:click=move |_| pick(i)
+        >
+            <span
+                class=of(|h| match h.target {
+                    Target::Place { kind, .. } => format!("shape {}", kind_class(kind)),
+                    Target::Street { .. } => "shape shape-street".to_string(),
+                })
+                aria-hidden="true"
+            ></span>
+            <span class="suggestion-text">
+                <span class="suggestion-name">{of(|h| h.name.clone())}</span>
+                <span class="suggestion-meta">
+                    {move || {
+                        let l = lang.get();
+                        item.with(|h| h.as_ref().map(|h| suggestion_meta(h, l)).unwrap_or_default())
+                    }}
+                </span>
+            </span>
+        </li>
     }
 }
