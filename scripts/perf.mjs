@@ -515,7 +515,7 @@ async function largeSection() {
     'The Futian streets with 10,000 and 100,000 places (the 45 sample places and seeded copies moved up to about ' +
       '300 m: `tests/e2e/bundles.mjs`, built with `linli build`), loaded with `?data=`; phone emulation, cold loads, ' +
       'median of 3 (10,000) or one load (100,000). First result: from navigation start. `prepareMs`: deriving the ' +
-      'network and joining the places, work only (it runs in ~30 ms slices with the browser free in between); ' +
+      'network and joining the places, work only (it runs in ~40 ms slices with the browser free in between); ' +
       '`searchIndexMs` likewise, after the first result. Longest task: the longest main-thread task (PerformanceObserver ' +
       '`longtask`) until the search index is built.',
     '',
