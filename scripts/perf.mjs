@@ -16,6 +16,8 @@
 //   6. bundles with 10,000 and 100,000 places and coverage with 1,000 places on one street,
 //      generated from the sample by tests/e2e/bundles.mjs (`large`),
 //   7. Lighthouse 12 mobile scores and metrics (`lighthouse`),
+//   7b. the long main-thread tasks of a cold load at 4× slowdown, from a Chromium trace, and
+//      what they are made of (scripts/task-trace.mjs) (`tasks`),
 //   8. what the wasm is made of (scripts/wasm-composition.mjs; needs the release build's
 //      target/wasm32-unknown-unknown/release/linli-app.wasm from scripts/build-web.sh)
 //      (`composition`).
@@ -33,6 +35,7 @@ import * as chromeLauncher from 'chrome-launcher';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, WAIT_MS, distDir, repoRoot, startDistServer } from '../tests/e2e/lib.mjs';
 import { manyPlaces, oneStreet } from '../tests/e2e/bundles.mjs';
 import { PRE_BINDGEN_WASM, compositionTable } from './wasm-composition.mjs';
+import { AFTER_FIRST_RESULT_MS, LONG_TASK_MS, tasksMarkdown, tracedLoad, tracedLoads } from './task-trace.mjs';
 
 const RUNS = 5;
 const QUERY = '?lat=22.535&lng=114.02'; // Chegongmiao, as in the e2e tests
@@ -663,7 +666,7 @@ async function largeSection() {
     'The Futian streets with 10,000 and 100,000 places (the 45 sample places and seeded copies moved up to about ' +
       '300 m: `tests/e2e/bundles.mjs`, built with `linli build`), loaded with `?data=`; phone emulation, cold loads, ' +
       'median of 3 (10,000) or one load (100,000). First result: from navigation start. `prepareMs`: deriving the ' +
-      'network and joining the places, work only (it runs in ~30 ms slices with the browser free in between); ' +
+      'network and joining the places, work only (it runs in ~40 ms slices with the browser free in between); ' +
       '`searchIndexMs` likewise, after the first result. Longest task: the longest main-thread task (PerformanceObserver ' +
       '`longtask`) until the search index is built.',
     '',
@@ -674,6 +677,30 @@ async function largeSection() {
     '',
     table(['CPU', 'coverageMs median', 'max'], coverageRows),
   ].join('\n');
+}
+
+// ---------------------------------------------------------------- 7b. long tasks
+
+const TASK_RUNS = 5;
+
+async function tasksSection(url) {
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  try {
+    await tracedLoad(browser, url, 1); // untimed
+    const result = await tracedLoads(browser, url, 4, TASK_RUNS);
+    return [
+      '## Long tasks until the first result',
+      '',
+      `Cold loads of \`${QUERY}\` at 4× CPU slowdown (phone emulation, loopback), traced (Chromium trace, ` +
+        `\`node scripts/task-trace.mjs\`): the main-thread tasks over ${LONG_TASK_MS} ms from navigation start to the ` +
+        `first result + ${AFTER_FIRST_RESULT_MS / 1000} s. "Blocking" adds up each such task's time beyond ${LONG_TASK_MS} ms, ` +
+        `as Lighthouse's total blocking time does (over its own window, with its own simulated throttling). ${TASK_RUNS} loads.`,
+      '',
+      tasksMarkdown(result),
+    ].join('\n');
+  } finally {
+    await browser.close();
+  }
 }
 
 function fsSize(file) {
@@ -716,6 +743,7 @@ const SECTIONS = {
   taps: { titles: ['Taps'], run: () => section('Taps', () => tapsSection(url)) },
   large: { titles: ['Large bundles'], run: () => section('Large bundles', largeSection) },
   lighthouse: { titles: ['Lighthouse (mobile)'], run: () => section('Lighthouse (mobile)', () => lighthouseSection(url)) },
+  tasks: { titles: ['Long tasks until the first result'], run: () => section('Long tasks until the first result', () => tasksSection(url)) },
   composition: {
     titles: ['Wasm composition'],
     run: () =>

@@ -25,6 +25,8 @@
 // suggestions as a fixed set of rows updated in place (issue 12's keystroke budget: +1,687
 // bytes, less than Leptos's keyed list would cost); the markers drawn in a task of their own
 // and the list's cards drawn a screenful per task after a change (issue 10's taps: +636
-// bytes). MERGED_MEASURE. The budget leaves ~500 bytes for build-path differences between
+// bytes); places joined in all modes in one pass (`Network::join_modes`, kept beside the
+// origin's `Network::join`), the list's first-screenful fill and `scheduler.yield()` in
+// preparation (+1,561 bytes). MERGED_MEASURE. The budget leaves ~500 bytes for build-path differences between
 // machines.
 export const WASM_BROTLI_BUDGET_BYTES = 345_000;

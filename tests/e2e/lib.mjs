@@ -96,9 +96,13 @@ export async function newPage(
   return page;
 }
 
-/** Wait until at least one result is shown. */
+/**
+ * Wait until at least one result is shown, and a short list is drawn whole: its first
+ * screenful comes first, the rest a task or two later (`aria-busy` on the list until then).
+ */
 export async function waitForResults(page) {
   await page.locator('[data-testid=result]').first().waitFor({ state: 'visible', timeout: WAIT_MS });
+  await page.locator('[data-testid=result-list]:not([aria-busy=true])').waitFor({ state: 'attached', timeout: WAIT_MS });
 }
 
 /**

@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use linli_build::{build, BuildOptions};
 
+// `many_places` is for the prepare bench.
+#[allow(dead_code)]
 #[path = "common/scale.rs"]
 mod scale;
 use linli_core::circle::CIRCLE_MINUTES;

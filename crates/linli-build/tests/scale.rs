@@ -1,11 +1,12 @@
 //! The benchmark graph generator (`benches/common/scale.rs`): its tiled and grid cities are
-//! connected and have the sizes the benchmarks report.
+//! connected and have the sizes the benchmarks report, and its many-places bundle is the one
+//! the browser benchmark builds.
 
 #[path = "../benches/common/scale.rs"]
 mod scale;
 
 use linli_core::{Finder, Kind, LngLat, Mode};
-use scale::{grid_city, one_street, tile};
+use scale::{grid_city, many_places, one_street, tile};
 
 fn template() -> linli_core::Service {
     linli_core::Service {
@@ -74,5 +75,32 @@ fn one_street_has_its_places_beside_it() {
         let joins = f.place_joins(i, Mode::Walk);
         assert_eq!(joins.len(), 1);
         assert!(joins[0].distance_m < 20.0);
+    }
+}
+
+#[test]
+fn many_places_moves_the_copies_as_the_browser_benchmark_does() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let (futian, _, _) = linli_build::build(&linli_build::BuildOptions {
+        osm: root.join("data/osm/shenzhen-futian.osm.pbf"),
+        services: root.join("data/sample/futian-services.csv"),
+        services_crs: linli_core::Crs::Wgs84,
+        name: None,
+        build_date: "2026-11-22".into(),
+        skip_invalid: false,
+    })
+    .expect("sample builds");
+    let b = many_places(&futian, 10_000);
+    assert_eq!(b.services.len(), 10_000);
+    assert_eq!(b.hours.plans().len(), 10_000);
+    // As `manyPlaces(10000)` in tests/e2e/bundles.mjs writes them (printed by node).
+    for (i, id, lng, lat) in [
+        (0, "xmh-centre", 114_014_849, 22_544_222),
+        (45, "xmh-centre~1", 114_014_822, 22_543_373),
+        (46, "shatou-centre~1", 114_030_978, 22_524_261),
+        (9999, "xiangmi-centre~222", 114_029_301, 22_546_372),
+    ] {
+        assert_eq!(b.services[i].id, id);
+        assert_eq!(b.services[i].location.to_e6(), [lng, lat], "{id}");
     }
 }

@@ -176,7 +176,10 @@ impl PartJoins {
                 })
             })
             .collect();
-        cands.sort_by_key(|c| (c.local, c.place));
+        // Joins come sorted by (edge, place) (`merge_joins`), so this is usually no work.
+        if !cands.is_sorted_by_key(|c| (c.local, c.place)) {
+            cands.sort_by_key(|c| (c.local, c.place));
+        }
         let mut out = PartJoins {
             cands,
             ..PartJoins::default()
@@ -189,47 +192,77 @@ impl PartJoins {
         out
     }
 
-    /// Every way to arrive at a candidate from an owned end of its street, per owned node.
+    /// Every way to arrive at a candidate from an owned end of its street, per owned node:
+    /// at each node, by (global edge, place, travelling as drawn first).
     fn arrivals_of(&self, part: &Part, mode: Mode) -> (Vec<u32>, Vec<Arrival>) {
         let owned = part.owned_nodes;
-        let mut by_node: Vec<(u32, EdgeId, Arrival)> = Vec::new();
-        for c in self.cands.iter().filter(|c| c.modes & mode_bit(mode) != 0) {
+        // The candidates in global edge order (for a single-file bundle, the order they are
+        // in), so that a counting sort by node gives each node's arrivals in that order.
+        let mut order: Vec<u32> = (0..u32::try_from(self.cands.len()).unwrap_or(u32::MAX))
+            .filter(|&k| self.cands[k as usize].modes & mode_bit(mode) != 0)
+            .collect();
+        let key = |k: &u32| {
+            let c = &self.cands[*k as usize];
+            (c.snap.edge, c.place)
+        };
+        if !order.is_sorted_by_key(key) {
+            order.sort_by_key(key);
+        }
+        // Arriving at candidate `k` from its street's first node (`forward`) or last node.
+        let arrival = |k: u32, forward: bool| -> Option<(usize, Arrival)> {
+            let c = &self.cands[k as usize];
             let i = c.local as usize;
             let edge = &part.graph.edges[i];
-            let len = part.length_m(i);
-            let leg = Stretch::leg(mode, c.snap.distance_m);
-            for (node, forward, along_m) in [
-                (edge.from, true, c.snap.offset_m),
-                (edge.to, false, len - c.snap.offset_m),
-            ] {
-                if node.index() >= owned {
-                    continue;
-                }
-                if let Some(gait) = Gait::along(edge.access, mode, forward, along_m) {
-                    by_node.push((
-                        node.0,
-                        c.snap.edge,
-                        Arrival {
-                            place: c.place,
-                            snap: c.snap,
-                            forward,
-                            arrive: Stretch::along(mode, gait, along_m),
-                            leg,
-                        },
-                    ));
+            let (node, along_m) = if forward {
+                (edge.from, c.snap.offset_m)
+            } else {
+                (edge.to, part.length_m(i) - c.snap.offset_m)
+            };
+            if node.index() >= owned {
+                return None;
+            }
+            let gait = Gait::along(edge.access, mode, forward, along_m)?;
+            Some((
+                node.index(),
+                Arrival {
+                    place: c.place,
+                    snap: c.snap,
+                    forward,
+                    arrive: Stretch::along(mode, gait, along_m),
+                    leg: Stretch::leg(mode, c.snap.distance_m),
+                },
+            ))
+        };
+        // Which arrivals there are, each with its node, in that order (small records: the
+        // arrivals themselves are made once, in their final place).
+        let mut found: Vec<(u32, u32, bool)> = Vec::with_capacity(order.len() * 2);
+        for &k in &order {
+            for forward in [true, false] {
+                if let Some((n, _)) = arrival(k, forward) {
+                    found.push((n as u32, k, forward));
                 }
             }
         }
-        // Per node in global edge order, as for a single-file bundle.
-        by_node.sort_by_key(|(n, e, a)| (*n, *e, a.place, !a.forward));
+        // A counting sort by node: stable, so each node keeps the order above.
         let mut first = vec![0u32; owned + 1];
-        for (n, _, _) in &by_node {
+        for (n, _, _) in &found {
             first[*n as usize + 1] += 1;
         }
         for k in 0..owned {
             first[k + 1] += first[k];
         }
-        (first, by_node.into_iter().map(|(_, _, a)| a).collect())
+        let mut fill = first.clone();
+        let mut sorted = vec![(0u32, false); found.len()];
+        for (n, k, forward) in found {
+            let slot = &mut fill[n as usize];
+            sorted[*slot as usize] = (k, forward);
+            *slot += 1;
+        }
+        let arrivals = sorted
+            .into_iter()
+            .filter_map(|(k, forward)| arrival(k, forward).map(|(_, a)| a))
+            .collect();
+        (first, arrivals)
     }
 
     fn at(&self, mode: Mode, local_node: usize) -> &[Arrival] {
@@ -346,6 +379,8 @@ pub struct FinderPrep {
     joins: Vec<PlaceJoin>,
     /// Places joined so far (in every mode).
     next: usize,
+    /// Reused by every place's join.
+    scratch: Vec<(EdgeId, f64, u8)>,
 }
 
 impl FinderPrep {
@@ -358,6 +393,7 @@ impl FinderPrep {
             network,
             joins: Vec::new(),
             next: 0,
+            scratch: Vec::new(),
         })
     }
 
@@ -369,7 +405,13 @@ impl FinderPrep {
             .saturating_add(max_places)
             .min(self.bundle.services.len());
         for i in self.next..end {
-            join_place(&self.network, i, &self.bundle.services[i], &mut self.joins);
+            join_place(
+                &self.network,
+                i,
+                &self.bundle.services[i],
+                &mut self.scratch,
+                &mut self.joins,
+            );
         }
         self.next = end;
         self.is_done()
@@ -884,34 +926,40 @@ impl Finder {
 /// tiles of a tiled dataset; a single bundle computes them on load, with this same function.
 pub fn place_joins_of(network: &Network, services: &[Service]) -> Vec<PlaceJoin> {
     let mut joins: Vec<PlaceJoin> = Vec::new();
+    let mut scratch = Vec::new();
     for (i, s) in services.iter().enumerate() {
-        join_place(network, i, s, &mut joins);
+        join_place(network, i, s, &mut scratch, &mut joins);
     }
     merge_joins(joins)
 }
 
 /// Appends place `i`'s joins in every mode (none for a place without a valid location).
-fn join_place(network: &Network, i: usize, s: &Service, joins: &mut Vec<PlaceJoin>) {
+fn join_place(
+    network: &Network,
+    i: usize,
+    s: &Service,
+    scratch: &mut Vec<(EdgeId, f64, u8)>,
+    joins: &mut Vec<PlaceJoin>,
+) {
     if !s.location.is_valid() {
         return;
     }
     let Ok(place) = u32::try_from(i) else {
         return;
     };
-    for mode in Mode::ALL {
-        for snap in network.join(s.location, mode, MAX_PLACE_JOIN_M) {
-            joins.push(PlaceJoin {
-                edge: snap.edge.0,
-                place,
-                modes: mode_bit(mode),
-            });
-        }
-    }
+    network.join_modes(s.location, MAX_PLACE_JOIN_M, scratch, |edge, modes| {
+        joins.push(PlaceJoin {
+            edge: edge.0,
+            place,
+            modes,
+        });
+    });
 }
 
 /// Sorts joins by (edge, place) and merges the modes of equal pairs.
 pub fn merge_joins(mut joins: Vec<PlaceJoin>) -> Vec<PlaceJoin> {
-    joins.sort_by_key(|j| (j.edge, j.place));
+    // Equal keys are merged, so their order does not matter.
+    joins.sort_unstable_by_key(|j| (j.edge, j.place));
     let mut out: Vec<PlaceJoin> = Vec::with_capacity(joins.len());
     for j in joins {
         match out.last_mut() {

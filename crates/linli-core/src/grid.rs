@@ -202,6 +202,31 @@ impl SegmentGrid {
         }
     }
 
+    /// Every segment `usable` accepts in the cells within `radius_m` of `p` whose distance
+    /// from `p` passes `keep`, with its hit. `keep` is asked again before each cell, so a
+    /// caller may tighten it as it goes (cells nearer `p` come first within a level); a segment
+    /// may be reported more than once. [`SegmentGrid::nearest`] and [`SegmentGrid::within`]
+    /// are special cases.
+    pub fn visit(
+        &self,
+        segments: &impl Segments,
+        p: [f64; 2],
+        radius_m: f64,
+        keep: impl Fn(f64) -> bool,
+        usable: impl Fn(EdgeId) -> bool,
+        mut found: impl FnMut(SegmentHit),
+    ) {
+        for level in &self.levels {
+            level.visit_near(p, radius_m, &keep, |cell| {
+                for &at in level.cell_items(cell) {
+                    if usable(at.edge) {
+                        found(hit_on(segments, at, p));
+                    }
+                }
+            });
+        }
+    }
+
     /// Number of (cell, segment) entries, all levels together.
     pub fn entry_count(&self) -> usize {
         self.levels.iter().map(|l| l.items.len()).sum()
@@ -244,7 +269,9 @@ impl Level {
             let hi = lo + self.cell_m;
             (lo - v).max(v - hi).max(0.0)
         };
-        axis(p[0], key.0).hypot(axis(p[1], key.1))
+        // Not `hypot`: as exact here, and much cheaper (a library call in wasm).
+        let (dx, dy) = (axis(p[0], key.0), axis(p[1], key.1));
+        (dx * dx + dy * dy).sqrt()
     }
 
     /// Calls `visit` with the index of every occupied cell within `radius_m` of `p` whose

@@ -12,7 +12,15 @@ use crate::graph::{EdgeId, GraphError, NodeId, RoadClass, StreetGraph};
 use crate::grid::{SegmentGrid, SegmentHit, SegmentRef, Segments};
 use crate::join::{cm_ceil, join_radius_m};
 use crate::profile::{Access, Mode};
-use crate::tiles::TileId;
+use crate::tiles::{mode_bit, TileId};
+
+/// The modes that may use a street with `access` ([`mode_bit`]s).
+fn usable_modes(access: Access) -> u8 {
+    Mode::ALL
+        .into_iter()
+        .filter(|m| access.any(*m))
+        .fold(0, |bits, m| bits | mode_bit(m))
+}
 
 /// An arc of the per-mode adjacency: travel along `edge` to `head`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -839,6 +847,88 @@ impl Network {
             .collect()
     }
 
+    /// The streets point `p` joins in every mode at once: each edge with the modes
+    /// ([`crate::tiles::mode_bit`]) in which [`Network::join`] lists it, in no particular order.
+    /// The same edges as three calls of [`Network::join`] (tested), from one pass over the
+    /// snapping grid instead of six. `scratch` is reused between calls.
+    ///
+    /// Why one pass is enough: a mode's candidates are the usable streets within
+    /// `join_radius_m(d)` of `p`, `d` being the distance to its nearest usable street (at most
+    /// `max_m`). `join_radius_m` never decreases as `d` grows and is at least `d`. While the
+    /// pass runs, each mode's nearest so far (capped at `max_m`) is at least its `d`, so
+    /// `join_radius_m` of it is at least `join_radius_m(d)`, which is at least `d`: keeping
+    /// every cell and every hit within the largest of these over the modes keeps each mode's
+    /// nearest street and all its candidates, and the bound tightens as nearer streets are met.
+    pub(crate) fn join_modes(
+        &self,
+        p: LngLat,
+        max_m: f64,
+        scratch: &mut Vec<(EdgeId, f64, u8)>,
+        mut found: impl FnMut(EdgeId, u8),
+    ) {
+        scratch.clear();
+        let xy = self.proj.project(p);
+        // Per mode (by index), the distance to its nearest usable street so far; and the
+        // bound: the largest `join_radius_m` of these, capped at `max_m`.
+        let state = std::cell::Cell::new(([f64::INFINITY; 3], join_radius_m(max_m)));
+        for part in self.parts() {
+            let access = |e: EdgeId| part.graph.edges[e.index()].access;
+            part.grid.visit(
+                &part.vertices(),
+                xy,
+                join_radius_m(max_m),
+                |gap| gap <= state.get().1,
+                |e| access(e).is_usable(),
+                |h| {
+                    let (mut nearest, bound) = state.get();
+                    // Also refuses NaN.
+                    if h.distance_m.is_nan() || h.distance_m > bound {
+                        return;
+                    }
+                    let usable = usable_modes(access(h.at.edge));
+                    let mut closer = false;
+                    for m in Mode::ALL {
+                        let d = &mut nearest[m.index()];
+                        if usable & mode_bit(m) != 0 && h.distance_m < *d {
+                            *d = h.distance_m;
+                            closer = true;
+                        }
+                    }
+                    if closer {
+                        let bound = nearest
+                            .iter()
+                            .map(|d| join_radius_m(d.min(max_m)))
+                            .fold(f64::NEG_INFINITY, f64::max);
+                        state.set((nearest, bound));
+                    }
+                    scratch.push((part.edge_ids[h.at.edge.index()], h.distance_m, usable));
+                },
+            );
+        }
+        let (nearest, bound) = state.get();
+        // Hits kept before the bound tightened are mostly beyond it now.
+        scratch.retain(|h| h.1 <= bound);
+        let radius = nearest.map(|d| {
+            if d <= max_m {
+                join_radius_m(d)
+            } else {
+                f64::NAN
+            }
+        });
+        // Per edge, its nearest point.
+        scratch.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        scratch.dedup_by_key(|h| h.0);
+        for &(edge, distance_m, usable) in scratch.iter() {
+            let modes = Mode::ALL
+                .into_iter()
+                .filter(|m| usable & mode_bit(*m) != 0 && distance_m <= radius[m.index()])
+                .fold(0, |bits, m| bits | mode_bit(m));
+            if modes != 0 {
+                found(edge, modes);
+            }
+        }
+    }
+
     /// The nearest point of loaded edge `e` to `p` (a place's candidate on it, recomputed
     /// exactly as [`Network::join`] finds it).
     pub fn snap_to_edge(&self, p: LngLat, e: EdgeId) -> Option<Snap> {
@@ -869,6 +959,7 @@ mod tests {
     //! Issue 14: the snapping index follows the size of the input, not its extent.
     use super::*;
     use crate::graph::{Edge, RoadClass, ShapeRange};
+    use crate::join::MAX_PLACE_JOIN_M;
     use crate::profile::Access;
     use crate::{Bundle, Finder, QueryError};
 
@@ -969,6 +1060,100 @@ mod tests {
         // Far from the short street, the long one is found (or nothing within 1 km), fast.
         for lng in [-100.0, -10.0, 0.0, 10.0, 100.0] {
             let _ = walk_from(&f, LngLat::new(lng, 0.0));
+        }
+    }
+
+    /// [`Network::join_modes`] against its definition: [`Network::join`] once per mode.
+    fn assert_join_modes_match(net: &Network, p: LngLat, max_m: f64, label: &str) {
+        let mut expected: Vec<(EdgeId, u8)> = Vec::new();
+        for mode in Mode::ALL {
+            for s in net.join(p, mode, max_m) {
+                expected.push((s.edge, mode_bit(mode)));
+            }
+        }
+        let mut got: Vec<(EdgeId, u8)> = Vec::new();
+        net.join_modes(p, max_m, &mut Vec::new(), |e, m| got.push((e, m)));
+        let merge = |mut v: Vec<(EdgeId, u8)>| {
+            v.sort_unstable();
+            let mut out: Vec<(EdgeId, u8)> = Vec::new();
+            for (e, m) in v {
+                match out.last_mut() {
+                    Some(last) if last.0 == e => last.1 |= m,
+                    _ => out.push((e, m)),
+                }
+            }
+            out
+        };
+        assert_eq!(merge(got), merge(expected), "{label}");
+    }
+
+    #[test]
+    fn joining_every_mode_at_once_is_joining_each() {
+        // A seeded scatter of streets (one to five segments, 5 m to 600 m long) over 3 km, with
+        // every kind of access: some for walkers only, one-way or no e-bikes, no step-free way.
+        // Points near and far (beyond 500 m from some modes' streets), some on a junction.
+        let seed = 0x5eed_1014_u64;
+        println!("seed {seed:#x}");
+        let mut x = seed;
+        let mut next = || {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            #[allow(clippy::cast_precision_loss)]
+            let v = (x >> 11) as f64 / (1u64 << 53) as f64;
+            v
+        };
+        let proj = LocalProjection::new(LngLat::new(114.02, 22.53));
+        let mut graph = StreetGraph::default();
+        for e in 0..300u32 {
+            let mut at = [next() * 3000.0, next() * 3000.0];
+            let from = NodeId(u32::try_from(graph.nodes.len()).expect("small"));
+            graph.nodes.push(proj.unproject(at).to_e6());
+            let start = u32::try_from(graph.shape_points.len()).expect("small");
+            let bends = (next() * 5.0) as usize;
+            let len = 5.0 * 120f64.powf(next());
+            let ang = next() * std::f64::consts::TAU;
+            for _ in 0..bends {
+                at = [at[0] + len * ang.cos(), at[1] + len * ang.sin()];
+                graph.shape_points.push(proj.unproject(at).to_e6());
+            }
+            at = [at[0] + len * ang.cos(), at[1] + len * ang.sin()];
+            graph.nodes.push(proj.unproject(at).to_e6());
+            let end = u32::try_from(graph.shape_points.len()).expect("small");
+            let mut access = Access::NONE;
+            for mode in Mode::ALL {
+                let r = next();
+                if r < 0.6 {
+                    access = access.with(mode, true, true);
+                } else if r < 0.8 {
+                    access = access.with(mode, true, false);
+                }
+            }
+            if e % 10 == 0 {
+                access = Access::NONE.with(Mode::Walk, true, true);
+            }
+            graph.edges.push(Edge {
+                from,
+                to: NodeId(from.0 + 1),
+                shape: ShapeRange { start, end },
+                access,
+                class: RoadClass::Minor,
+                name: None,
+            });
+        }
+        let net = Network::new(graph.clone());
+        for i in 0..2_000 {
+            let p = if i % 10 == 0 {
+                LngLat::from_e6(graph.nodes[(next() * graph.nodes.len() as f64) as usize])
+            } else {
+                proj.unproject([next() * 4000.0 - 500.0, next() * 4000.0 - 500.0])
+            };
+            for max_m in [MAX_PLACE_JOIN_M, 30.0, 60.0] {
+                assert_join_modes_match(
+                    &net,
+                    p,
+                    max_m,
+                    &format!("point {i} at {p:?}, max {max_m} m"),
+                );
+            }
         }
     }
 }

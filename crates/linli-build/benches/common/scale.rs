@@ -251,3 +251,68 @@ pub fn one_street(places: u32, template: &linli_core::Service) -> Bundle {
         readings: Default::default(),
     }
 }
+
+/// The seeded generator of tests/e2e/bundles.mjs (mulberry32), step for step, so that
+/// [`many_places`] moves the copies exactly as the browser benchmark's bundles do.
+struct Mulberry32(u32);
+
+impl Mulberry32 {
+    fn next(&mut self) -> f64 {
+        self.0 = self.0.wrapping_add(0x6d2b_79f5);
+        let mut t = self.0;
+        t = (t ^ (t >> 15)).wrapping_mul(t | 1);
+        t ^= t.wrapping_add((t ^ (t >> 7)).wrapping_mul(t | 61));
+        f64::from(t ^ (t >> 14)) / 4_294_967_296.0
+    }
+}
+
+/// `base` with `n` places, as `manyPlaces(n)` of tests/e2e/bundles.mjs makes them for the
+/// browser's "Large bundles" table: the base's places, then copies (ids `<id>~<copy>`, names
+/// `<name> <copy>`) each moved up to 0.003° (about 300 m) by the same seeded offsets, each with
+/// its original's compiled hours.
+pub fn many_places(base: &Bundle, n: u32) -> Bundle {
+    const SCATTER_DEG: f64 = 0.003;
+    let mut random = Mulberry32(n);
+    let mut moved = |v_e6: i32| {
+        let v = f64::from(v_e6) / 1e6 + (random.next() * 2.0 - 1.0) * SCATTER_DEG;
+        // Written to the CSV with 6 decimals; in range, so the cast is exact.
+        #[allow(clippy::cast_possible_truncation)]
+        let e6 = (v * 1e6).round() as i32;
+        e6
+    };
+    let k = base.services.len();
+    let mut services = Vec::with_capacity(n as usize);
+    for i in 0..n as usize {
+        let p = &base.services[i % k];
+        let copy = i / k;
+        if copy == 0 {
+            services.push(p.clone());
+            continue;
+        }
+        let [x, y] = p.location.to_e6();
+        let (x, y) = (moved(x), moved(y));
+        services.push(linli_core::Service {
+            id: format!("{}~{copy}", p.id),
+            name: format!("{} {copy}", p.name),
+            location: LngLat::from_e6([x, y]),
+            ..p.clone()
+        });
+    }
+    Bundle {
+        name: format!("{} with {n} places", base.name),
+        hours: linli_core::Timetable::new(
+            base.hours.comments().to_vec(),
+            base.hours.days().to_vec(),
+            base.hours
+                .plans()
+                .iter()
+                .cycle()
+                .take(services.len())
+                .cloned()
+                .collect(),
+        )
+        .expect("the base's plans fit the copies"),
+        services,
+        ..base.clone()
+    }
+}
