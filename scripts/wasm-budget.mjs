@@ -27,6 +27,6 @@
 // and the list's cards drawn a screenful per task after a change (issue 10's taps: +636
 // bytes); places joined in all modes in one pass (`Network::join_modes`, kept beside the
 // origin's `Network::join`), the list's first-screenful fill and `scheduler.yield()` in
-// preparation (+1,561 bytes): 342,333 with the three merged. The budget leaves ~500 bytes for build-path differences between
-// machines.
+// preparation (+1,561 bytes): 342,333 with the three merged. The budget leaves ~500 bytes
+// for build-path differences between machines.
 export const WASM_BROTLI_BUDGET_BYTES = 342_800;
