@@ -289,10 +289,11 @@ fn create_map(
     layers
 }
 
-/// Draws band parts (edge, from, to, band) as one multi-polyline per band, widest band first.
-/// Street parts of a coverage drawn in one task (a few tens of ms on a slow phone).
-const COVERAGE_CHUNK: usize = 800;
+/// Street parts of a coverage drawn in one task (800 took 60–240 ms at 4× slowdown when a
+/// whole city's coverage was shown; 250 keep each task near a frame's worth).
+const COVERAGE_CHUNK: usize = 250;
 
+/// Draws band parts (edge, from, to, band) as one multi-polyline per band, widest band first.
 fn draw_bands(
     group: &Layer,
     renderer: &JsValue,

@@ -86,3 +86,41 @@ fn isochrone_bands_nest_on_futian() {
         );
     }
 }
+
+/// `worst_served` takes the worst segments from a heap; the oracle sorts them all (worst first,
+/// ties to the lower edge id) and keeps the first of each street name.
+#[test]
+fn worst_served_equals_a_full_sort_on_futian() {
+    let finder = futian();
+    let net = finder.network();
+    let mut router = finder.router();
+    for mode in Mode::ALL {
+        for kind in Kind::ALL {
+            let services = services_of(&finder, kind, None);
+            let cov = coverage(&finder, &mut router, mode, &services, &[5.0, 10.0, 15.0]);
+            let mut sorted: Vec<_> = cov.edges.iter().filter(|e| e.length_m >= 20.0).collect();
+            sorted.sort_by(|a, b| {
+                let key =
+                    |e: &&linli_core::circle::EdgeCoverage| e.max_minutes.unwrap_or(f64::INFINITY);
+                key(b).total_cmp(&key(a)).then(a.edge.cmp(&b.edge))
+            });
+            let mut seen = std::collections::HashSet::new();
+            let oracle: Vec<_> = sorted
+                .into_iter()
+                .filter(|e| {
+                    net.edge_name(e.edge)
+                        .is_none_or(|s| seen.insert(s.to_string()))
+                })
+                .take(10)
+                .map(|e| (e.edge, e.max_minutes))
+                .collect();
+            let got: Vec<_> = cov
+                .worst_served(net, 10)
+                .into_iter()
+                .map(|w| (w.edge, w.minutes))
+                .collect();
+            assert_eq!(got, oracle, "{mode} {kind}");
+            assert_eq!(got.len(), 10, "{mode} {kind}");
+        }
+    }
+}
