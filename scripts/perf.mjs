@@ -35,27 +35,14 @@ import * as chromeLauncher from 'chrome-launcher';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, WAIT_MS, distDir, repoRoot, startDistServer } from '../tests/e2e/lib.mjs';
 import { manyPlaces, oneStreet } from '../tests/e2e/bundles.mjs';
 import { PRE_BINDGEN_WASM, compositionTable } from './wasm-composition.mjs';
+import { PHONE, kib, median, recordFirstResult } from './bench-page.mjs';
 import { AFTER_FIRST_RESULT_MS, LONG_TASK_MS, tasksMarkdown, tracedLoad, tracedLoads } from './task-trace.mjs';
 
 const RUNS = 5;
 const QUERY = '?lat=22.535&lng=114.02'; // Chegongmiao, as in the e2e tests
-const PHONE = {
-  viewport: { width: 390, height: 844 },
-  deviceScaleFactor: 2,
-  isMobile: true,
-  hasTouch: true,
-  locale: 'zh-CN',
-  timezoneId: 'Asia/Shanghai',
-};
 const CPU_RATES = [1, 4];
 const TIMING_KEYS = ['decodeMs', 'prepareMs', 'lastQueryMs'];
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-};
-const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 const ms = (x) => (x == null ? 'n/a' : `${x.toFixed(x < 100 ? 1 : 0)} ms`);
 const table = (header, rows) =>
   [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
@@ -94,19 +81,6 @@ async function sizesSection() {
 }
 
 // ---------------------------------------------------------------- 2 and 3. loads
-
-// Runs in the page before its own scripts: notes performance.now() (milliseconds
-// since navigation start) when the first result is in the DOM and visible.
-function recordFirstResult() {
-  const observer = new MutationObserver(() => {
-    const el = document.querySelector('[data-testid=result]');
-    if (el && el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) {
-      window.__firstResultMs = performance.now();
-      observer.disconnect();
-    }
-  });
-  observer.observe(document, { childList: true, subtree: true, attributes: true });
-}
 
 /** One cold load (a new context: empty cache) at a CPU slowdown `rate`. */
 async function coldLoad(browser, url, rate) {

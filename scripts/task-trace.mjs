@@ -21,19 +21,11 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, WAIT_MS, distDir, warmUp } from '../tests/e2e/lib.mjs';
 import { startServer } from './serve.mjs';
+import { PHONE, recordFirstResult } from './bench-page.mjs';
 
 export const LONG_TASK_MS = 50;
 /** How long after the first result tasks are still counted. */
 export const AFTER_FIRST_RESULT_MS = 5000;
-
-const PHONE = {
-  viewport: { width: 390, height: 844 },
-  deviceScaleFactor: 2,
-  isMobile: true,
-  hasTouch: true,
-  locale: 'zh-CN',
-  timezoneId: 'Asia/Shanghai',
-};
 
 const CATEGORIES = [
   'devtools.timeline',
@@ -44,18 +36,6 @@ const CATEGORIES = [
   'v8.wasm',
   'disabled-by-default-v8.compile',
 ];
-
-// Runs in the page before its scripts: performance.now() when the first result is visible.
-function recordFirstResult() {
-  const observer = new MutationObserver(() => {
-    const el = document.querySelector('[data-testid=result]');
-    if (el && el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) {
-      window.__firstResultMs = performance.now();
-      observer.disconnect();
-    }
-  });
-  observer.observe(document, { childList: true, subtree: true, attributes: true });
-}
 
 /** What kind of work a trace event is. */
 function kindOf(e) {

@@ -23,36 +23,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
+import { PHONE, kib, median, recordFirstResult } from './bench-page.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, WAIT_MS, distDir, repoRoot, startDistServer } from '../tests/e2e/lib.mjs';
 
 const RUNS = 5;
 const RATE = 4;
-const PHONE = {
-  viewport: { width: 390, height: 844 },
-  deviceScaleFactor: 2,
-  isMobile: true,
-  hasTouch: true,
-  locale: 'zh-CN',
-  timezoneId: 'Asia/Shanghai',
-};
 const CGM = 'lat=22.535&lng=114.02';
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const kib = (b) => `${(b / 1024).toFixed(1)} KiB`;
-
-function recordFirstResult() {
-  const observer = new MutationObserver(() => {
-    const el = document.querySelector('[data-testid=result]');
-    if (el && el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) {
-      window.__firstResultMs = performance.now();
-      observer.disconnect();
-    }
-  });
-  observer.observe(document, { childList: true, subtree: true, attributes: true });
-}
 
 async function coldLoad(browser, url, dataPrefix) {
   const context = await browser.newContext(PHONE);
