@@ -6,34 +6,22 @@
 //! Run: `cargo bench -p linli-build --bench prepare` (results in docs/BENCHMARKS.md).
 
 use std::hint::black_box;
-use std::path::Path;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion};
-use linli_build::{build, BuildOptions};
-use linli_core::{Bundle, Crs, FinderPrep, LngLat, Mode};
+use linli_core::{Bundle, FinderPrep, LngLat, Mode};
 
 // Only `many_places` is used here.
 #[allow(dead_code)]
 #[path = "common/scale.rs"]
 mod scale;
 
+#[path = "common/sample.rs"]
+mod sample;
+use sample::futian;
+
 /// Where the browser benchmark starts (`?lat=22.535&lng=114.02`, Chegongmiao).
 const ORIGIN: LngLat = LngLat::new(114.02, 22.535);
-
-fn futian() -> Bundle {
-    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
-    let (bundle, _, _) = build(&BuildOptions {
-        osm: root.join("data/osm/shenzhen-futian.osm.pbf"),
-        services: root.join("data/sample/futian-services.csv"),
-        services_crs: Crs::Wgs84,
-        name: Some("Futian".into()),
-        build_date: "2026-11-22".into(),
-        skip_invalid: false,
-    })
-    .expect("sample builds");
-    bundle
-}
 
 fn bench_prepare(c: &mut Criterion) {
     let base = futian();

@@ -4,29 +4,17 @@
 //! Run: `cargo bench -p linli-build --bench search` (results in docs/BENCHMARKS.md).
 
 use std::hint::black_box;
-use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use linli_build::{build, BuildOptions};
 use linli_core::search::{SearchIndex, SearchQuery};
-use linli_core::{Bundle, Crs, LngLat};
+use linli_core::{Bundle, LngLat};
+
+#[path = "common/sample.rs"]
+mod sample;
+use sample::futian;
 
 /// Chegongmiao, in the middle of the extract.
 const HERE: LngLat = LngLat::new(114.02, 22.535);
-
-fn futian() -> Bundle {
-    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
-    let (bundle, _, _) = build(&BuildOptions {
-        osm: root.join("data/osm/shenzhen-futian.osm.pbf"),
-        services: root.join("data/sample/futian-services.csv"),
-        services_crs: Crs::Wgs84,
-        name: Some("Futian".into()),
-        build_date: "2026-11-22".into(),
-        skip_invalid: false,
-    })
-    .expect("sample builds");
-    bundle
-}
 
 /// Every prefix of what a user types, one query per keystroke.
 fn keystrokes(text: &str) -> Vec<String> {
