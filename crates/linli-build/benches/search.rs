@@ -7,7 +7,7 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use linli_core::search::{SearchIndex, SearchQuery};
-use linli_core::{Bundle, LngLat};
+use linli_core::LngLat;
 
 #[path = "common/sample.rs"]
 mod sample;
