@@ -394,9 +394,13 @@ describe('where the data comes from', () => {
       await page.route(`${linli.url}config.json`, (route) =>
         route.fulfill({ contentType: 'application/json', body: JSON.stringify({ data_origins: ['https://unrelated.example', origin(host)] }) }),
       );
+      const asked = [];
+      page.on('request', (r) => asked.push(r.url()));
       await page.goto(`${linli.url}?lat=${CGM.lat}&lng=${CGM.lng}&data=${encodeURIComponent(foreign())}`);
       await waitForResults(page);
       assert.ok((await page.innerText('[data-testid=data-source]')).includes(origin(host)), 'the title bar names the other site');
+      // index.html preloads the sample bundle only for a page that names no data.
+      assert.ok(!asked.some((u) => u.endsWith('/data/futian.linli')), `the sample bundle was not downloaded too: ${asked.join(', ')}`);
       assert.equal(await page.getAttribute('[data-testid=data-origin]', 'data-own'), 'false');
       assert.match(await page.innerText('[data-testid=about-data]'), /数据更新于 \d{4}-\d\d-\d\d/);
       assert.deepEqual(await axeLightAndDark(page), { light: [], dark: [] });
@@ -419,9 +423,14 @@ describe('where the data comes from', () => {
   test('the own data names this site and its build date', async () => {
     const page = await newPage(browser);
     try {
+      const asked = [];
+      page.on('request', (r) => asked.push(r.url()));
       await page.goto(linli.url);
       await waitForResults(page);
       assert.equal(await page.getAttribute('[data-testid=data-origin]', 'data-own'), 'true');
+      // Preloaded while the page was parsed, and that download is the one the app used.
+      assert.equal(await page.locator('link[rel=preload][href="data/futian.linli"]').count(), 1, 'the sample bundle is preloaded');
+      assert.equal(asked.filter((u) => u.endsWith('/data/futian.linli')).length, 1, 'the sample bundle is downloaded once');
       assert.equal(await page.locator('[data-testid=data-source]').count(), 0, 'no "data from" badge for the own data');
       assert.match(await page.innerText('[data-testid=data-date]'), /^数据更新于 \d{4}-\d\d-\d\d$/);
       assert.match(await page.innerText('[data-testid=data-name]'), /福田/);
