@@ -8,32 +8,23 @@
 //! the tables give (tiles loaded, steps) are printed and asserted here.
 
 use std::hint::black_box;
-use std::path::Path;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion};
 use linli_build::tiles::{cut, TiledDataset};
-use linli_build::{build, BuildOptions};
 use linli_core::circle::{coverage, services_of, CoverageRun, CoverageStep, CIRCLE_MINUTES};
-use linli_core::{Crs, Finder, Kind, LngLat, Manifest, Mode, NearestSearch, Step, Tile, TileId};
+use linli_core::{Finder, Kind, LngLat, Manifest, Mode, NearestSearch, Step, Tile, TileId};
 
 // Only `tile` is used here.
 #[allow(dead_code)]
 #[path = "common/scale.rs"]
 mod scale;
 
+#[path = "common/sample.rs"]
+mod sample;
+
 fn city() -> linli_core::Bundle {
-    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
-    let (futian, _, _) = build(&BuildOptions {
-        osm: root.join("data/osm/shenzhen-futian.osm.pbf"),
-        services: root.join("data/sample/futian-services.csv"),
-        services_crs: Crs::Wgs84,
-        name: Some("Futian".into()),
-        build_date: "2026-11-22".into(),
-        skip_invalid: false,
-    })
-    .expect("sample builds");
-    scale::tile(&futian, 8)
+    scale::tile(&sample::futian(), 8)
 }
 
 struct Cut {
