@@ -217,9 +217,9 @@ pub fn has_size(map: &Map) -> bool {
     el.client_width() > 0 && el.client_height() > 0
 }
 
-/// Fits the map to a rectangle, zooming in at most to `max_zoom`; without animation when the
-/// user asks for less motion.
-pub fn fit(map: &Map, min: LngLat, max: LngLat, padding_px: u32, max_zoom: f64) {
+/// Fits the map to a rectangle, zooming in at most to `max_zoom`; animated only when `animate`
+/// and the user has not asked for less motion.
+pub fn fit(map: &Map, min: LngLat, max: LngLat, padding_px: u32, max_zoom: f64, animate: bool) {
     let bounds = Array::of2(&latlng(min), &latlng(max));
     map.fit_bounds(
         &bounds,
@@ -229,7 +229,7 @@ pub fn fit(map: &Map, min: LngLat, max: LngLat, padding_px: u32, max_zoom: f64) 
                 Array::of2(&padding_px.into(), &padding_px.into()).into(),
             ),
             ("maxZoom", max_zoom.into()),
-            ("animate", (!reduced_motion()).into()),
+            ("animate", (animate && !reduced_motion()).into()),
         ]),
     );
 }

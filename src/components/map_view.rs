@@ -5,7 +5,7 @@
 //! with the app state. Leaflet is loaded by the app itself, so a late `leaflet.js` still
 //! brings the map up, and a failed one says so with a retry.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -45,6 +45,10 @@ struct Layers {
     /// The click handlers of the markers drawn now, dropped with their markers.
     marker_handlers: Rc<RefCell<Vec<leaflet::Handler>>>,
     streets: Rc<RefCell<Streets>>,
+    /// False until the task after the map's creation: the fits made when the map first appears
+    /// (the area, the start with its first result, a chosen place's route) place it without
+    /// animation; later ones, after a tap, animate.
+    placed: Rc<Cell<bool>>,
 }
 
 /// The streets on the map: which parts are drawn, in which groups, and their canvas (made
@@ -65,16 +69,30 @@ const STREETS_DRAWN_M: f64 = 3_000.0;
 const STREETS_KEPT_M: f64 = 4_000.0;
 
 impl Layers {
-    /// Fits the map to a rectangle now, or as soon as the map is shown.
+    /// Fits the map to a rectangle now, or as soon as the map is shown; animated once the map
+    /// has been placed (see [`Layers::placed`]).
     fn fit(&self, min: LngLat, max: LngLat, max_zoom: f64) {
-        fit_map(&self.map, &self.pending, min, max, max_zoom);
+        let animate = self.placed.get();
+        fit_map(&self.map, &self.pending, min, max, max_zoom, animate);
     }
 }
 
-/// Fits `map` to a rectangle now, or (when it is hidden) as soon as it is shown.
-fn fit_map(map: &Map, pending: &PendingFit, min: LngLat, max: LngLat, max_zoom: f64) {
+/// Fits `map` to a rectangle now, or (when it is hidden) as soon as it is shown, then without
+/// animation: there is nothing on screen to follow.
+///
+/// `animate` is for moves the user follows (after a tap). Leaflet finishes a zoom animation by
+/// setting the view it animated to, so a pan or a `setView` made in its ~250 ms is undone: a
+/// fit nobody asked to watch is not animated.
+fn fit_map(
+    map: &Map,
+    pending: &PendingFit,
+    min: LngLat,
+    max: LngLat,
+    max_zoom: f64,
+    animate: bool,
+) {
     if leaflet::has_size(map) {
-        leaflet::fit(map, min, max, 48, max_zoom);
+        leaflet::fit(map, min, max, 48, max_zoom, animate);
     } else {
         // Leaflet needs a view to exist; the real fit waits for a size.
         let centre = LngLat::new((min.lng + max.lng) / 2.0, (min.lat + max.lat) / 2.0);
@@ -269,6 +287,7 @@ fn create_map(
         pending: Rc::new(RefCell::new(None)),
         marker_handlers: Rc::new(RefCell::new(Vec::new())),
         streets,
+        placed: Rc::new(Cell::new(false)),
     };
     if let Some(bbox) = state
         .engine
@@ -471,7 +490,7 @@ fn draw_markers(ls: &Layers, state: AppState, rows: &[Row], zoom: f64, lang: Lan
             let (map, pending) = (ls.map.clone(), ls.pending.clone());
             let handler = leaflet::on_layer_click(&marker, move || {
                 if let Some(b) = bounds {
-                    fit_map(&map, &pending, b.min, b.max, MAX_ZOOM);
+                    fit_map(&map, &pending, b.min, b.max, MAX_ZOOM, true);
                 }
             });
             ls.marker_handlers.borrow_mut().push(handler);
@@ -523,7 +542,11 @@ pub fn MapView(
             set_timeout(
                 move || {
                     if let Some(el) = node.get_untracked() {
-                        layers.set(Some(create_map(&el, state, zoom, moved)));
+                        let created = create_map(&el, state, zoom, moved);
+                        let placed = Rc::clone(&created.placed);
+                        // The effects that wait for the map run before this task ends.
+                        layers.set(Some(created));
+                        set_timeout(move || placed.set(true), std::time::Duration::ZERO);
                     }
                 },
                 std::time::Duration::ZERO,
@@ -563,7 +586,7 @@ pub fn MapView(
                     ls.map.invalidate_size();
                     let pending = ls.pending.borrow_mut().take();
                     if let Some((min, max, z)) = pending {
-                        leaflet::fit(&ls.map, min, max, 48, z);
+                        leaflet::fit(&ls.map, min, max, 48, z, false);
                     }
                 }
             },

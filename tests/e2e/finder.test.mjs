@@ -469,3 +469,54 @@ test('n. at 200 % text size the phone layout still fits: no side scroll, nothing
     await page.context().close();
   }
 });
+
+// Leaflet ends a zoom animation by setting the view it animated to, so a pan made during one is
+// undone. The map's first placement (from a link's starting point) is not something anybody
+// follows: it is made without animation, and a pan made as soon as the map is there is kept.
+test('o. a link with a starting point places the map without a zoom animation, and a pan made at once is kept', async () => {
+  const page = await newPage(browser);
+  try {
+    // Counts the zoom animations: Leaflet marks its map pane `leaflet-zoom-anim` during one.
+    await page.addInitScript(() => {
+      window.__zoomAnims = 0;
+      new MutationObserver((records) => {
+        for (const r of records) if (r.target.classList?.contains('leaflet-zoom-anim')) window.__zoomAnims += 1;
+      }).observe(document, { subtree: true, attributes: true, attributeFilter: ['class'] });
+    });
+    await atBeijing(page, DAYTIME);
+    await page.goto(appUrl(CGM_QUERY));
+    await waitForResults(page);
+    const [first] = await cliNearest({ ...CGM, mode: 'walk' });
+    // The map shows the starting point and the first result together.
+    await eventually(
+      () =>
+        page.evaluate(
+          ([a, b]) => {
+            const bounds = window.__linliMap?.getBounds();
+            return Boolean(bounds?.contains([a.lat, a.lng]) && bounds.contains([b.lat, b.lng]));
+          },
+          [CGM, first],
+        ),
+      () => 'the map never showed the starting point and the first result',
+    );
+    // A pan at once (as a finger would), then longer than Leaflet's 250 ms zoom animation.
+    const away = { lat: 22.5405, lng: 114.0235 };
+    await page.evaluate((p) => window.__linliMap.setView([p.lat, p.lng], window.__linliMap.getZoom(), { animate: false }), away);
+    await page.waitForTimeout(500);
+    const centre = await page.evaluate(() => window.__linliMap.getCenter());
+    // Within a pixel's rounding (a few metres); the undone pan was 500 m off.
+    assert.ok(
+      Math.abs(centre.lat - away.lat) < 5e-5 && Math.abs(centre.lng - away.lng) < 5e-5,
+      `the pan was undone: the map centre is ${centre.lat},${centre.lng}, not ${away.lat},${away.lng}`,
+    );
+    assert.equal(await page.evaluate(() => window.__zoomAnims), 0, 'zoom animations while the map was placed');
+    // The counter does see an animated zoom (the check above is not blind).
+    await page.evaluate(() => window.__linliMap.zoomOut());
+    await eventually(
+      () => page.evaluate(() => window.__zoomAnims > 0),
+      () => 'an animated zoomOut() was not seen',
+    );
+  } finally {
+    await page.context().close();
+  }
+});
