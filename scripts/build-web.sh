@@ -17,11 +17,11 @@ mkdir -p public/data
 trunk build --release --offline
 # leaflet.js under a content-hashed name like trunk's own files, so it can be cached for a year
 # (trunk only copies it: the app inserts the script itself, src/leaflet.rs, and finds it by the
-# preload link's href, which is rewritten here).
+# content of `<meta id="leaflet-js">`, which is rewritten here).
 leaflet_hash=$(sha256sum dist/leaflet.js | cut -c1-16)
 mv dist/leaflet.js "dist/leaflet-$leaflet_hash.js"
-sed -i "s|href=\"leaflet.js\"|href=\"leaflet-$leaflet_hash.js\"|" dist/index.html
-grep -q "leaflet-$leaflet_hash.js" dist/index.html || { echo "build-web.sh: the leaflet-js link is missing in dist/index.html" >&2; exit 1; }
+sed -i "s|content=\"leaflet.js\"|content=\"leaflet-$leaflet_hash.js\"|" dist/index.html
+grep -q "leaflet-$leaflet_hash.js" dist/index.html || { echo "build-web.sh: <meta id=\"leaflet-js\"> is missing in dist/index.html" >&2; exit 1; }
 # The service worker with the list of files to keep offline (deterministic: see the script).
 node scripts/precache.mjs dist
 echo "built dist/ ($(du -sh dist | cut -f1))"

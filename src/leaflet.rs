@@ -87,11 +87,11 @@ pub fn available() -> bool {
 /// script that arrives later still brings the map up.
 pub const LOAD_DEADLINE_MS: i32 = 15_000;
 
-/// Where `leaflet.js` is: the `href` of `<link id="leaflet-js">` in index.html (which also
-/// preloads it), else `leaflet.js` beside the page.
+/// Where `leaflet.js` is: the `content` of `<meta id="leaflet-js">` in index.html (its
+/// content-hashed name), else `leaflet.js` beside the page.
 fn script_url(doc: &web_sys::Document) -> String {
     doc.get_element_by_id("leaflet-js")
-        .and_then(|l| l.get_attribute("href"))
+        .and_then(|l| l.get_attribute("content"))
         .unwrap_or_else(|| "leaflet.js".to_string())
 }
 
