@@ -5,7 +5,7 @@
 //! with the app state. Leaflet is loaded by the app itself, so a late `leaflet.js` still
 //! brings the map up, and a failed one says so with a retry.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -27,8 +27,18 @@ use crate::url_state::View;
 /// Markers are this many CSS pixels square: the tap target (WCAG 2.5.5).
 const MARKER_PX: f64 = 44.0;
 
-/// A fit asked for while the map was hidden, done when it shows.
-type PendingFit = Rc<RefCell<Option<(LngLat, LngLat, f64)>>>;
+/// How the map's view is to be fitted: a fit asked for while the map was hidden, done when it
+/// shows; and whether the map has been placed.
+#[derive(Default)]
+struct Fits {
+    pending: Option<(LngLat, LngLat, f64)>,
+    /// False until the task after the map's creation: the fits made when the map first appears
+    /// (the area, the start with its first result, a chosen place's route) place it without
+    /// animation; later ones, after a tap, animate.
+    placed: bool,
+}
+
+type SharedFits = Rc<RefCell<Fits>>;
 
 /// The Leaflet objects of the map, created once the bundle, Leaflet and the element are there.
 #[derive(Clone)]
@@ -41,14 +51,10 @@ struct Layers {
     circle: Layer,
     coverage: Layer,
     overlay_renderer: JsValue,
-    pending: PendingFit,
+    fits: SharedFits,
     /// The click handlers of the markers drawn now, dropped with their markers.
     marker_handlers: Rc<RefCell<Vec<leaflet::Handler>>>,
     streets: Rc<RefCell<Streets>>,
-    /// False until the task after the map's creation: the fits made when the map first appears
-    /// (the area, the start with its first result, a chosen place's route) place it without
-    /// animation; later ones, after a tap, animate.
-    placed: Rc<Cell<bool>>,
 }
 
 /// The streets on the map: which parts are drawn, in which groups, and their canvas (made
@@ -70,10 +76,10 @@ const STREETS_KEPT_M: f64 = 4_000.0;
 
 impl Layers {
     /// Fits the map to a rectangle now, or as soon as the map is shown; animated once the map
-    /// has been placed (see [`Layers::placed`]).
+    /// has been placed (see [`Fits::placed`]).
     fn fit(&self, min: LngLat, max: LngLat, max_zoom: f64) {
-        let animate = self.placed.get();
-        fit_map(&self.map, &self.pending, min, max, max_zoom, animate);
+        let animate = self.fits.borrow().placed;
+        fit_map(&self.map, &self.fits, min, max, max_zoom, animate);
     }
 }
 
@@ -83,21 +89,14 @@ impl Layers {
 /// `animate` is for moves the user follows (after a tap). Leaflet finishes a zoom animation by
 /// setting the view it animated to, so a pan or a `setView` made in its ~250 ms is undone: a
 /// fit nobody asked to watch is not animated.
-fn fit_map(
-    map: &Map,
-    pending: &PendingFit,
-    min: LngLat,
-    max: LngLat,
-    max_zoom: f64,
-    animate: bool,
-) {
+fn fit_map(map: &Map, fits: &SharedFits, min: LngLat, max: LngLat, max_zoom: f64, animate: bool) {
     if leaflet::has_size(map) {
         leaflet::fit(map, min, max, 48, max_zoom, animate);
     } else {
         // Leaflet needs a view to exist; the real fit waits for a size.
         let centre = LngLat::new((min.lng + max.lng) / 2.0, (min.lat + max.lat) / 2.0);
         leaflet::set_view(map, centre, 15.0_f64.min(max_zoom));
-        *pending.borrow_mut() = Some((min, max, max_zoom));
+        fits.borrow_mut().pending = Some((min, max, max_zoom));
     }
 }
 
@@ -242,11 +241,18 @@ fn create_map(
     }
     // The streets (thousands of segments) in a task of their own, so the map, its markers and
     // the list are not held up by them.
+    // That task also ends the map's placement (`Fits::placed`): the effects that wait for
+    // the map run before it, in this task's microtasks.
     let m = map.clone();
     let streets = Rc::new(RefCell::new(Streets::default()));
     let drawn = Rc::clone(&streets);
+    let fits = SharedFits::default();
+    let placing_done = Rc::clone(&fits);
     set_timeout(
-        move || draw_streets(&m, state, &mut drawn.borrow_mut()),
+        move || {
+            placing_done.borrow_mut().placed = true;
+            draw_streets(&m, state, &mut drawn.borrow_mut());
+        },
         std::time::Duration::ZERO,
     );
     let (markers, origin, route) = (leaflet::group(), leaflet::group(), leaflet::group());
@@ -284,10 +290,9 @@ fn create_map(
         circle,
         coverage,
         overlay_renderer: leaflet::canvas_renderer(),
-        pending: Rc::new(RefCell::new(None)),
+        fits,
         marker_handlers: Rc::new(RefCell::new(Vec::new())),
         streets,
-        placed: Rc::new(Cell::new(false)),
     };
     if let Some(bbox) = state
         .engine
@@ -487,10 +492,10 @@ fn draw_markers(ls: &Layers, state: AppState, rows: &[Row], zoom: f64, lang: Lan
                     .iter()
                     .map(|&i| services[order[i].service].location),
             );
-            let (map, pending) = (ls.map.clone(), ls.pending.clone());
+            let (map, fits) = (ls.map.clone(), ls.fits.clone());
             let handler = leaflet::on_layer_click(&marker, move || {
                 if let Some(b) = bounds {
-                    fit_map(&map, &pending, b.min, b.max, MAX_ZOOM, true);
+                    fit_map(&map, &fits, b.min, b.max, MAX_ZOOM, true);
                 }
             });
             ls.marker_handlers.borrow_mut().push(handler);
@@ -542,11 +547,7 @@ pub fn MapView(
             set_timeout(
                 move || {
                     if let Some(el) = node.get_untracked() {
-                        let created = create_map(&el, state, zoom, moved);
-                        let placed = Rc::clone(&created.placed);
-                        // The effects that wait for the map run before this task ends.
-                        layers.set(Some(created));
-                        set_timeout(move || placed.set(true), std::time::Duration::ZERO);
+                        layers.set(Some(create_map(&el, state, zoom, moved)));
                     }
                 },
                 std::time::Duration::ZERO,
@@ -584,7 +585,7 @@ pub fn MapView(
                 };
                 if leaflet::has_size(&ls.map) {
                     ls.map.invalidate_size();
-                    let pending = ls.pending.borrow_mut().take();
+                    let pending = ls.fits.borrow_mut().pending.take();
                     if let Some((min, max, z)) = pending {
                         leaflet::fit(&ls.map, min, max, 48, z, false);
                     }
