@@ -109,8 +109,8 @@ pub fn App() -> impl IntoView {
                 <div class="panel" data-testid="panel">
                     <LoadScreen />
                     <Show when=ready>
-                        // The list stays while a place is shown (hidden), so coming back finds
-                        // it as it was and nothing in it is built again.
+                        // The list stays while a place is shown (hidden, its layout kept), so
+                        // coming back finds it as it was and nothing in it is built again.
                         <ListScreen rows=rows ranked=ranked circle=circle coverage=coverage />
                         {move || detail.get().map(|(i, _)| view! {
                             <ServiceDetail service=i query_point=point />

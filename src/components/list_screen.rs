@@ -96,7 +96,10 @@ pub fn ListScreen(
         selected
     });
     view! {
-        <div class="list-screen" hidden=move || state.selected.get().is_some()>
+        // Hidden while a place is shown, but kept laid out (`content-visibility: hidden` in
+        // main.css): showing it again with `display: none` lifted laid out all of its ~2,500
+        // boxes anew, a 150–180 ms task at 4× on "back".
+        <div class="list-screen" data-kept-hidden=move || state.selected.get().is_some()>
             <div class="controls" data-testid="controls">
                 <SearchBox />
                 <Toolbar />
