@@ -70,6 +70,8 @@ extern "C" {
     fn add_layer(this: &Layer, layer: &Layer);
     #[wasm_bindgen(method, js_name = clearLayers)]
     pub fn clear_layers(this: &Layer);
+    #[wasm_bindgen(method, js_name = removeLayer)]
+    fn remove_layer(this: &Layer, layer: &Layer);
     #[wasm_bindgen(method, js_name = on)]
     fn on_layer(this: &Layer, event: &str, handler: &JsValue);
     #[wasm_bindgen(method, js_name = getBounds)]
@@ -431,5 +433,10 @@ impl Layer {
     /// Adds `layer` to this group.
     pub fn push(&self, layer: &Layer) {
         self.add_layer(layer);
+    }
+
+    /// Takes `layer` out of this group (and off the map).
+    pub fn remove(&self, layer: &Layer) {
+        self.remove_layer(layer);
     }
 }

@@ -52,8 +52,8 @@ struct Layers {
     coverage: Layer,
     overlay_renderer: JsValue,
     fits: SharedFits,
-    /// The click handlers of the markers drawn now, dropped with their markers.
-    marker_handlers: Rc<RefCell<Vec<leaflet::Handler>>>,
+    /// The markers drawn now, with their click handlers (dropped with their markers).
+    drawn_markers: Rc<RefCell<Vec<DrawnMarker>>>,
     streets: Rc<RefCell<Streets>>,
 }
 
@@ -98,6 +98,37 @@ fn fit_map(map: &Map, fits: &SharedFits, min: LngLat, max: LngLat, max_zoom: f64
         leaflet::set_view(map, centre, 15.0_f64.min(max_zoom));
         fits.borrow_mut().pending = Some((min, max, max_zoom));
     }
+}
+
+/// Everything a marker is made from: a redraw keeps the markers whose look is unchanged and
+/// makes only the others (a new selection changes two markers, a new minute those whose
+/// opening state changed; each new Leaflet marker costs about a millisecond at 4× slowdown).
+/// (Compared field by field in this order: the position first, which tells most markers
+/// apart at once, so a linear search through a few hundred markers stays cheap.)
+#[derive(PartialEq)]
+struct MarkerLook {
+    /// Latitude and longitude, as bits.
+    at: [u64; 2],
+    z_offset: i32,
+    click: MarkerClick,
+    html: String,
+    title: String,
+}
+
+#[derive(PartialEq)]
+enum MarkerClick {
+    /// Opens the place with this index.
+    Open(usize),
+    /// Zooms to the group's places: min and max longitude and latitude, as bits.
+    Zoom([u64; 4]),
+}
+
+/// A marker on the map and its click handler.
+struct DrawnMarker {
+    look: MarkerLook,
+    layer: Layer,
+    /// Kept as long as the marker is on the map.
+    click: leaflet::Handler,
 }
 
 /// How each road class is drawn: (group, colour, weight, dash pattern); lighter lines on the
@@ -291,7 +322,7 @@ fn create_map(
         coverage,
         overlay_renderer: leaflet::canvas_renderer(),
         fits,
-        marker_handlers: Rc::new(RefCell::new(Vec::new())),
+        drawn_markers: Rc::new(RefCell::new(Vec::new())),
         streets,
     };
     if let Some(bbox) = state
@@ -386,9 +417,24 @@ fn draw_markers(ls: &Layers, state: AppState, rows: &[Row], zoom: f64, lang: Lan
     };
     let selected = state.selected.get_untracked();
     let now = state.now.get_untracked();
-    ls.markers.clear_layers();
-    // Their markers are gone: the handlers can go too.
-    ls.marker_handlers.borrow_mut().clear();
+    // The markers on the map now: those drawn again as they are stay.
+    let mut before = std::mem::take(&mut *ls.drawn_markers.borrow_mut());
+    let mut drawn: Vec<DrawnMarker> = Vec::new();
+    // Keeps the marker of this look if it is on the map, else makes it.
+    let mut show = |look: MarkerLook, make: &dyn Fn(&MarkerLook) -> (Layer, leaflet::Handler)| {
+        let (layer, click) = match before.iter().position(|m| m.look == look) {
+            Some(i) => {
+                let m = before.swap_remove(i);
+                (m.layer, m.click)
+            }
+            None => {
+                let (layer, click) = make(&look);
+                ls.markers.push(&layer);
+                (layer, click)
+            }
+        };
+        drawn.push(DrawnMarker { look, layer, click });
+    };
     let services = engine.finder().services();
     let view = if in_view {
         leaflet::bounds(&ls.map).map(|(min, max)| {
@@ -448,19 +494,28 @@ fn draw_markers(ls: &Layers, state: AppState, rows: &[Row], zoom: f64, lang: Lan
                     kind_name(s.kind, lang),
                     open_status(status, now, lang)
                 );
-                let marker = leaflet::html_marker(
-                    unproject(spot, zoom),
-                    &html,
-                    "linli-marker",
-                    44,
-                    &title,
-                    true,
-                    if chosen { 500 } else { 0 },
-                );
+                let p = unproject(spot, zoom);
                 let service = row.service;
-                let handler = leaflet::on_layer_click(&marker, move || state.open_place(service));
-                ls.marker_handlers.borrow_mut().push(handler);
-                ls.markers.push(&marker);
+                let look = MarkerLook {
+                    html,
+                    title,
+                    z_offset: if chosen { 500 } else { 0 },
+                    at: [p.lat.to_bits(), p.lng.to_bits()],
+                    click: MarkerClick::Open(service),
+                };
+                show(look, &|look| {
+                    let marker = leaflet::html_marker(
+                        p,
+                        &look.html,
+                        "linli-marker",
+                        44,
+                        &look.title,
+                        true,
+                        look.z_offset,
+                    );
+                    let click = leaflet::on_layer_click(&marker, move || state.open_place(service));
+                    (marker, click)
+                });
             }
         } else {
             let names: Vec<String> = g
@@ -478,30 +533,46 @@ fn draw_markers(ls: &Layers, state: AppState, rows: &[Row], zoom: f64, lang: Lan
                 g.members.len(),
                 g.members.len()
             );
-            let marker = leaflet::html_marker(
-                unproject(g.at, zoom),
-                &html,
-                "linli-cluster",
-                44,
-                &cluster_title(&names, lang),
-                true,
-                100,
-            );
+            let p = unproject(g.at, zoom);
             let bounds = BBox::around(
                 g.members
                     .iter()
                     .map(|&i| services[order[i].service].location),
             );
-            let (map, fits) = (ls.map.clone(), ls.fits.clone());
-            let handler = leaflet::on_layer_click(&marker, move || {
-                if let Some(b) = bounds {
-                    fit_map(&map, &fits, b.min, b.max, MAX_ZOOM, true);
-                }
+            let look = MarkerLook {
+                html,
+                title: cluster_title(&names, lang),
+                z_offset: 100,
+                at: [p.lat.to_bits(), p.lng.to_bits()],
+                click: MarkerClick::Zoom(bounds.map_or([0; 4], |b| {
+                    [b.min.lng, b.min.lat, b.max.lng, b.max.lat].map(f64::to_bits)
+                })),
+            };
+            show(look, &|look| {
+                let marker = leaflet::html_marker(
+                    p,
+                    &look.html,
+                    "linli-cluster",
+                    44,
+                    &look.title,
+                    true,
+                    look.z_offset,
+                );
+                let (map, fits) = (ls.map.clone(), ls.fits.clone());
+                let click = leaflet::on_layer_click(&marker, move || {
+                    if let Some(b) = bounds {
+                        fit_map(&map, &fits, b.min, b.max, MAX_ZOOM, true);
+                    }
+                });
+                (marker, click)
             });
-            ls.marker_handlers.borrow_mut().push(handler);
-            ls.markers.push(&marker);
         }
     }
+    // Markers not drawn again go, with their handlers.
+    for m in before {
+        ls.markers.remove(&m.layer);
+    }
+    *ls.drawn_markers.borrow_mut() = drawn;
 }
 
 /// The map with its layers, and what shows instead while Leaflet loads or when it failed.

@@ -520,3 +520,84 @@ test('o. a link with a starting point places the map without a zoom animation, a
     await page.context().close();
   }
 });
+
+/**
+ * The markers on the map, each as "id-or-group|state|count|x,y" (its place, open state, how
+ * many places it stands for, its pixel position in the map's container), sorted; `tagged`
+ * counts those whose element carries the mark `tagMarkers` put on.
+ */
+const markerSnapshot = (page) =>
+  page.evaluate(() => {
+    const els = [...document.querySelectorAll('[data-testid=map] .linli-marker, [data-testid=map] .linli-cluster')];
+    const origin = document.querySelector('[data-testid=map]').getBoundingClientRect();
+    const looks = els
+      .map((el) => {
+        const pin = el.querySelector('.pin');
+        const box = el.getBoundingClientRect();
+        const count = Number(el.querySelector('.cluster')?.dataset.count ?? 1);
+        return `${pin?.dataset.serviceId ?? 'group'}|${pin?.dataset.state ?? ''}|${count}|${Math.round(box.x - origin.x)},${Math.round(box.y - origin.y)}`;
+      })
+      .sort();
+    return {
+      looks,
+      places: els.reduce((n, el) => n + Number(el.querySelector('.cluster')?.dataset.count ?? 1), 0),
+      ringed: els.filter((el) => el.querySelector('.pin-svg circle[r="21"]')).map((el) => el.querySelector('.pin')?.dataset.serviceId),
+      tagged: els.filter((el) => el.__linliTag).length,
+      total: els.length,
+    };
+  });
+const tagMarkers = (page) =>
+  page.evaluate(() => {
+    for (const el of document.querySelectorAll('[data-testid=map] .linli-marker, [data-testid=map] .linli-cluster')) el.__linliTag = true;
+  });
+
+// The markers are redrawn in place: a redraw keeps every marker whose look did not change and
+// makes only the others, and what it leaves on the map equals a redraw from nothing.
+test('p. back from a place changes only the markers that differ, and the map equals a full redraw', async () => {
+  const page = await pageAtChegongmiao();
+  try {
+    const results = await readResults(page);
+    const first = results[0].id;
+    await page.locator('[data-testid=result] .result-main').first().click();
+    await page.locator('[data-testid=service-detail]').waitFor();
+    // The chosen place's marker has the ring; the zoom to its route has ended.
+    await eventually(
+      async () => {
+        const s = await markerSnapshot(page);
+        return s.ringed.length === 1 && s.ringed[0] === first;
+      },
+      async () => `the chosen marker is not ringed: ${JSON.stringify((await markerSnapshot(page)).ringed)}`,
+    );
+    await page.waitForTimeout(600);
+    const zoom = await page.evaluate(() => window.__linliMap.getZoom());
+    await tagMarkers(page);
+    const open = await markerSnapshot(page);
+    assert.equal(open.tagged, open.total);
+
+    await page.click('[data-testid=detail-close]');
+    await waitForResults(page);
+    await eventually(
+      async () => (await markerSnapshot(page)).ringed.length === 0,
+      () => 'a marker still has the ring after back',
+    );
+    const back = await markerSnapshot(page);
+    assert.equal(await page.evaluate(() => window.__linliMap.getZoom()), zoom, 'back changed the zoom');
+    assert.equal(back.places, results.length, 'places on the map after back');
+    // The place that was chosen lost its ring (a new marker); nearly all others stayed.
+    assert.ok(
+      back.tagged >= back.total - 3 && back.tagged < back.total,
+      `after back, ${back.tagged} of ${back.total} markers are the ones drawn before`,
+    );
+
+    // A redraw from nothing (a new language changes every marker's title): the same markers.
+    await page.click('[data-testid=lang-switch]');
+    await eventually(
+      async () => (await markerSnapshot(page)).tagged === 0,
+      async () => `the language switch kept ${(await markerSnapshot(page)).tagged} markers`,
+    );
+    const fresh = await markerSnapshot(page);
+    assert.deepEqual(back.looks, fresh.looks, 'the markers after back differ from a full redraw');
+  } finally {
+    await page.context().close();
+  }
+});
