@@ -420,15 +420,28 @@ fn draw_markers(ls: &Layers, state: AppState, rows: &[Row], zoom: f64, lang: Lan
     // The markers on the map now: those drawn again as they are stay.
     let mut before = std::mem::take(&mut *ls.drawn_markers.borrow_mut());
     let mut drawn: Vec<DrawnMarker> = Vec::new();
-    // Keeps the marker of this look if it is on the map, else makes it.
-    let mut show = |look: MarkerLook, make: &dyn Fn(&MarkerLook) -> (Layer, leaflet::Handler)| {
+    // Keeps the marker of this look if it is on the map, else makes it at `p` (with CSS class
+    // `class` and the click handler `on_click` gives it).
+    let mut show = |look: MarkerLook,
+                    p: LngLat,
+                    class: &str,
+                    on_click: &dyn Fn(&Layer) -> leaflet::Handler| {
         let (layer, click) = match before.iter().position(|m| m.look == look) {
             Some(i) => {
                 let m = before.swap_remove(i);
                 (m.layer, m.click)
             }
             None => {
-                let (layer, click) = make(&look);
+                let layer = leaflet::html_marker(
+                    p,
+                    &look.html,
+                    class,
+                    44,
+                    &look.title,
+                    true,
+                    look.z_offset,
+                );
+                let click = on_click(&layer);
                 ls.markers.push(&layer);
                 (layer, click)
             }
@@ -503,18 +516,8 @@ fn draw_markers(ls: &Layers, state: AppState, rows: &[Row], zoom: f64, lang: Lan
                     at: [p.lat.to_bits(), p.lng.to_bits()],
                     click: MarkerClick::Open(service),
                 };
-                show(look, &|look| {
-                    let marker = leaflet::html_marker(
-                        p,
-                        &look.html,
-                        "linli-marker",
-                        44,
-                        &look.title,
-                        true,
-                        look.z_offset,
-                    );
-                    let click = leaflet::on_layer_click(&marker, move || state.open_place(service));
-                    (marker, click)
+                show(look, p, "linli-marker", &|marker| {
+                    leaflet::on_layer_click(marker, move || state.open_place(service))
                 });
             }
         } else {
@@ -548,23 +551,13 @@ fn draw_markers(ls: &Layers, state: AppState, rows: &[Row], zoom: f64, lang: Lan
                     [b.min.lng, b.min.lat, b.max.lng, b.max.lat].map(f64::to_bits)
                 })),
             };
-            show(look, &|look| {
-                let marker = leaflet::html_marker(
-                    p,
-                    &look.html,
-                    "linli-cluster",
-                    44,
-                    &look.title,
-                    true,
-                    look.z_offset,
-                );
+            show(look, p, "linli-cluster", &|marker| {
                 let (map, fits) = (ls.map.clone(), ls.fits.clone());
-                let click = leaflet::on_layer_click(&marker, move || {
+                leaflet::on_layer_click(marker, move || {
                     if let Some(b) = bounds {
                         fit_map(&map, &fits, b.min, b.max, MAX_ZOOM, true);
                     }
-                });
-                (marker, click)
+                })
             });
         }
     }
