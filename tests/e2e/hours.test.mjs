@@ -74,10 +74,26 @@ for (const c of CASES) {
   });
 }
 
+/**
+ * The text of `selector` as the page shows it, scrolled into view first: a card out of view is
+ * not laid out (`content-visibility: auto`) until a frame after it comes near, and innerText is
+ * the text as laid out.
+ */
+async function shownText(page, selector) {
+  const el = page.locator(selector);
+  await el.scrollIntoViewIfNeeded();
+  await el.evaluate((e) => new Promise((done) => {
+    let frames = 0;
+    const check = () => (e.innerText.trim() || ++frames > 120 ? done() : requestAnimationFrame(check));
+    check();
+  }));
+  return el.innerText();
+}
+
 test('holidays and make-up days are named on the page', async () => {
   let page = await pageInNewYorkAt('2026-10-01T02:00:00Z');
   try {
-    const text = await page.locator('[data-service-id=xmh-centre] [data-testid=open-status]').innerText();
+    const text = await shownText(page, '[data-service-id=xmh-centre] [data-testid=open-status]');
     assert.ok(text.includes('国庆节') && text.includes('10月8日 09:00'), `holiday text: “${text}”`);
     await page.locator('[data-service-id=xmh-centre] button').click();
     const week = page.locator('[data-testid=week-hours]');
@@ -89,7 +105,7 @@ test('holidays and make-up days are named on the page', async () => {
   }
   page = await pageInNewYorkAt('2026-09-20T02:00:00Z');
   try {
-    const text = await page.locator('[data-service-id=xmh-centre] [data-testid=open-status]').innerText();
+    const text = await shownText(page, '[data-service-id=xmh-centre] [data-testid=open-status]');
     assert.ok(text.includes('调休上班'), `make-up day text: “${text}”`);
   } finally {
     await page.context().close();
