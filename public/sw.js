@@ -6,6 +6,10 @@
 // bundles, each with the SHA-256 of its bytes (first 16 hex digits). Any change to a file
 // changes sw.js, so browsers install the new version.
 //
+// Which bundles are kept at install: those the open pages use. The sample bundle(s) in the list
+// when a page names none (or no page is found), and a bundle a page names with `?data=` (a host
+// page's own, in this worker's scope) instead of the sample (bundlesInUse).
+//
 // Caches (all named `linli-…`):
 //   linli-app-<version>   the app's files; <version> is the hash of the file list;
 //   linli-data-<hash>     one per data bundle, named by the hash of its bytes.
@@ -79,13 +83,52 @@ function stored(body, headers, hash) {
   return new Response(body, { status: 200, headers: h });
 }
 
+/**
+ * The bundles the open pages of this app use: `sample` when one of them names no bundle (or no
+ * page is found), and the URLs of the bundles they name with `?data=` (src/config.rs), those
+ * in this worker's scope only (it serves no others). A host page with its own bundle does not
+ * make every visitor download the sample too, and its own bundle works offline after one visit.
+ */
+async function bundlesInUse() {
+  const pages = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const named = new Set();
+  let sample = false;
+  let found = 0;
+  for (const page of pages) {
+    const url = new URL(page.url);
+    if (url.origin !== SCOPE.origin || !url.pathname.startsWith(SCOPE.pathname)) continue;
+    found += 1;
+    const data = (url.searchParams.get('data') ?? '').trim();
+    if (!data) {
+      sample = true;
+      continue;
+    }
+    let bundle;
+    try {
+      bundle = new URL(data, url);
+    } catch {
+      continue; // not an address: the page says so
+    }
+    bundle.hash = '';
+    // Not a tiled dataset's index.txt (its files are kept as the page fetches them), nor a
+    // bundle on another site (this worker cannot serve it).
+    if (bundle.origin === SCOPE.origin && bundle.pathname.startsWith(SCOPE.pathname) && bundle.pathname.endsWith('.linli')) {
+      named.add(bundle.href);
+    }
+  }
+  return { sample: sample || found === 0, named };
+}
+
 self.addEventListener('install', (event) => {
   event.waitUntil(
     (async () => {
       const app = await caches.open(APP_CACHE);
+      const inUse = await bundlesInUse();
       for (const [path, { hash, data }] of FILES) {
         const url = new URL(path, SCOPE).href;
         if (data) {
+          // (A page may name a bundle of the list itself.)
+          if (!inUse.named.delete(url) && !inUse.sample) continue;
           const cache = await caches.open(dataCache(hash));
           if (await cache.match(url)) continue;
           const got = await fetchChecked(path, hash);
@@ -99,6 +142,21 @@ self.addEventListener('install', (event) => {
         // fails and the browser tries again on a later visit.
         if (!got.matches) throw new Error(`${path}: the server's copy is not the one built (${got.hash} ≠ ${hash})`);
         await app.put(url, stored(got.body, got.headers, got.hash));
+      }
+      // The bundles the pages name, kept like one fetched later (under the hash of its bytes).
+      // One that cannot be fetched now does not stop the install: the page says what is wrong,
+      // and the bundle is kept the next time it is fetched (dataResponse).
+      for (const url of inUse.named) {
+        if ((await dataCachesHolding(url)).length > 0) continue;
+        try {
+          const response = await fetch(url, { cache: 'no-cache' });
+          if (!response.ok) continue;
+          const body = await response.arrayBuffer();
+          const hash = await sha16(body);
+          await (await caches.open(dataCache(hash))).put(url, stored(body, response.headers, hash));
+        } catch {
+          // offline, or the server went away: as above
+        }
       }
     })(),
   );

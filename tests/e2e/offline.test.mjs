@@ -162,6 +162,72 @@ describe('offline', () => {
   });
 });
 
+/** Which bundle URLs the data caches hold. */
+function cachedBundles(page) {
+  return page.evaluate(async () => {
+    const urls = [];
+    for (const name of await caches.keys()) {
+      if (!name.startsWith('linli-data-')) continue;
+      for (const request of await (await caches.open(name)).keys()) urls.push(request.url);
+    }
+    return urls.sort();
+  });
+}
+
+describe('a host page with its own bundle', () => {
+  test('after one visit it works offline with that bundle, and the sample bundle is not downloaded', async () => {
+    const deploy = await deployCopy('own-data');
+    const page = await newPage(browser, { viewport: { width: 360, height: 740 } });
+    try {
+      await buildBundle('某区服务点', path.join(deploy.dir, 'data', 'district.linli'));
+      const asked = [];
+      page.context().on('request', (r) => asked.push(new URL(r.url()).pathname));
+      await page.goto(`${deploy.server.url}${CGM_QUERY}&data=data/district.linli`);
+      await waitForResults(page);
+      assert.match(await page.innerText('[data-testid=data-name]'), /某区服务点/);
+      const online = await readResults(page);
+      await offlineReady(page);
+      // The worker kept the page's bundle at install (the first visit's own fetch of it came
+      // before the worker), and not the sample.
+      assert.deepEqual(await cachedBundles(page), [new URL('data/district.linli', deploy.server.url).href]);
+      assert.ok(!asked.includes('/data/futian.linli'), `the sample was not requested: ${asked.filter((a) => a.endsWith('.linli'))}`);
+
+      await page.context().setOffline(true);
+      await page.reload();
+      await waitForResults(page);
+      assert.match(await page.innerText('[data-testid=data-name]'), /某区服务点/);
+      assert.deepEqual(await readResults(page), online, 'the same results as online');
+    } finally {
+      await page.context().close();
+      await deploy.close();
+    }
+  });
+
+  test('a page with the sample open beside it: both bundles are kept', async () => {
+    const deploy = await deployCopy('both-data');
+    const sample = await newPage(browser, { viewport: { width: 360, height: 740 } });
+    const context = sample.context();
+    try {
+      await buildBundle('某区服务点', path.join(deploy.dir, 'data', 'district.linli'));
+      // The sample page is open, and has not registered the worker, when the host page does.
+      await sample.route(/sw-client[^/]*\.js$/, (route) => route.fulfill({ contentType: 'text/javascript', body: '' }));
+      await sample.goto(`${deploy.server.url}${CGM_QUERY}`);
+      await waitForResults(sample);
+      const host = await context.newPage();
+      await host.goto(`${deploy.server.url}${CGM_QUERY}&data=data/district.linli`);
+      await waitForResults(host);
+      await offlineReady(host);
+      assert.deepEqual(await cachedBundles(host), [
+        new URL('data/district.linli', deploy.server.url).href,
+        new URL('data/futian.linli', deploy.server.url).href,
+      ]);
+    } finally {
+      await context.close();
+      await deploy.close();
+    }
+  });
+});
+
 describe('a newer bundle is published', () => {
   /** One visit, then a reload served by the worker. */
   async function visited(deploy) {
