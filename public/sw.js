@@ -74,6 +74,16 @@ async function fetchChecked(path, expected) {
   return { body, hash, headers: response.headers, matches: hash === expected };
 }
 
+/**
+ * Keeps a bundle's bytes in the data cache named by their hash (computed when not given);
+ * returns the hash.
+ */
+async function keepBundle(url, body, headers, hash) {
+  const h = hash ?? (await sha16(body));
+  await (await caches.open(dataCache(h))).put(url, stored(body, headers, h));
+  return h;
+}
+
 function stored(body, headers, hash) {
   const h = new Headers();
   for (const name of ['content-type', 'last-modified', 'etag']) {
@@ -133,7 +143,7 @@ self.addEventListener('install', (event) => {
           if (await cache.match(url)) continue;
           const got = await fetchChecked(path, hash);
           // A bundle replaced on the server since the build is kept under its own hash.
-          await (await caches.open(dataCache(got.hash))).put(url, stored(got.body, got.headers, got.hash));
+          await keepBundle(url, got.body, got.headers, got.hash);
           continue;
         }
         if (await app.match(url)) continue;
@@ -150,10 +160,7 @@ self.addEventListener('install', (event) => {
         if ((await dataCachesHolding(url)).length > 0) continue;
         try {
           const response = await fetch(url, { cache: 'no-cache' });
-          if (!response.ok) continue;
-          const body = await response.arrayBuffer();
-          const hash = await sha16(body);
-          await (await caches.open(dataCache(hash))).put(url, stored(body, response.headers, hash));
+          if (response.ok) await keepBundle(url, await response.arrayBuffer(), response.headers);
         } catch {
           // offline, or the server went away: as above
         }
@@ -266,9 +273,7 @@ async function dataResponse(event, path) {
   // Not cached yet (a bundle named by a link): from the network, kept for next time.
   const response = await fetch(event.request);
   if (response.ok) {
-    const body = await response.clone().arrayBuffer();
-    const hash = await sha16(body);
-    event.waitUntil(caches.open(dataCache(hash)).then((c) => c.put(url, stored(body, response.headers, hash))));
+    event.waitUntil(response.clone().arrayBuffer().then((body) => keepBundle(url, body, response.headers)));
   }
   return response;
 }
@@ -295,7 +300,7 @@ async function check(url, path, name, clientId) {
     return; // offline: the cached copy stands
   }
   if (dataCache(got.hash) === name) return;
-  await (await caches.open(dataCache(got.hash))).put(url, stored(got.body, got.headers, got.hash));
+  await keepBundle(url, got.body, got.headers, got.hash);
   const old = await caches.open(name);
   await old.delete(url);
   if ((await old.keys()).length === 0) await caches.delete(name);
