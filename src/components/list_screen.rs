@@ -7,7 +7,7 @@ use linli_core::circle::{Coverage, Isochrone};
 use linli_core::{QueryError, Reach};
 
 use crate::components::controls::Controls;
-use crate::components::result_list::ResultList;
+use crate::components::result_list::{focus_result, ResultList};
 use crate::components::search_box::SearchBox;
 use crate::components::toolbar::Toolbar;
 use crate::i18n::T;
@@ -110,26 +110,5 @@ pub fn ListScreen(
             <ResultList rows=rows />
             {more}
         </div>
-    }
-}
-
-/// Focuses the list's button for place `id`, if it is drawn (without scrolling: the list is
-/// already where it was).
-fn focus_result(id: &str) {
-    let escaped = id.replace('\\', "\\\\").replace('"', "\\\"");
-    let button = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| {
-            d.query_selector(&format!(
-                "[data-testid=result][data-service-id=\"{escaped}\"] .result-main"
-            ))
-            .ok()
-            .flatten()
-        })
-        .and_then(|b| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(b).ok());
-    if let Some(b) = button {
-        let options = web_sys::FocusOptions::new();
-        options.set_prevent_scroll(true);
-        let _ = b.focus_with_options(&options);
     }
 }

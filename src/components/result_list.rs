@@ -1,7 +1,7 @@
 //! The list of places, nearest first by route.
 
 use leptos::prelude::*;
-use linli_core::Amenity;
+use linli_core::{Amenity, Reach};
 
 use crate::components::open_badge::OpenBadge;
 use crate::components::symbols::{amenity_icon, key_amenities, kind_class};
@@ -13,13 +13,15 @@ use crate::url_state::OpenChoice;
 use crate::virtual_list::{around_focus, visible_range, WINDOW_FROM};
 use wasm_bindgen::JsCast;
 
-/// One place in the list (`position` counts from 1, `of` is the list's length: screen readers
-/// say "3 of 100,000" when the list is windowed).
+/// One place in the list. `at` is its position in the list (from 0) and its distance, which
+/// change in place when the rows are reordered (a travel mode, a filter): the card keeps its
+/// elements. `of` is the list's length: screen readers say "3 of 100,000" when the list is
+/// windowed.
 #[component]
 pub fn ResultCard(
-    row: Row,
-    position: usize,
-    of: usize,
+    service: usize,
+    at: Memo<(usize, Reach)>,
+    of: Memo<usize>,
     now: Memo<chrono::NaiveDateTime>,
 ) -> impl IntoView {
     let state = use_app();
@@ -27,13 +29,18 @@ pub fn ResultCard(
     let Some(engine) = state.engine.get_untracked() else {
         return ().into_any();
     };
-    let s = engine.finder().services()[row.service].clone();
-    let route = row.reach.route_m.zip(row.reach.time_s);
-    let data_route = row
-        .reach
-        .route_m
-        .map(|m| whole_metres(m).to_string())
-        .unwrap_or_default();
+    let s = engine.finder().services()[service].clone();
+    let reach = move || at.get().1;
+    let route = move || {
+        let r = reach();
+        r.route_m.zip(r.time_s)
+    };
+    let data_route = move || {
+        reach()
+            .route_m
+            .map(|m| whole_metres(m).to_string())
+            .unwrap_or_default()
+    };
     let services_attr = s
         .amenities
         .iter()
@@ -45,7 +52,6 @@ pub fn ResultCard(
         .copied()
         .filter(|a| s.amenities.contains(*a))
         .collect();
-    let service = row.service;
     let status = {
         let engine = engine.clone();
         let lang = state.lang;
@@ -55,47 +61,50 @@ pub fn ResultCard(
             view! { <OpenBadge status=status now=now lang=lang.get_untracked() /> }
         }
     };
-    let push = push_note(
-        whole_metres(row.reach.push_start_m),
-        whole_metres(row.reach.push_end_m),
-        lang,
-    );
+    let how_far = move || {
+        let r = reach();
+        let push = push_note(
+            whole_metres(r.push_start_m),
+            whole_metres(r.push_end_m),
+            lang,
+        );
+        view! {
+            {match r.route_m.zip(r.time_s) {
+                Some((m, t)) => view! {
+                    <strong>{distance(m, lang)}</strong>
+                    " · "
+                    <strong>{minutes(t, lang)}</strong>
+                }.into_any(),
+                None => view! {
+                    <strong>{T::Unreachable.text(lang)}</strong>
+                    <span class="small">" · "{T::UnreachableHint.text(lang)}</span>
+                }.into_any(),
+            }}
+            <span class="small straight">
+                " ("{T::StraightLine.text(lang)}" "{distance(r.straight_m, lang)}")"
+            </span>
+            {push.map(|text| view! {
+                <span class="push-note" data-testid="push-note">
+                    <span aria-hidden="true">" · 🚶 "</span>{text}
+                </span>
+            })}
+        }
+    };
     view! {
         <li
-            aria-posinset=position
-            aria-setsize=of
+            aria-posinset=move || at.get().0 + 1
+            aria-setsize=move || of.get()
             class="result"
-            class:unreachable=route.is_none()
             data-testid="result"
             data-service-id=s.id.clone()
             data-route-m=data_route
-            data-reachable=route.is_some().to_string()
+            data-reachable=move || route().is_some().to_string()
             data-kind=s.kind.code()
             data-services=services_attr
         >
             <button class="result-main" on:click=move |_| state.open_place(service)>
                 <span class="result-name" data-testid="result-name">{s.name.clone()}</span>
-                <span class="result-distance" data-testid="result-distance">
-                    {match route {
-                        Some((m, t)) => view! {
-                            <strong>{distance(m, lang)}</strong>
-                            " · "
-                            <strong>{minutes(t, lang)}</strong>
-                        }.into_any(),
-                        None => view! {
-                            <strong>{T::Unreachable.text(lang)}</strong>
-                            <span class="small">" · "{T::UnreachableHint.text(lang)}</span>
-                        }.into_any(),
-                    }}
-                    <span class="small straight">
-                        " ("{T::StraightLine.text(lang)}" "{distance(row.reach.straight_m, lang)}")"
-                    </span>
-                    {push.map(|text| view! {
-                        <span class="push-note" data-testid="push-note">
-                            <span aria-hidden="true">" · 🚶 "</span>{text}
-                        </span>
-                    })}
-                </span>
+                <span class="result-distance" data-testid="result-distance">{how_far}</span>
                 {status}
                 <span class="visually-hidden">{T::ShowOnMap.text(lang)}</span>
                 // What matters first (name, distance, open) comes first; the kind and the key
@@ -170,24 +179,45 @@ fn Rows(rows: Memo<Vec<Row>>) -> impl IntoView {
     let recycle = RwSignal::new(0_u32);
     // Measured height of one row, pixels.
     let row_px = StoredValue::new(0.0_f64);
-    // Bumped when every row must be drawn again (new rows, language). The clock only changes
-    // each card's open state, in place, so keyboard focus stays where it is.
+    // Bumped when the rows change (a mode, a kind, a filter, the clock's order) or the language.
     let epoch = Memo::new(move |e: Option<&u32>| {
         rows.track();
         lang.track();
         e.map_or(0, |e| e.wrapping_add(1))
     });
+    // Bumped when every card must be drawn again (the language). Otherwise a card stays while
+    // its place is in the rows, moved and updated in place (`ResultCard`'s `at`), so a tap that
+    // reorders the rows builds no cards, and the keyboard focus can stay where it is.
+    let language = Memo::new(move |_| lang.get());
+    // Where each place is in the rows: 1 + its index, 0 when it is not there (by service index).
+    let places = Memo::new(move |_| {
+        rows.with(|r| {
+            let n = r.iter().map(|row| row.service + 1).max().unwrap_or(0);
+            let mut at = vec![0_u32; n];
+            for (k, row) in r.iter().enumerate() {
+                at[row.service] = u32::try_from(k + 1).unwrap_or(u32::MAX);
+            }
+            at
+        })
+    });
+    let of = Memo::new(move |_| rows.with(Vec::len));
 
-    // After the rows change (a mode, a kind, a filter, the clock's order), the cards are drawn a
-    // screenful at a time, one task each, so no tap makes one long task of drawing them all:
-    // how many, and for which epoch — a count left from an earlier epoch means a screenful.
-    // The first drawing is whole (it is what the page opens with).
-    let drawn = RwSignal::new(usize::MAX);
+    // After the rows change, the cards they add are drawn CHUNK_ROWS at a time, one task each,
+    // so no tap makes one long task of building them all (the cards already drawn are only
+    // moved). `drawn_for` is the epoch whose rows were all drawn; until it is the current one,
+    // `shown` adds new cards only as far as `budget` (epoch, cards still allowed) lets it, and
+    // each task of `draw_more` allows CHUNK_ROWS more and bumps `fill`. The first drawing is
+    // whole (it is what the page opens with).
+    let fill = RwSignal::new(0_u32);
     let drawn_for = StoredValue::new(0_u32);
+    let budget = StoredValue::new((0_u32, usize::MAX));
+    // The places whose cards `shown` last gave (sorted), and whether that was the whole window.
+    let on_list = StoredValue::new(Vec::<usize>::new());
+    let complete = StoredValue::new(true);
     Effect::new(move |_| {
         let e = epoch.get();
-        if e > 0 && rows.with_untracked(Vec::len) > CHUNK_ROWS {
-            draw_more(e, 2 * CHUNK_ROWS, epoch, (drawn, drawn_for), rows);
+        if e > 0 {
+            draw_more(e, epoch, (fill, drawn_for, complete, budget));
         }
     });
 
@@ -342,21 +372,45 @@ fn Rows(rows: Memo<Vec<Row>>) -> impl IntoView {
     };
     let shown = move || {
         let (start, end) = range.get();
-        let n = drawn.get();
-        let limit = if drawn_for.get_value() == epoch.get_untracked() {
-            n
-        } else {
-            CHUNK_ROWS
+        fill.track();
+        let e = epoch.get_untracked();
+        let limit = match budget.get_value() {
+            _ if drawn_for.get_value() == e => usize::MAX,
+            (for_epoch, left) if for_epoch == e => left,
+            _ => CHUNK_ROWS,
         };
-        rows.with(|r| {
-            let end = end.min(r.len()).min(start.saturating_add(limit));
+        let (out, whole, fresh) = rows.with(|r| {
+            let end = end.min(r.len());
             let start = start.min(end);
-            r[start..end]
-                .iter()
-                .enumerate()
-                .map(|(k, row)| (start + k, row.clone()))
-                .collect::<Vec<_>>()
-        })
+            let mut fresh = 0;
+            let mut out = Vec::with_capacity(end - start);
+            on_list.with_value(|drawn| {
+                for (k, row) in r[start..end].iter().enumerate() {
+                    if drawn.binary_search(&row.service).is_err() {
+                        if fresh == limit {
+                            break;
+                        }
+                        fresh += 1;
+                    }
+                    out.push((start + k, row.clone()));
+                }
+            });
+            let whole = out.len() == end - start;
+            (out, whole, fresh)
+        });
+        if limit != usize::MAX {
+            budget.set_value((e, limit - fresh));
+        }
+        complete.set_value(whole);
+        let mut services: Vec<usize> = out.iter().map(|(_, row)| row.service).collect();
+        services.sort_unstable();
+        on_list.set_value(services);
+        // A card that moves loses the keyboard focus (it is taken out and put back): give it
+        // back once the list is updated.
+        if let Some(id) = focused_place() {
+            request_animation_frame(move || refocus_place(&id));
+        }
+        out
     };
     // A short list not drawn whole yet (its first screenful, or rows that came a frame ago).
     let busy = move || {
@@ -378,27 +432,34 @@ fn Rows(rows: Memo<Vec<Row>>) -> impl IntoView {
         <ol class="result-list" data-testid="result-list" node_ref=list style=padding on:focusin=on_focusin
             aria-busy=busy
             hidden=move || rows.with(Vec::is_empty)>
-            // Rebuilt (with a fresh reactive owner) when every row changes anyway, and after
-            // many rows have scrolled past: Leptos keeps a little bookkeeping per row a `For`
-            // ever showed until its owner goes, which a long scroll would otherwise pile up.
+            // Rebuilt (with a fresh reactive owner) when the language changes, and after many
+            // rows have scrolled past: Leptos keeps a little bookkeeping per row a `For` ever
+            // showed until its owner goes, which a long scroll would otherwise pile up.
             {move || {
-                let _ = (epoch.get(), recycle.get());
+                let _ = (language.get(), recycle.get());
+                // Nothing is drawn in the new `For` yet.
+                on_list.set_value(Vec::new());
                 // The cards' clock: the cards come and go as the list scrolls, and Leptos keeps
                 // a small record of every reader a long-lived signal ever had, so they read
                 // this copy, which goes with them.
                 let now = Memo::new(move |_| state.now.get());
-                // A rebuild while a row has the focus (Tab scrolled the list far): the same row
-                // gets it back.
-                if let Some(pos) = focused_row() {
-                    request_animation_frame(move || refocus_row(&pos));
-                }
                 view! {
                     <For
                         each=shown
-                        key=|(i, row)| (*i, row.service)
+                        key=|(_, row)| row.service
                         children=move |(i, row)| {
-                            let of = rows.with_untracked(Vec::len);
-                            view! { <ResultCard row=row position=i + 1 of=of now=now /> }
+                            let service = row.service;
+                            let first = (i, row.reach);
+                            // Where the card is and how far, following the rows; the last known
+                            // while the card is being taken down.
+                            let at = Memo::new(move |last: Option<&(usize, Reach)>| {
+                                let p = places.with(|p| p.get(service).copied().unwrap_or(0));
+                                let p = usize::try_from(p).unwrap_or(0);
+                                rows.with(|r| p.checked_sub(1).and_then(|k| r.get(k).map(|row| (k, row.reach))))
+                                    .or_else(|| last.copied())
+                                    .unwrap_or(first)
+                            });
+                            view! { <ResultCard service=service at=at of=of now=now /> }
                         }
                     />
                 }
@@ -410,48 +471,63 @@ fn Rows(rows: Memo<Vec<Row>>) -> impl IntoView {
 /// Cards drawn per task after the rows change: a phone's screenful and more.
 const CHUNK_ROWS: usize = 10;
 
-/// In a task of its own, lets `more` cards of epoch `e` be drawn, and so on until all are
-/// (nothing when the rows changed again meanwhile, or the list was taken down).
-fn draw_more(
-    e: u32,
-    more: usize,
-    epoch: Memo<u32>,
-    (drawn, drawn_for): (RwSignal<usize>, StoredValue<u32>),
-    rows: Memo<Vec<Row>>,
-) {
+/// What `draw_more` works with: `Rows`' `fill`, `drawn_for`, `complete` and `budget`.
+type Chunks = (
+    RwSignal<u32>,
+    StoredValue<u32>,
+    StoredValue<bool>,
+    StoredValue<(u32, usize)>,
+);
+
+/// In a task of its own, lets the next CHUNK_ROWS new cards of epoch `e` be drawn, and so on
+/// until all are (nothing when the rows changed again meanwhile, or the list was taken down).
+fn draw_more(e: u32, epoch: Memo<u32>, (fill, drawn_for, complete, budget): Chunks) {
     set_timeout(
         move || {
             // The list may have been taken down meanwhile (with the signals it made).
             if drawn_for.try_get_value().is_none() || epoch.get_untracked() != e {
                 return;
             }
-            let n = rows.with_untracked(Vec::len);
-            drawn_for.set_value(e);
-            drawn.set(more);
-            if more < n {
-                draw_more(e, more + CHUNK_ROWS, epoch, (drawn, drawn_for), rows);
+            if complete.get_value() {
+                drawn_for.set_value(e);
+                return;
             }
+            budget.set_value((e, CHUNK_ROWS));
+            fill.update(|f| *f = f.wrapping_add(1));
+            draw_more(e, epoch, (fill, drawn_for, complete, budget));
         },
         std::time::Duration::ZERO,
     );
 }
 
-/// The `aria-posinset` of the row that has the keyboard focus, if one has.
-fn focused_row() -> Option<String> {
+/// The `data-service-id` of the row that has the keyboard focus, if one has.
+fn focused_place() -> Option<String> {
     let doc = web_sys::window()?.document()?;
     doc.active_element()?
         .closest("[data-testid=result]")
         .ok()??
-        .get_attribute("aria-posinset")
+        .get_attribute("data-service-id")
 }
 
-/// Focuses the main button of the row at `pos`, if it is drawn.
-fn refocus_row(pos: &str) {
+/// Focuses the main button of the row of place `id` if the focus was lost (it is on the page
+/// itself) and the row is drawn.
+fn refocus_place(id: &str) {
+    let lost = web_sys::window()
+        .and_then(|w| w.document())
+        .is_some_and(|d| d.active_element().is_none_or(|a| a.tag_name() == "BODY"));
+    if lost {
+        focus_result(id);
+    }
+}
+
+/// Focuses the main button of the row of place `id`, if it is drawn, without scrolling.
+pub fn focus_result(id: &str) {
+    let escaped = id.replace('\\', "\\\\").replace('"', "\\\"");
     let button = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| {
             d.query_selector(&format!(
-                "[data-testid=result][aria-posinset=\"{pos}\"] .result-main"
+                "[data-testid=result][data-service-id=\"{escaped}\"] .result-main"
             ))
             .ok()
             .flatten()

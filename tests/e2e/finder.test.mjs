@@ -601,3 +601,62 @@ test('p. back from a place changes only the markers that differ, and the map equ
     await page.context().close();
   }
 });
+
+test('q. a new travel mode reorders the cards it has (same elements, new distances) and a focused card keeps the focus', async () => {
+  const page = await pageAtChegongmiao();
+  try {
+    const before = await readResults(page);
+    // Mark every card element, and put the keyboard focus on the third card.
+    const focusedId = await page.evaluate(() => {
+      const cards = [...document.querySelectorAll('[data-testid=result]')];
+      for (const el of cards) el.__linliCard = el.getAttribute('data-service-id');
+      cards[2].querySelector('.result-main').focus();
+      return cards[2].getAttribute('data-service-id');
+    });
+    // The rows change while the focus stays in the list (`click()` from script does not move
+    // the focus, as the clock's reorder or a host page's message would not).
+    const ebike = await cliNearest({ ...CGM, mode: 'ebike' });
+    await page.evaluate(() => document.querySelector('[data-testid=mode-ebike]').click());
+    await eventuallyEqual(
+      () => shownAsCli(page, ebike, 5),
+      cliTop(ebike, 5),
+      'e-bike mode: first 5 results differ from the CLI',
+    );
+    await waitForResults(page);
+    const after = await readResults(page);
+    assert.deepEqual(
+      after.map((r) => r.id).sort(),
+      before.map((r) => r.id).sort(),
+      'a travel mode changed which places are listed',
+    );
+    assert.notDeepEqual(after.map((r) => r.id), before.map((r) => r.id), 'the e-bike order equals the walking order');
+    const kept = await page.evaluate(() =>
+      [...document.querySelectorAll('[data-testid=result]')].map((el, i) => ({
+        same: el.__linliCard === el.getAttribute('data-service-id'),
+        posinset: Number(el.getAttribute('aria-posinset')),
+        i,
+      })),
+    );
+    assert.ok(kept.every((k) => k.same), `cards built anew: ${kept.filter((k) => !k.same).map((k) => k.i).join(', ')}`);
+    assert.ok(kept.every((k) => k.posinset === k.i + 1), 'aria-posinset does not follow the new order');
+    // Every card shows the e-bike distance the CLI gives.
+    const cliById = new Map(ebike.map((it) => [it.id, it]));
+    for (const r of after) {
+      assert.ok(
+        acceptedRouteM(cliById.get(r.id).route_m).includes(r.routeM),
+        `${r.id}: data-route-m=${r.routeM}, CLI e-bike route_m=${cliById.get(r.id).route_m}`,
+      );
+    }
+    await eventually(
+      () =>
+        page.evaluate(
+          (id) => document.activeElement?.closest('[data-testid=result]')?.getAttribute('data-service-id') === id,
+          focusedId,
+        ),
+      async () =>
+        `the focus is on ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120))}, not on ${focusedId}`,
+    );
+  } finally {
+    await page.context().close();
+  }
+});
