@@ -153,9 +153,47 @@ pub fn ResultList(rows: Memo<Vec<Row>>) -> impl IntoView {
             {move || (!linli_core::hours::calendar_known(state.now.get().date())).then(|| view! {
                 <p class="notice" data-testid="calendar-unknown">{T::CalendarUnknown.text(lang.get())}</p>
             })}
-            <Rows rows=rows />
+            {
+                let (rows, waiting) = after_paint(rows);
+                view! { <Rows rows=rows waiting=waiting /> }
+            }
         </section>
     }
+}
+
+/// `rows`, but after a change only once the next frame has been painted (a frame, then a task):
+/// the tap's own task, and its paint (the pressed button, the map), come before the list's
+/// update, which is a task of its own. The first rows (the list was empty) come at once. The
+/// second signal is true while a change waits.
+fn after_paint(rows: Memo<Vec<Row>>) -> (Memo<Vec<Row>>, ReadSignal<bool>) {
+    let listed = RwSignal::new(rows.get_untracked());
+    let waiting = RwSignal::new(false);
+    let change = StoredValue::new(0_u32);
+    Effect::new(move |first: Option<()>| {
+        rows.track();
+        if first.is_none() {
+            return;
+        }
+        if listed.with_untracked(Vec::is_empty) {
+            listed.set(rows.get_untracked());
+            return;
+        }
+        change.update_value(|c| *c = c.wrapping_add(1));
+        let c = change.get_value();
+        waiting.set(true);
+        request_animation_frame(move || {
+            set_timeout(
+                move || {
+                    if change.try_get_value() == Some(c) {
+                        listed.set(rows.get_untracked());
+                        waiting.set(false);
+                    }
+                },
+                std::time::Duration::ZERO,
+            );
+        });
+    });
+    (Memo::new(move |_| listed.get()), waiting.read_only())
 }
 
 /// The rows: all of a short list; of a long one, those in view and a margin
@@ -163,7 +201,7 @@ pub fn ResultList(rows: Memo<Vec<Row>>) -> impl IntoView {
 /// scroll bar and the keyboard behave as for the whole list. Rows that stay in view keep their
 /// elements (and the focus) as the list scrolls.
 #[component]
-fn Rows(rows: Memo<Vec<Row>>) -> impl IntoView {
+fn Rows(rows: Memo<Vec<Row>>, waiting: ReadSignal<bool>) -> impl IntoView {
     let state = use_app();
     let lang = state.lang;
     let list = NodeRef::<leptos::html::Ol>::new();
@@ -371,7 +409,12 @@ fn Rows(rows: Memo<Vec<Row>>) -> impl IntoView {
         format!("padding-top: {above:.0}px; padding-bottom: {below:.0}px")
     };
     let shown = move || {
-        let (start, end) = range.get();
+        // A short list, once filled, is shown whole at once when its rows change (not a frame
+        // later, when `measure` would widen the range).
+        let (start, end) = match range.get() {
+            _ if !first_fill.get_value() && rows.with(Vec::len) <= WINDOW_FROM => (0, usize::MAX),
+            range => range,
+        };
         fill.track();
         let e = epoch.get_untracked();
         let limit = match budget.get_value() {
@@ -416,7 +459,7 @@ fn Rows(rows: Memo<Vec<Row>>) -> impl IntoView {
     let busy = move || {
         let n = rows.with(Vec::len);
         let (start, end) = range.get();
-        (n <= WINDOW_FROM && (start > 0 || end < n)).then_some("true")
+        (waiting.get() || (n <= WINDOW_FROM && (start > 0 || end < n))).then_some("true")
     };
     let count = move || {
         let n = rows.with(Vec::len);
