@@ -446,6 +446,15 @@ pub async fn build_search(engine: &Engine) {
     }
 }
 
+/// Runs `f` after the next frame has been painted: in a task of its own after the next
+/// animation frame (`requestAnimationFrame`, then `setTimeout(0)`), so the work that comes
+/// before it (a tap's own task) is on screen first.
+pub fn after_paint(f: impl FnOnce() + 'static) {
+    leptos::prelude::request_animation_frame(move || {
+        leptos::prelude::set_timeout(f, std::time::Duration::ZERO);
+    });
+}
+
 /// Resolves in a new macrotask (`setTimeout(0)`), letting the browser paint and handle input.
 pub async fn next_task() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {

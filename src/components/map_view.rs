@@ -607,15 +607,10 @@ pub fn MapView(
             return;
         }
         scheduled.set_value(true);
-        request_animation_frame(move || {
-            set_timeout(
-                move || {
-                    if let Some(el) = node.get_untracked() {
-                        layers.set(Some(create_map(&el, state, zoom, moved)));
-                    }
-                },
-                std::time::Duration::ZERO,
-            );
+        crate::data::after_paint(move || {
+            if let Some(el) = node.get_untracked() {
+                layers.set(Some(create_map(&el, state, zoom, moved)));
+            }
         });
     });
 
@@ -805,7 +800,16 @@ pub fn MapView(
             if route_fitted.get_value() != key {
                 route_fitted.set_value(key);
                 if let Some(b) = BBox::around(route.points.iter().copied()) {
-                    ls.fit(b.min, b.max, 17.0);
+                    // After the detail's first paint: the fit reads the map's size, which in
+                    // this task would lay the new detail out before it is painted (a forced
+                    // layout of ~36 ms at 4×, traced), and its zoom is nothing to wait for.
+                    crate::data::after_paint(move || {
+                        if route_fitted.try_get_value() == Some(key)
+                            && state.selected.try_get_untracked() == Some(Some(i))
+                        {
+                            ls.fit(b.min, b.max, 17.0);
+                        }
+                    });
                 }
             }
         }

@@ -154,7 +154,7 @@ pub fn ResultList(rows: Memo<Vec<Row>>) -> impl IntoView {
                 <p class="notice" data-testid="calendar-unknown">{T::CalendarUnknown.text(lang.get())}</p>
             })}
             {
-                let (rows, waiting) = after_paint(rows);
+                let (rows, waiting) = rows_after_paint(rows);
                 view! { <Rows rows=rows waiting=waiting /> }
             }
         </section>
@@ -165,7 +165,7 @@ pub fn ResultList(rows: Memo<Vec<Row>>) -> impl IntoView {
 /// the tap's own task, and its paint (the pressed button, the map), come before the list's
 /// update, which is a task of its own. The first rows (the list was empty) come at once. The
 /// second signal is true while a change waits.
-fn after_paint(rows: Memo<Vec<Row>>) -> (Memo<Vec<Row>>, ReadSignal<bool>) {
+fn rows_after_paint(rows: Memo<Vec<Row>>) -> (Memo<Vec<Row>>, ReadSignal<bool>) {
     let listed = RwSignal::new(rows.get_untracked());
     let waiting = RwSignal::new(false);
     let change = StoredValue::new(0_u32);
@@ -181,16 +181,11 @@ fn after_paint(rows: Memo<Vec<Row>>) -> (Memo<Vec<Row>>, ReadSignal<bool>) {
         change.update_value(|c| *c = c.wrapping_add(1));
         let c = change.get_value();
         waiting.set(true);
-        request_animation_frame(move || {
-            set_timeout(
-                move || {
-                    if change.try_get_value() == Some(c) {
-                        listed.set(rows.get_untracked());
-                        waiting.set(false);
-                    }
-                },
-                std::time::Duration::ZERO,
-            );
+        crate::data::after_paint(move || {
+            if change.try_get_value() == Some(c) {
+                listed.set(rows.get_untracked());
+                waiting.set(false);
+            }
         });
     });
     (Memo::new(move |_| listed.get()), waiting.read_only())
@@ -354,15 +349,10 @@ fn Rows(rows: Memo<Vec<Row>>, waiting: ReadSignal<bool>) -> impl IntoView {
         let current = range.get();
         let n = rows.with(Vec::len);
         if first_fill.get_value() && n <= WINDOW_FROM && current.0 == 0 && current.1 < n {
-            request_animation_frame(move || {
-                set_timeout(
-                    move || {
-                        if range.try_get_untracked() == Some(current) {
-                            range.set((0, (current.1 + FILL_STEP).min(n)));
-                        }
-                    },
-                    std::time::Duration::ZERO,
-                );
+            crate::data::after_paint(move || {
+                if range.try_get_untracked() == Some(current) {
+                    range.set((0, (current.1 + FILL_STEP).min(n)));
+                }
             });
         }
     });
