@@ -53,6 +53,11 @@ extern "C" {
     /// arrays in JS (one call across the wasm boundary instead of several per point).
     #[wasm_bindgen(catch, js_name = linliLines)]
     fn linli_lines(flat: &[f64], ends: &[u32]) -> Result<JsValue, JsValue>;
+    /// A place's pin for [`html_marker`], by `linliPin` (index.html): `<span class="pin">`
+    /// with the place's id, opening state and kind as `data-*` attributes around the drawing
+    /// `svg` (`symbols::pin_svg`), parsed once per distinct drawing instead of once per pin.
+    #[wasm_bindgen(js_name = linliPin)]
+    pub fn pin_icon(id: &str, state: &str, kind: &str, svg: &str) -> JsValue;
     #[wasm_bindgen(js_namespace = L, js_name = marker)]
     fn l_marker(latlng: &JsValue, options: &JsValue) -> Layer;
     #[wasm_bindgen(js_namespace = L, js_name = divIcon)]
@@ -361,14 +366,15 @@ pub fn svg_polyline(points: &[LngLat], style: &[(&str, JsValue)]) -> Layer {
     l_polyline(&line(points), &obj(&options))
 }
 
-/// A marker with an HTML icon; `title` is its tooltip. Markers are tappable but not keyboard
+/// A marker with an HTML icon (`html`: a string of HTML, or an element such as
+/// [`pin_icon`]'s); `title` is its tooltip. Markers are tappable but not keyboard
 /// targets: every marker's action (open that place) is also a full-size button in the results
 /// list, which keyboard and screen-reader users reach in order (WCAG 2.5.8 "equivalent"), and
 /// dozens of overlapping pins would make a poor tab sequence. `interactive: false` makes it a
 /// plain picture. `z_offset` lifts it above the others (the selected place, the start).
 pub fn html_marker(
     p: LngLat,
-    html: &str,
+    html: &JsValue,
     class_name: &str,
     size_px: u32,
     title: &str,
@@ -376,7 +382,7 @@ pub fn html_marker(
     z_offset: i32,
 ) -> Layer {
     let icon = l_div_icon(&obj(&[
-        ("html", html.into()),
+        ("html", html.clone()),
         ("className", class_name.into()),
         (
             "iconSize",

@@ -11,7 +11,8 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use linli_core::circle::{Coverage, Isochrone};
-use linli_core::{BBox, LngLat, Mode, RoadClass, TileId};
+use linli_core::hours::OpenState;
+use linli_core::{BBox, Kind, LngLat, Mode, RoadClass, TileId};
 use wasm_bindgen::JsValue;
 
 use crate::components::circle_panel::band_style;
@@ -111,8 +112,23 @@ struct MarkerLook {
     at: [u64; 2],
     z_offset: i32,
     click: MarkerClick,
-    html: String,
+    icon: Icon,
     title: String,
+}
+
+/// What a marker shows.
+#[derive(PartialEq)]
+enum Icon {
+    /// A place's pin: its id, opening state and kind (`data-*` of the element) and its
+    /// drawing (`pin_svg`), which the pins that look alike share (`leaflet::pin_icon`).
+    Pin {
+        id: String,
+        state: &'static str,
+        kind: &'static str,
+        svg: Rc<str>,
+    },
+    /// A string of HTML.
+    Html(String),
 }
 
 #[derive(PartialEq)]
@@ -432,15 +448,17 @@ fn draw_markers(ls: &Layers, state: AppState, rows: &[Row], zoom: f64, lang: Lan
                 (m.layer, m.click)
             }
             None => {
-                let layer = leaflet::html_marker(
-                    p,
-                    &look.html,
-                    class,
-                    44,
-                    &look.title,
-                    true,
-                    look.z_offset,
-                );
+                let icon = match &look.icon {
+                    Icon::Pin {
+                        id,
+                        state,
+                        kind,
+                        svg,
+                    } => leaflet::pin_icon(id, state, kind, svg),
+                    Icon::Html(html) => JsValue::from_str(html),
+                };
+                let layer =
+                    leaflet::html_marker(p, &icon, class, 44, &look.title, true, look.z_offset);
                 let click = on_click(&layer);
                 ls.markers.push(&layer);
                 (layer, click)
@@ -480,6 +498,8 @@ fn draw_markers(ls: &Layers, state: AppState, rows: &[Row], zoom: f64, lang: Lan
         .map(|r| project(services[r.service].location, zoom))
         .collect();
     let at_max = zoom >= MAX_ZOOM - 0.01;
+    // Each distinct pin drawing, made once.
+    let mut svgs: Vec<((Kind, OpenState, bool), Rc<str>)> = Vec::new();
     for g in group(&points, MARKER_PX) {
         if g.members.len() == 1 || at_max {
             // One place, or places zoom cannot separate: spread them around the spot.
@@ -494,13 +514,21 @@ fn draw_markers(ls: &Layers, state: AppState, rows: &[Row], zoom: f64, lang: Lan
                 } else {
                     [g.at[0] + off[0], g.at[1] + off[1]]
                 };
-                let state_code = status.state.as_str();
-                let html = format!(
-                    r#"<span class="pin" data-service-id="{}" data-state="{state_code}" data-kind="{}">{}</span>"#,
-                    escape(&s.id),
-                    s.kind.code(),
-                    pin_svg(s.kind, status.state, chosen)
-                );
+                let drawing = (s.kind, status.state, chosen);
+                let svg = match svgs.iter().find(|(d, _)| *d == drawing) {
+                    Some((_, svg)) => svg.clone(),
+                    None => {
+                        let svg: Rc<str> = pin_svg(s.kind, status.state, chosen).into();
+                        svgs.push((drawing, svg.clone()));
+                        svg
+                    }
+                };
+                let icon = Icon::Pin {
+                    id: s.id.clone(),
+                    state: status.state.as_str(),
+                    kind: s.kind.code(),
+                    svg,
+                };
                 let title = format!(
                     "{} ({}) · {}",
                     s.name,
@@ -510,7 +538,7 @@ fn draw_markers(ls: &Layers, state: AppState, rows: &[Row], zoom: f64, lang: Lan
                 let p = unproject(spot, zoom);
                 let service = row.service;
                 let look = MarkerLook {
-                    html,
+                    icon,
                     title,
                     z_offset: if chosen { 500 } else { 0 },
                     at: [p.lat.to_bits(), p.lng.to_bits()],
@@ -543,7 +571,7 @@ fn draw_markers(ls: &Layers, state: AppState, rows: &[Row], zoom: f64, lang: Lan
                     .map(|&i| services[order[i].service].location),
             );
             let look = MarkerLook {
-                html,
+                icon: Icon::Html(html),
                 title: cluster_title(&names, lang),
                 z_offset: 100,
                 at: [p.lat.to_bits(), p.lng.to_bits()],
@@ -721,7 +749,8 @@ pub fn MapView(
                 T::OriginCentre.text(l).to_string(),
             ),
         };
-        let marker = leaflet::html_marker(p, &html, class, 28, &title, false, 1000);
+        let marker =
+            leaflet::html_marker(p, &JsValue::from_str(&html), class, 28, &title, false, 1000);
         ls.origin.push(&marker);
     });
 
