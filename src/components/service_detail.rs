@@ -41,13 +41,20 @@ pub fn ServiceDetail(service: usize, query_point: Memo<Option<LngLat>>) -> impl 
     let s = engine.finder().services()[service].clone();
     let heading = NodeRef::<leptos::html::H2>::new();
     // A screen of its own: it starts at the top, and focus moves to the heading so screen
-    // readers and keyboards land on the detail.
+    // readers and keyboards land on the detail. Both before the detail's first paint, in the
+    // frame that lays it out anyway (here, in the task that makes the detail, they made the
+    // browser lay it out in the middle of that task).
     Effect::new(move |_| {
         if let Some(h) = heading.get() {
-            crate::state::set_panel_scroll(0);
-            let options = web_sys::FocusOptions::new();
-            options.set_prevent_scroll(true);
-            let _ = h.focus_with_options(&options);
+            request_animation_frame(move || {
+                if !h.is_connected() {
+                    return;
+                }
+                crate::state::set_panel_scroll(0);
+                let options = web_sys::FocusOptions::new();
+                options.set_prevent_scroll(true);
+                let _ = h.focus_with_options(&options);
+            });
         }
     });
     let close = move |_| crate::history::close_detail(state);
