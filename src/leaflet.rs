@@ -53,11 +53,10 @@ extern "C" {
     /// arrays in JS (one call across the wasm boundary instead of several per point).
     #[wasm_bindgen(catch, js_name = linliLines)]
     fn linli_lines(flat: &[f64], ends: &[u32]) -> Result<JsValue, JsValue>;
-    /// A place's pin for [`html_marker`], by `linliPin` (index.html): `<span class="pin">`
-    /// with the place's id, opening state and kind as `data-*` attributes around the drawing
-    /// `svg` (`symbols::pin_svg`), parsed once per distinct drawing instead of once per pin.
+    /// `linliPin(id, state, kind, drawing, svg)` from index.html, behind [`pin_icon`]: null
+    /// when drawing number `drawing` is not known there yet and `svg` is empty.
     #[wasm_bindgen(js_name = linliPin)]
-    pub fn pin_icon(id: &str, state: &str, kind: &str, svg: &str) -> JsValue;
+    fn linli_pin(id: &str, state: &str, kind: &str, drawing: u32, svg: &str) -> JsValue;
     #[wasm_bindgen(js_namespace = L, js_name = marker)]
     fn l_marker(latlng: &JsValue, options: &JsValue) -> Layer;
     #[wasm_bindgen(js_namespace = L, js_name = divIcon)]
@@ -364,6 +363,25 @@ pub fn svg_polyline(points: &[LngLat], style: &[(&str, JsValue)]) -> Layer {
     let mut options: Vec<(&str, JsValue)> = style.to_vec();
     options.push(("interactive", false.into()));
     l_polyline(&line(points), &obj(&options))
+}
+
+/// A place's pin for [`html_marker`]: `<span class="pin">` with the place's id, opening state
+/// and kind as `data-*` attributes around a copy of drawing number `drawing`. The page keeps
+/// each drawing parsed once (`linliPin` in index.html); `svg` makes it
+/// (`symbols::pin_svg`) and is called only the first time a drawing is asked for.
+pub fn pin_icon(
+    id: &str,
+    state: &str,
+    kind: &str,
+    drawing: u32,
+    svg: impl FnOnce() -> String,
+) -> JsValue {
+    let pin = linli_pin(id, state, kind, drawing, "");
+    if pin.is_null() {
+        linli_pin(id, state, kind, drawing, &svg())
+    } else {
+        pin
+    }
 }
 
 /// A marker with an HTML icon (`html`: a string of HTML, or an element such as

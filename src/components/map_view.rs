@@ -119,13 +119,14 @@ struct MarkerLook {
 /// What a marker shows.
 #[derive(PartialEq)]
 enum Icon {
-    /// A place's pin: its id, opening state and kind (`data-*` of the element) and its
-    /// drawing (`pin_svg`), which the pins that look alike share (`leaflet::pin_icon`).
+    /// A place's pin: its id, its opening state and kind (`data-*` of the element, and with
+    /// whether it is selected the drawing, which the pins that look alike share:
+    /// `leaflet::pin_icon`).
     Pin {
         id: String,
-        state: &'static str,
-        kind: &'static str,
-        svg: Rc<str>,
+        state: OpenState,
+        kind: Kind,
+        selected: bool,
     },
     /// A string of HTML.
     Html(String),
@@ -427,6 +428,11 @@ const MARKERS_WHOLE_LIST: usize = 400;
 
 /// Draws the markers of `rows` (the selected place first, so it is never grouped away); with
 /// `in_view`, only of those inside the map's view grown by half its size each way.
+/// The number `leaflet::pin_icon` knows a pin's drawing by: one per kind × state × selected.
+fn pin_drawing(kind: Kind, state: OpenState, selected: bool) -> u32 {
+    (kind as u32 * 5 + state as u32) * 2 + u32::from(selected)
+}
+
 fn draw_markers(ls: &Layers, state: AppState, rows: &[Row], zoom: f64, lang: Lang, in_view: bool) {
     let Some(engine) = state.engine.get_untracked() else {
         return;
@@ -449,12 +455,18 @@ fn draw_markers(ls: &Layers, state: AppState, rows: &[Row], zoom: f64, lang: Lan
             }
             None => {
                 let icon = match &look.icon {
-                    Icon::Pin {
-                        id,
+                    &Icon::Pin {
+                        ref id,
                         state,
                         kind,
-                        svg,
-                    } => leaflet::pin_icon(id, state, kind, svg),
+                        selected,
+                    } => leaflet::pin_icon(
+                        id,
+                        state.as_str(),
+                        kind.code(),
+                        pin_drawing(kind, state, selected),
+                        || pin_svg(kind, state, selected),
+                    ),
                     Icon::Html(html) => JsValue::from_str(html),
                 };
                 let layer =
@@ -498,8 +510,6 @@ fn draw_markers(ls: &Layers, state: AppState, rows: &[Row], zoom: f64, lang: Lan
         .map(|r| project(services[r.service].location, zoom))
         .collect();
     let at_max = zoom >= MAX_ZOOM - 0.01;
-    // Each distinct pin drawing, made once.
-    let mut svgs: Vec<((Kind, OpenState, bool), Rc<str>)> = Vec::new();
     for g in group(&points, MARKER_PX) {
         if g.members.len() == 1 || at_max {
             // One place, or places zoom cannot separate: spread them around the spot.
@@ -514,20 +524,11 @@ fn draw_markers(ls: &Layers, state: AppState, rows: &[Row], zoom: f64, lang: Lan
                 } else {
                     [g.at[0] + off[0], g.at[1] + off[1]]
                 };
-                let drawing = (s.kind, status.state, chosen);
-                let svg = match svgs.iter().find(|(d, _)| *d == drawing) {
-                    Some((_, svg)) => svg.clone(),
-                    None => {
-                        let svg: Rc<str> = pin_svg(s.kind, status.state, chosen).into();
-                        svgs.push((drawing, svg.clone()));
-                        svg
-                    }
-                };
                 let icon = Icon::Pin {
                     id: s.id.clone(),
-                    state: status.state.as_str(),
-                    kind: s.kind.code(),
-                    svg,
+                    state: status.state,
+                    kind: s.kind,
+                    selected: chosen,
                 };
                 let title = format!(
                     "{} ({}) · {}",
