@@ -119,9 +119,9 @@ struct MarkerLook {
 /// What a marker shows.
 #[derive(PartialEq)]
 enum Icon {
-    /// A place's pin: its id, its opening state and kind (`data-*` of the element, and with
-    /// whether it is selected the drawing, which the pins that look alike share:
-    /// `leaflet::pin_icon`).
+    /// A place's pin: its id, opening state and kind (the element's `data-*`). The kind, the
+    /// state and whether it is selected choose its drawing, which pins that look alike share
+    /// (`leaflet::pin_icon`).
     Pin {
         id: String,
         state: OpenState,
@@ -426,13 +426,14 @@ fn cluster_title(names: &[String], lang: Lang) -> String {
 /// Lists longer than this get markers only for the places in view (and a margin).
 const MARKERS_WHOLE_LIST: usize = 400;
 
-/// Draws the markers of `rows` (the selected place first, so it is never grouped away); with
-/// `in_view`, only of those inside the map's view grown by half its size each way.
-/// The number `leaflet::pin_icon` knows a pin's drawing by: one per kind × state × selected.
+/// The number `leaflet::pin_icon` knows a pin's drawing by: one per kind × state × selected
+/// (bit fields, so a new kind or state cannot make two drawings share a number).
 fn pin_drawing(kind: Kind, state: OpenState, selected: bool) -> u32 {
-    (kind as u32 * 5 + state as u32) * 2 + u32::from(selected)
+    (kind as u32) << 8 | (state as u32) << 1 | u32::from(selected)
 }
 
+/// Draws the markers of `rows` (the selected place first, so it is never grouped away); with
+/// `in_view`, only of those inside the map's view grown by half its size each way.
 fn draw_markers(ls: &Layers, state: AppState, rows: &[Row], zoom: f64, lang: Lang, in_view: bool) {
     let Some(engine) = state.engine.get_untracked() else {
         return;
@@ -455,8 +456,8 @@ fn draw_markers(ls: &Layers, state: AppState, rows: &[Row], zoom: f64, lang: Lan
             }
             None => {
                 let icon = match &look.icon {
-                    &Icon::Pin {
-                        ref id,
+                    Icon::Pin {
+                        id,
                         state,
                         kind,
                         selected,
@@ -464,8 +465,8 @@ fn draw_markers(ls: &Layers, state: AppState, rows: &[Row], zoom: f64, lang: Lan
                         id,
                         state.as_str(),
                         kind.code(),
-                        pin_drawing(kind, state, selected),
-                        || pin_svg(kind, state, selected),
+                        pin_drawing(*kind, *state, *selected),
+                        || pin_svg(*kind, *state, *selected),
                     ),
                     Icon::Html(html) => JsValue::from_str(html),
                 };
