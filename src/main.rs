@@ -20,6 +20,7 @@ mod history;
 mod i18n;
 mod layout;
 mod leaflet;
+mod reorder;
 mod screen;
 mod state;
 mod suggest;

@@ -1,6 +1,7 @@
 //! The list of places, nearest first by route.
 
 use leptos::prelude::*;
+use leptos::tachys::view::any_view::AnyViewState;
 use linli_core::{Amenity, Reach};
 
 use crate::components::open_badge::OpenBadge;
@@ -8,6 +9,7 @@ use crate::components::symbols::{amenity_icon, key_amenities, kind_class};
 use crate::format::{distance, minutes, whole_metres};
 use crate::i18n::{amenity_name, kind_name, push_note, results_count, T};
 use crate::layout::Layout;
+use crate::reorder::{self, Step};
 use crate::state::{is_evening, use_app, Row};
 use crate::url_state::OpenChoice;
 use crate::virtual_list::{around_focus, visible_range, WINDOW_FROM};
@@ -445,6 +447,69 @@ fn Rows(rows: Memo<Vec<Row>>, waiting: ReadSignal<bool>) -> impl IntoView {
         }
         out
     };
+    // The cards, kept in step with `shown`: a card is built when its place comes on the list,
+    // moved when the order changes (only the cards outside a longest run that kept its order,
+    // `reorder::plan`), and taken down when its place leaves. All are built again (under a
+    // fresh reactive owner) when the language changes, and after many rows have scrolled
+    // past: Leptos keeps a little bookkeeping per card ever shown until its owner goes, which
+    // a long scroll would otherwise pile up.
+    let generation = Memo::new(move |g: Option<&u32>| {
+        language.track();
+        recycle.track();
+        g.map_or(0, |g| g.wrapping_add(1))
+    });
+    let parent = Owner::current().expect("the list is built under an owner");
+    let drawn = StoredValue::new_local(Drawn::default());
+    Effect::new(move |_| {
+        let g = generation.get();
+        let Some(ol) = list.get() else {
+            return;
+        };
+        if drawn.with_value(|d| d.generation.as_ref().map(|x| x.number) != Some(g)) {
+            drawn.update_value(Drawn::clear);
+            // Nothing is drawn in the new generation yet.
+            on_list.set_value(Vec::new());
+            let owner = parent.with(Owner::new);
+            // The cards' clock: the cards come and go as the list scrolls, and Leptos keeps
+            // a small record of every reader a long-lived signal ever had, so they read this
+            // copy, which goes with them.
+            let now = owner.with(|| Memo::new(move |_| state.now.get()));
+            drawn.update_value(|d| {
+                d.generation = Some(Generation {
+                    number: g,
+                    owner,
+                    now,
+                });
+            });
+        }
+        let wanted = shown();
+        untrack(|| {
+            drawn.update_value(|d| {
+                d.redraw(&ol, wanted, |owner, now, (i, row)| {
+                    let service = row.service;
+                    let first = (i, row.reach);
+                    owner.with(|| {
+                        // Where the card is and how far, following the rows; the last known
+                        // while the card is being taken down.
+                        let at = Memo::new(move |last: Option<&(usize, Reach)>| {
+                            let p = places.with(|p| p.get(service).copied().unwrap_or(0));
+                            let p = usize::try_from(p).unwrap_or(0);
+                            rows.with(|r| {
+                                p.checked_sub(1)
+                                    .and_then(|k| r.get(k).map(|row| (k, row.reach)))
+                            })
+                            .or_else(|| last.copied())
+                            .unwrap_or(first)
+                        });
+                        view! { <ResultCard service=service at=at of=of now=now /> }
+                            .into_any()
+                            .build()
+                    })
+                });
+            });
+        });
+    });
+
     // A short list not drawn whole yet (its first screenful, or rows that came a frame ago).
     let busy = move || {
         let n = rows.with(Vec::len);
@@ -465,38 +530,7 @@ fn Rows(rows: Memo<Vec<Row>>, waiting: ReadSignal<bool>) -> impl IntoView {
         <ol class="result-list" data-testid="result-list" node_ref=list style=padding on:focusin=on_focusin
             aria-busy=busy
             hidden=move || rows.with(Vec::is_empty)>
-            // Rebuilt (with a fresh reactive owner) when the language changes, and after many
-            // rows have scrolled past: Leptos keeps a little bookkeeping per row a `For` ever
-            // showed until its owner goes, which a long scroll would otherwise pile up.
-            {move || {
-                let _ = (language.get(), recycle.get());
-                // Nothing is drawn in the new `For` yet.
-                on_list.set_value(Vec::new());
-                // The cards' clock: the cards come and go as the list scrolls, and Leptos keeps
-                // a small record of every reader a long-lived signal ever had, so they read
-                // this copy, which goes with them.
-                let now = Memo::new(move |_| state.now.get());
-                view! {
-                    <For
-                        each=shown
-                        key=|(_, row)| row.service
-                        children=move |(i, row)| {
-                            let service = row.service;
-                            let first = (i, row.reach);
-                            // Where the card is and how far, following the rows; the last known
-                            // while the card is being taken down.
-                            let at = Memo::new(move |last: Option<&(usize, Reach)>| {
-                                let p = places.with(|p| p.get(service).copied().unwrap_or(0));
-                                let p = usize::try_from(p).unwrap_or(0);
-                                rows.with(|r| p.checked_sub(1).and_then(|k| r.get(k).map(|row| (k, row.reach))))
-                                    .or_else(|| last.copied())
-                                    .unwrap_or(first)
-                            });
-                            view! { <ResultCard service=service at=at of=of now=now /> }
-                        }
-                    />
-                }
-            }}
+            // The cards: drawn, moved and taken out by the effect above.
         </ol>
     }
 }
@@ -531,6 +565,91 @@ fn draw_more(e: u32, epoch: Memo<u32>, (fill, drawn_for, complete, budget): Chun
         },
         std::time::Duration::ZERO,
     );
+}
+
+/// The cards on the list (see `Rows`): each under its own reactive owner, by place, and the
+/// places in the order the cards are in the `ol`.
+#[derive(Default)]
+struct Drawn {
+    generation: Option<Generation>,
+    /// The places, in the order of their cards.
+    order: Vec<usize>,
+    cards: std::collections::HashMap<usize, (Owner, AnyViewState)>,
+}
+
+/// The cards drawn since the language last changed or the list was last recycled.
+struct Generation {
+    /// `Rows`' `generation`.
+    number: u32,
+    /// The owner of the generation's cards' owners.
+    owner: Owner,
+    /// The cards' clock.
+    now: Memo<chrono::NaiveDateTime>,
+}
+
+impl Drawn {
+    /// Takes every card down, with its owner and the generation's.
+    fn clear(&mut self) {
+        for (_, (owner, mut card)) in self.cards.drain() {
+            card.unmount();
+            owner.cleanup();
+        }
+        self.order.clear();
+        if let Some(generation) = self.generation.take() {
+            generation.owner.cleanup();
+        }
+    }
+
+    /// Makes the `ol`'s cards those of `rows`, in their order: takes down the cards whose
+    /// place left, builds those of new places (`build`, given a fresh owner under the
+    /// generation's and the generation's clock), and moves as few as `reorder::plan` says.
+    fn redraw(
+        &mut self,
+        ol: &web_sys::HtmlOListElement,
+        rows: Vec<(usize, Row)>,
+        build: impl Fn(&Owner, Memo<chrono::NaiveDateTime>, (usize, Row)) -> AnyViewState,
+    ) {
+        let Some(Generation { owner, now, .. }) = &self.generation else {
+            return;
+        };
+        let (generation, now) = (owner.clone(), *now);
+        let order: Vec<usize> = rows.iter().map(|(_, row)| row.service).collect();
+        let plan = reorder::plan(&self.order, &order);
+        for place in plan.removed {
+            if let Some((owner, mut card)) = self.cards.remove(&place) {
+                card.unmount();
+                owner.cleanup();
+            }
+        }
+        // From the last card to the first, each placed before the one after it.
+        let mut next: Option<web_sys::Node> = None;
+        for (step, row) in plan.steps.into_iter().zip(rows.into_iter().rev()) {
+            let place = match step {
+                Step::Stay(place) => place,
+                Step::Move(place) => {
+                    if let Some((_, card)) = self.cards.get_mut(&place) {
+                        card.mount(ol, next.as_ref());
+                    }
+                    place
+                }
+                Step::Insert(place) => {
+                    let owner = generation.with(Owner::new);
+                    let mut card = build(&owner, now, row);
+                    card.mount(ol, next.as_ref());
+                    self.cards.insert(place, (owner, card));
+                    place
+                }
+            };
+            if let Some(el) = self
+                .cards
+                .get(&place)
+                .and_then(|(_, card)| card.elements().into_iter().next())
+            {
+                next = Some(el.into());
+            }
+        }
+        self.order = order;
+    }
 }
 
 /// The `data-service-id` of the row that has the keyboard focus, if one has.

@@ -602,14 +602,30 @@ test('p. back from a place changes only the markers that differ, and the map equ
   }
 });
 
-test('q. a new travel mode reorders the cards it has (same elements, new distances) and a focused card keeps the focus', async () => {
+/** The length of a longest strictly increasing subsequence of `seq` (the O(n²) recurrence). */
+function longestIncreasing(seq) {
+  const best = seq.map(() => 1);
+  for (let j = 0; j < seq.length; j += 1) {
+    for (let i = 0; i < j; i += 1) if (seq[i] < seq[j]) best[j] = Math.max(best[j], best[i] + 1);
+  }
+  return Math.max(0, ...best);
+}
+
+test('q. a new travel mode reorders the cards it has (same elements, new distances, fewest moves) and a focused card keeps the focus', async () => {
   const page = await pageAtChegongmiao();
   try {
     const before = await readResults(page);
-    // Mark every card element, and put the keyboard focus on the third card.
+    // Mark every card element, put the keyboard focus on the third card, and count the cards
+    // put into the list from now on (a move is taken out and put back).
     const focusedId = await page.evaluate(() => {
       const cards = [...document.querySelectorAll('[data-testid=result]')];
       for (const el of cards) el.__linliCard = el.getAttribute('data-service-id');
+      window.__linliPutIn = 0;
+      new MutationObserver((records) => {
+        for (const r of records) {
+          for (const n of r.addedNodes) if (n.matches?.('[data-testid=result]')) window.__linliPutIn += 1;
+        }
+      }).observe(document.querySelector('[data-testid=result-list]'), { childList: true });
       cards[2].querySelector('.result-main').focus();
       return cards[2].getAttribute('data-service-id');
     });
@@ -639,6 +655,13 @@ test('q. a new travel mode reorders the cards it has (same elements, new distanc
     );
     assert.ok(kept.every((k) => k.same), `cards built anew: ${kept.filter((k) => !k.same).map((k) => k.i).join(', ')}`);
     assert.ok(kept.every((k) => k.posinset === k.i + 1), 'aria-posinset does not follow the new order');
+    // Only the cards outside a longest run that kept its order were moved (Leptos's `For`
+    // moved every card whose index changed).
+    const wasAt = new Map(before.map((r, i) => [r.id, i]));
+    const fewest = after.length - longestIncreasing(after.map((r) => wasAt.get(r.id)));
+    const putIn = await page.evaluate(() => window.__linliPutIn);
+    assert.ok(fewest > 0 && fewest < after.length, `the e-bike order should move some cards, not all (${fewest} of ${after.length})`);
+    assert.equal(putIn, fewest, `${putIn} cards were moved; ${fewest} of ${after.length} need to be`);
     // Every card shows the e-bike distance the CLI gives.
     const cliById = new Map(ebike.map((it) => [it.id, it]));
     for (const r of after) {
