@@ -242,9 +242,10 @@ fn Rows(rows: Memo<Vec<Row>>, waiting: ReadSignal<bool>) -> impl IntoView {
     // moved). `drawn_for` is the epoch whose rows were all drawn; until it is the current one,
     // `shown` adds new cards only as far as `budget` (epoch, cards still allowed) lets it, and
     // each task of `draw_more` allows CHUNK_ROWS more and bumps `fill`. The first drawing is
-    // whole (it is what the page opens with).
+    // whole (it is what the page opens with). The list is busy (`aria-busy`) until `drawn_for`
+    // catches up, so a screen reader does not read a list still being drawn.
     let fill = RwSignal::new(0_u32);
-    let drawn_for = StoredValue::new(0_u32);
+    let drawn_for = RwSignal::new(0_u32);
     let budget = StoredValue::new((0_u32, usize::MAX));
     // The places whose cards `shown` last gave (sorted), and whether that was the whole window.
     let on_list = StoredValue::new(Vec::<usize>::new());
@@ -410,7 +411,7 @@ fn Rows(rows: Memo<Vec<Row>>, waiting: ReadSignal<bool>) -> impl IntoView {
         fill.track();
         let e = epoch.get_untracked();
         let limit = match budget.get_value() {
-            _ if drawn_for.get_value() == e => usize::MAX,
+            _ if drawn_for.get_untracked() == e => usize::MAX,
             (for_epoch, left) if for_epoch == e => left,
             _ => CHUNK_ROWS,
         };
@@ -510,11 +511,13 @@ fn Rows(rows: Memo<Vec<Row>>, waiting: ReadSignal<bool>) -> impl IntoView {
         });
     });
 
-    // A short list not drawn whole yet (its first screenful, or rows that came a frame ago).
+    // A list not drawn whole yet: rows that came a frame ago, the cards of a change still
+    // being drawn a chunk per task, or a short list's first screenful.
     let busy = move || {
         let n = rows.with(Vec::len);
         let (start, end) = range.get();
-        (waiting.get() || (n <= WINDOW_FROM && (start > 0 || end < n))).then_some("true")
+        let drawing = drawn_for.get() != epoch.get();
+        (waiting.get() || drawing || (n <= WINDOW_FROM && (start > 0 || end < n))).then_some("true")
     };
     let count = move || {
         let n = rows.with(Vec::len);
@@ -541,7 +544,7 @@ const CHUNK_ROWS: usize = 10;
 /// What `draw_more` works with: `Rows`' `fill`, `drawn_for`, `complete` and `budget`.
 type Chunks = (
     RwSignal<u32>,
-    StoredValue<u32>,
+    RwSignal<u32>,
     StoredValue<bool>,
     StoredValue<(u32, usize)>,
 );
@@ -552,11 +555,11 @@ fn draw_more(e: u32, epoch: Memo<u32>, (fill, drawn_for, complete, budget): Chun
     set_timeout(
         move || {
             // The list may have been taken down meanwhile (with the signals it made).
-            if drawn_for.try_get_value().is_none() || epoch.get_untracked() != e {
+            if drawn_for.try_get_untracked().is_none() || epoch.get_untracked() != e {
                 return;
             }
             if complete.get_value() {
-                drawn_for.set_value(e);
+                drawn_for.set(e);
                 return;
             }
             budget.set_value((e, CHUNK_ROWS));

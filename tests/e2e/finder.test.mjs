@@ -683,3 +683,33 @@ test('q. a new travel mode reorders the cards it has (same elements, new distanc
     await page.context().close();
   }
 });
+
+test('r. the list is busy (aria-busy) until the cards a kind tile adds are all drawn', async () => {
+  const page = await pageAtChegongmiao();
+  try {
+    const all = (await readResults(page)).length;
+    await page.click('[data-testid=kind-canteen]');
+    await waitForResults(page);
+    const canteens = (await readResults(page)).length;
+    assert.ok(canteens > 0 && all - canteens > 10, `too few cards added to test the drawing in chunks (${canteens} → ${all})`);
+    // Record the list's busy state and its number of cards at each change of aria-busy.
+    await page.evaluate(() => {
+      const list = document.querySelector('[data-testid=result-list]');
+      window.__linliBusy = [];
+      new MutationObserver(() => {
+        window.__linliBusy.push({ busy: list.getAttribute('aria-busy') === 'true', cards: list.querySelectorAll('[data-testid=result]').length });
+      }).observe(list, { attributes: true, attributeFilter: ['aria-busy'] });
+    });
+    await page.click('[data-testid=kind-all]');
+    await eventuallyEqual(async () => (await readResults(page)).length, all, 'number of results after kind-all');
+    await waitForResults(page);
+    const changes = await page.evaluate(() => window.__linliBusy);
+    assert.ok(changes.length >= 2 && changes[0].busy, `the list was not busy after the tap: ${JSON.stringify(changes)}`);
+    for (const c of changes.filter((c) => !c.busy)) {
+      assert.equal(c.cards, all, `aria-busy went away with ${c.cards} of ${all} cards drawn: ${JSON.stringify(changes)}`);
+    }
+    assert.equal(changes.at(-1).busy, false, 'the list stayed busy');
+  } finally {
+    await page.context().close();
+  }
+});
