@@ -11,9 +11,10 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 step "rustfmt"
 cargo fmt --all -- --check
-step "clippy (native crates, and the app for wasm32)"
+step "clippy (native crates, the app for wasm32, and the app's native unit tests)"
 cargo clippy -p linli-core -p linli-build -p linli-cli --all-targets -- -D warnings
 cargo clippy -p linli-app --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p linli-app --tests -- -D warnings
 step "the core builds for wasm32"
 cargo check -p linli-core --target wasm32-unknown-unknown
 step "native tests: core, CLI, app modules"

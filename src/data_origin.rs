@@ -311,7 +311,9 @@ mod tests {
 
     #[test]
     fn what_is_not_an_origin_is_named() {
-        let cases: [(&str, fn(&BadOrigin) -> bool); 8] = [
+        /// A text, and what must be said of it.
+        type Case = (&'static str, fn(&BadOrigin) -> bool);
+        let cases: [Case; 8] = [
             ("*", |e| matches!(e, BadOrigin::Wildcard(_))),
             ("https://*.example.org", |e| {
                 matches!(e, BadOrigin::Wildcard(_))

@@ -337,8 +337,11 @@ mod tests {
         ]
     }
 
+    /// A provider, and the (lng, lat) of the destination and of the start written in its link.
+    type Written = (&'static str, Option<(f64, f64)>, Option<(f64, f64)>);
+
     /// The (lng, lat) of the destination and the start written in each link, per provider.
-    fn written(l: &Link) -> Vec<(&'static str, Option<(f64, f64)>, Option<(f64, f64)>)> {
+    fn written(l: &Link) -> Vec<Written> {
         let web = l.web.as_str();
         let app = l.app.as_deref().unwrap_or("");
         let lng_lat = |s: &str| {

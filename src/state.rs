@@ -709,7 +709,7 @@ mod tests {
     #[test]
     fn open_first_keeps_the_route_order_within_each_group() {
         // (name, reachable, state) in route order, as the finder ranks them.
-        let mut rows = vec![
+        let mut rows = [
             ("near-closed", true, OpenState::Closed),
             ("near-unknown", true, OpenState::Unknown),
             ("mid-open", true, OpenState::Open),
