@@ -7,7 +7,7 @@
 //! cards, so a tap moves a few cards, not every card whose index changed (moving an element
 //! takes it out of the page's layout and builds its layout again).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 
 /// What to do with the item at one position of the new order. The steps of a [`Plan`] come
@@ -36,11 +36,11 @@ pub struct Plan<K> {
 /// The plan from `old` to `new` (each a list of distinct keys).
 pub fn plan<K: Copy + Eq + Hash>(old: &[K], new: &[K]) -> Plan<K> {
     let was_at: HashMap<K, usize> = old.iter().enumerate().map(|(i, &k)| (k, i)).collect();
-    let new_set: HashMap<K, ()> = new.iter().map(|&k| (k, ())).collect();
+    let new_set: HashSet<K> = new.iter().copied().collect();
     let removed = old
         .iter()
         .copied()
-        .filter(|k| !new_set.contains_key(k))
+        .filter(|k| !new_set.contains(k))
         .collect();
     let old_index: Vec<Option<usize>> = new.iter().map(|k| was_at.get(k).copied()).collect();
     let stays = staying(&old_index);

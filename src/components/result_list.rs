@@ -577,7 +577,23 @@ struct Drawn {
     generation: Option<Generation>,
     /// The places, in the order of their cards.
     order: Vec<usize>,
-    cards: std::collections::HashMap<usize, (Owner, AnyViewState)>,
+    cards: std::collections::HashMap<usize, Card>,
+}
+
+/// One place's card: its view, its reactive owner, and its `li` (the view's one root, which
+/// never changes), for the card drawn before it to be placed in front of.
+struct Card {
+    owner: Owner,
+    view: AnyViewState,
+    li: Option<web_sys::Node>,
+}
+
+impl Card {
+    /// Takes the card out of the list and cleans up what it made.
+    fn take_down(mut self) {
+        self.view.unmount();
+        self.owner.cleanup();
+    }
 }
 
 /// The cards drawn since the language last changed or the list was last recycled.
@@ -593,9 +609,8 @@ struct Generation {
 impl Drawn {
     /// Takes every card down, with its owner and the generation's.
     fn clear(&mut self) {
-        for (_, (owner, mut card)) in self.cards.drain() {
-            card.unmount();
-            owner.cleanup();
+        for (_, card) in self.cards.drain() {
+            card.take_down();
         }
         self.order.clear();
         if let Some(generation) = self.generation.take() {
@@ -619,36 +634,36 @@ impl Drawn {
         let order: Vec<usize> = rows.iter().map(|(_, row)| row.service).collect();
         let plan = reorder::plan(&self.order, &order);
         for place in plan.removed {
-            if let Some((owner, mut card)) = self.cards.remove(&place) {
-                card.unmount();
-                owner.cleanup();
+            if let Some(card) = self.cards.remove(&place) {
+                card.take_down();
             }
         }
         // From the last card to the first, each placed before the one after it.
         let mut next: Option<web_sys::Node> = None;
         for (step, row) in plan.steps.into_iter().zip(rows.into_iter().rev()) {
-            let place = match step {
-                Step::Stay(place) => place,
-                Step::Move(place) => {
-                    if let Some((_, card)) = self.cards.get_mut(&place) {
-                        card.mount(ol, next.as_ref());
-                    }
-                    place
-                }
+            let li = match step {
+                Step::Stay(place) => self.cards.get(&place).and_then(|card| card.li.clone()),
+                Step::Move(place) => self.cards.get_mut(&place).and_then(|card| {
+                    card.view.mount(ol, next.as_ref());
+                    card.li.clone()
+                }),
                 Step::Insert(place) => {
                     let owner = generation.with(Owner::new);
-                    let mut card = build(&owner, now, row);
-                    card.mount(ol, next.as_ref());
-                    self.cards.insert(place, (owner, card));
-                    place
+                    let mut view = build(&owner, now, row);
+                    view.mount(ol, next.as_ref());
+                    let li: Option<web_sys::Node> =
+                        view.elements().into_iter().next().map(Into::into);
+                    let card = Card {
+                        owner,
+                        view,
+                        li: li.clone(),
+                    };
+                    self.cards.insert(place, card);
+                    li
                 }
             };
-            if let Some(el) = self
-                .cards
-                .get(&place)
-                .and_then(|(_, card)| card.elements().into_iter().next())
-            {
-                next = Some(el.into());
+            if li.is_some() {
+                next = li;
             }
         }
         self.order = order;
