@@ -55,6 +55,10 @@ struct Layers {
     fits: SharedFits,
     /// The markers drawn now, with their click handlers (dropped with their markers).
     drawn_markers: Rc<RefCell<Vec<DrawnMarker>>>,
+    /// Markers taken off the map lately, oldest first, kept to be put back as they are when
+    /// their place comes back (open now and back to all, a kind and back): putting a Leaflet
+    /// marker back costs less than making it. At most [`SPARE_MARKERS`].
+    spare_markers: Rc<RefCell<Vec<DrawnMarker>>>,
     streets: Rc<RefCell<Streets>>,
 }
 
@@ -340,6 +344,7 @@ fn create_map(
         overlay_renderer: leaflet::canvas_renderer(),
         fits,
         drawn_markers: Rc::new(RefCell::new(Vec::new())),
+        spare_markers: Rc::new(RefCell::new(Vec::new())),
         streets,
     };
     if let Some(bbox) = state
@@ -426,6 +431,9 @@ fn cluster_title(names: &[String], lang: Lang) -> String {
 /// Lists longer than this get markers only for the places in view (and a margin).
 const MARKERS_WHOLE_LIST: usize = 400;
 
+/// How many markers taken off the map are kept for reuse (`Layers::spare_markers`).
+const SPARE_MARKERS: usize = 200;
+
 /// The number `leaflet::pin_icon` knows a pin's drawing by: one per kind × state × selected
 /// (bit fields, so a new kind or state cannot make two drawings share a number).
 fn pin_drawing(kind: Kind, state: OpenState, selected: bool) -> u32 {
@@ -442,9 +450,10 @@ fn draw_markers(ls: &Layers, state: AppState, rows: &[Row], zoom: f64, lang: Lan
     let now = state.now.get_untracked();
     // The markers on the map now: those drawn again as they are stay.
     let mut before = std::mem::take(&mut *ls.drawn_markers.borrow_mut());
+    let mut spare = ls.spare_markers.borrow_mut();
     let mut drawn: Vec<DrawnMarker> = Vec::new();
-    // Keeps the marker of this look if it is on the map, else makes it at `p` (with CSS class
-    // `class` and the click handler `on_click` gives it).
+    // Keeps the marker of this look if it is on the map, else puts it back if it is spare,
+    // else makes it at `p` (with CSS class `class` and the click handler `on_click` gives it).
     let mut show = |look: MarkerLook,
                     p: LngLat,
                     class: &str,
@@ -452,6 +461,11 @@ fn draw_markers(ls: &Layers, state: AppState, rows: &[Row], zoom: f64, lang: Lan
         let (layer, click) = match before.iter().position(|m| m.look == look) {
             Some(i) => {
                 let m = before.swap_remove(i);
+                (m.layer, m.click)
+            }
+            None if let Some(i) = spare.iter().position(|m| m.look == look) => {
+                let m = spare.remove(i);
+                ls.markers.push(&m.layer);
                 (m.layer, m.click)
             }
             None => {
@@ -591,10 +605,13 @@ fn draw_markers(ls: &Layers, state: AppState, rows: &[Row], zoom: f64, lang: Lan
             });
         }
     }
-    // Markers not drawn again go, with their handlers.
+    // Markers not drawn again go off the map, kept spare (the oldest spares go for good).
     for m in before {
         ls.markers.remove(&m.layer);
+        spare.push(m);
     }
+    let over = spare.len().saturating_sub(SPARE_MARKERS);
+    spare.drain(..over);
     *ls.drawn_markers.borrow_mut() = drawn;
 }
 
