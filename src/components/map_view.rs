@@ -450,7 +450,7 @@ fn draw_markers(ls: &Layers, state: AppState, rows: &[Row], zoom: f64, lang: Lan
     let now = state.now.get_untracked();
     // The markers on the map now: those drawn again as they are stay.
     let mut before = std::mem::take(&mut *ls.drawn_markers.borrow_mut());
-    let mut spare = ls.spare_markers.borrow_mut();
+    let mut spare = std::mem::take(&mut *ls.spare_markers.borrow_mut());
     let mut drawn: Vec<DrawnMarker> = Vec::new();
     // Keeps the marker of this look if it is on the map, else puts it back if it is spare,
     // else makes it at `p` (with CSS class `class` and the click handler `on_click` gives it).
@@ -612,6 +612,7 @@ fn draw_markers(ls: &Layers, state: AppState, rows: &[Row], zoom: f64, lang: Lan
     }
     let over = spare.len().saturating_sub(SPARE_MARKERS);
     spare.drain(..over);
+    *ls.spare_markers.borrow_mut() = spare;
     *ls.drawn_markers.borrow_mut() = drawn;
 }
 
