@@ -13,6 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 
 export const ORIGINAL = `function getStringFromWasm0(ptr, len) {
     ptr = ptr >>> 0;
@@ -65,7 +66,7 @@ export function rewriteDist(dist) {
   return `short-strings: ${glue[0]} rewritten, ${count} integrity attribute(s) updated`;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const dist = process.argv[2];
   if (!dist) {
     console.error('usage: node scripts/short-strings.mjs DIST');
