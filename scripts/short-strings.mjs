@@ -8,8 +8,8 @@
 // over 127, still go through the decoder.
 //
 // Usage: node scripts/short-strings.mjs DIST. Fails if the glue does not have the function
-// as wasm-bindgen (pinned in Cargo.toml) writes it, so a new wasm-bindgen is noticed. The
-// glue's `integrity` attributes in DIST/index.html are updated to the new content.
+// as wasm-bindgen (pinned in Cargo.toml) writes it, so a new wasm-bindgen is noticed. The glue
+// is renamed by its new content, and its name and `integrity` in DIST/index.html follow.
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
@@ -48,7 +48,14 @@ export function rewrite(text) {
 /** An `integrity` attribute's value for these bytes. */
 export const sri = (bytes) => `sha384-${crypto.createHash('sha384').update(bytes).digest('base64')}`;
 
-/** Rewrites DIST's glue and updates its integrity in DIST/index.html. */
+/** The glue's name for these bytes: `linli-app-` and the first 16 hex digits of their SHA-256. */
+export const glueName = (bytes) => `linli-app-${crypto.createHash('sha256').update(bytes).digest('hex').slice(0, 16)}.js`;
+
+/**
+ * Rewrites DIST's glue, names it by its new content (trunk's name hashes the wasm, which the
+ * rewrite does not change, and files with a hash in their name are cached for a year: a later
+ * rewrite must not reuse the name), and updates its name and integrity in DIST/index.html.
+ */
 export function rewriteDist(dist) {
   const glue = fs.readdirSync(dist).filter((f) => /^linli-app-[0-9a-f]+\.js$/.test(f));
   if (glue.length !== 1) throw new Error(`short-strings.mjs: expected one linli-app-*.js in ${dist}, found ${glue.length}`);
@@ -57,13 +64,18 @@ export function rewriteDist(dist) {
   const after = Buffer.from(rewrite(before.toString('utf8')), 'utf8');
   if (after.equals(before)) return `short-strings: ${glue[0]} already rewritten`;
   const indexFile = path.join(dist, 'index.html');
-  const index = fs.readFileSync(indexFile, 'utf8');
+  let index = fs.readFileSync(indexFile, 'utf8');
   const old = sri(before);
   const count = index.split(old).length - 1;
   if (count === 0) throw new Error(`short-strings.mjs: ${indexFile} has no integrity ${old} for ${glue[0]}`);
-  fs.writeFileSync(file, after);
-  fs.writeFileSync(indexFile, index.split(old).join(sri(after)));
-  return `short-strings: ${glue[0]} rewritten, ${count} integrity attribute(s) updated`;
+  const name = glueName(after);
+  const uses = index.split(`./${glue[0]}`).length - 1;
+  if (uses === 0) throw new Error(`short-strings.mjs: ${indexFile} does not name ./${glue[0]}`);
+  index = index.split(old).join(sri(after)).split(`./${glue[0]}`).join(`./${name}`);
+  fs.writeFileSync(path.join(dist, name), after);
+  if (name !== glue[0]) fs.rmSync(file);
+  fs.writeFileSync(indexFile, index);
+  return `short-strings: ${glue[0]} rewritten as ${name}; in index.html ${uses} name(s) and ${count} integrity attribute(s) updated`;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {

@@ -1,11 +1,12 @@
 // scripts/short-strings.mjs: the rewritten `getStringFromWasm0` gives the same strings as
 // wasm-bindgen's own (TextDecoder), skips the decoder only for short ASCII strings, and the
-// built dist/ has the rewrite with a matching `integrity` (run after scripts/build-web.sh).
+// built dist/ has the rewrite, named by its content, with a matching `integrity` (run after
+// scripts/build-web.sh).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { ORIGINAL, SHORT, rewrite, sri } from '../../scripts/short-strings.mjs';
+import { ORIGINAL, SHORT, glueName, rewrite, sri } from '../../scripts/short-strings.mjs';
 
 const DIST = new URL('../../dist/', import.meta.url).pathname;
 
@@ -66,11 +67,12 @@ test('the rewrite refuses glue without exactly one wasm-bindgen getStringFromWas
   assert.equal(rewrite(once), once, 'rewriting twice changes nothing');
 });
 
-test("dist/ has the rewritten glue, and index.html's integrity matches it", () => {
+test("dist/ has the rewritten glue, named by its content, and index.html's integrity matches it", () => {
   const glue = fs.readdirSync(DIST).filter((f) => /^linli-app-[0-9a-f]+\.js$/.test(f));
   assert.equal(glue.length, 1, `one glue file in ${DIST}: ${glue}`);
   const bytes = fs.readFileSync(path.join(DIST, glue[0]));
   assert.ok(bytes.toString('utf8').includes(SHORT), `${glue[0]} is not rewritten: run scripts/build-web.sh`);
+  assert.equal(glue[0], glueName(bytes), 'the glue is named by its content');
   const index = fs.readFileSync(path.join(DIST, 'index.html'), 'utf8');
   const links = [...index.matchAll(/<link[^>]*href="\.\/(linli-app-[0-9a-f]+\.js)"[^>]*integrity="([^"]+)"/g)];
   assert.ok(links.length >= 1, 'index.html preloads the glue with an integrity attribute');
@@ -78,4 +80,5 @@ test("dist/ has the rewritten glue, and index.html's integrity matches it", () =
     assert.equal(file, glue[0]);
     assert.equal(integrity, sri(bytes), `integrity of ${file} in index.html`);
   }
+  assert.ok(index.includes(`from './${glue[0]}'`), `index.html imports ./${glue[0]}`);
 });
