@@ -16,7 +16,8 @@ mkdir -p public/data
 
 trunk build --release --offline
 # Short ASCII strings from the wasm read without a TextDecoder call each (see the script; it
-# updates the glue's integrity in index.html and fails if wasm-bindgen's glue changed).
+# renames the glue by its new content, updates its name and integrity in index.html, and fails
+# if wasm-bindgen's glue changed).
 node scripts/short-strings.mjs dist
 # leaflet.js under a content-hashed name like trunk's own files, so it can be cached for a year
 # (trunk only copies it: the app inserts the script itself, src/leaflet.rs, and finds it by the

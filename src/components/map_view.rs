@@ -53,12 +53,8 @@ struct Layers {
     coverage: Layer,
     overlay_renderer: JsValue,
     fits: SharedFits,
-    /// The markers drawn now, with their click handlers (dropped with their markers).
-    drawn_markers: Rc<RefCell<Vec<DrawnMarker>>>,
-    /// Markers taken off the map lately, oldest first, kept to be put back as they are when
-    /// their place comes back (open now and back to all, a kind and back): putting a Leaflet
-    /// marker back costs less than making it. At most [`SPARE_MARKERS`].
-    spare_markers: Rc<RefCell<Vec<DrawnMarker>>>,
+    /// The markers, drawn and spare.
+    markers_made: Rc<RefCell<MarkersMade>>,
     streets: Rc<RefCell<Streets>>,
 }
 
@@ -144,11 +140,22 @@ enum MarkerClick {
     Zoom([u64; 4]),
 }
 
-/// A marker on the map and its click handler.
+/// The Leaflet markers made so far, with their click handlers (dropped with their markers).
+#[derive(Default)]
+struct MarkersMade {
+    /// On the map now.
+    drawn: Vec<DrawnMarker>,
+    /// Taken off the map lately, oldest first, kept to be put back as they are when their place
+    /// comes back (open now and back to all, a kind and back): putting a Leaflet marker back
+    /// costs less than making it. At most [`SPARE_MARKERS`].
+    spare: Vec<DrawnMarker>,
+}
+
+/// A marker (on the map or spare) and its click handler.
 struct DrawnMarker {
     look: MarkerLook,
     layer: Layer,
-    /// Kept as long as the marker is on the map.
+    /// Kept as long as the marker is.
     click: leaflet::Handler,
 }
 
@@ -343,8 +350,7 @@ fn create_map(
         coverage,
         overlay_renderer: leaflet::canvas_renderer(),
         fits,
-        drawn_markers: Rc::new(RefCell::new(Vec::new())),
-        spare_markers: Rc::new(RefCell::new(Vec::new())),
+        markers_made: Rc::default(),
         streets,
     };
     if let Some(bbox) = state
@@ -431,7 +437,7 @@ fn cluster_title(names: &[String], lang: Lang) -> String {
 /// Lists longer than this get markers only for the places in view (and a margin).
 const MARKERS_WHOLE_LIST: usize = 400;
 
-/// How many markers taken off the map are kept for reuse (`Layers::spare_markers`).
+/// How many markers taken off the map are kept for reuse (`MarkersMade::spare`).
 const SPARE_MARKERS: usize = 200;
 
 /// The number `leaflet::pin_icon` knows a pin's drawing by: one per kind × state × selected
@@ -449,8 +455,10 @@ fn draw_markers(ls: &Layers, state: AppState, rows: &[Row], zoom: f64, lang: Lan
     let selected = state.selected.get_untracked();
     let now = state.now.get_untracked();
     // The markers on the map now: those drawn again as they are stay.
-    let mut before = std::mem::take(&mut *ls.drawn_markers.borrow_mut());
-    let mut spare = std::mem::take(&mut *ls.spare_markers.borrow_mut());
+    let MarkersMade {
+        drawn: mut before,
+        mut spare,
+    } = std::mem::take(&mut *ls.markers_made.borrow_mut());
     let mut drawn: Vec<DrawnMarker> = Vec::new();
     // Keeps the marker of this look if it is on the map, else puts it back if it is spare,
     // else makes it at `p` (with CSS class `class` and the click handler `on_click` gives it).
@@ -612,8 +620,7 @@ fn draw_markers(ls: &Layers, state: AppState, rows: &[Row], zoom: f64, lang: Lan
     }
     let over = spare.len().saturating_sub(SPARE_MARKERS);
     spare.drain(..over);
-    *ls.spare_markers.borrow_mut() = spare;
-    *ls.drawn_markers.borrow_mut() = drawn;
+    *ls.markers_made.borrow_mut() = MarkersMade { drawn, spare };
 }
 
 /// The map with its layers, and what shows instead while Leaflet loads or when it failed.
