@@ -101,6 +101,31 @@ fn script_url(doc: &web_sys::Document) -> String {
         .unwrap_or_else(|| "leaflet.js".to_string())
 }
 
+/// Starts downloading `leaflet.js` without running it (a `<link rel="preload">`), unless the
+/// page has Leaflet or the link is there already. [`load`] then runs the downloaded copy.
+pub fn download_early() {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if available()
+        || doc
+            .query_selector("link[data-linli-leaflet]")
+            .ok()
+            .flatten()
+            .is_some()
+    {
+        return;
+    }
+    let (Ok(link), Some(head)) = (doc.create_element("link"), doc.head()) else {
+        return;
+    };
+    let _ = link.set_attribute("rel", "preload");
+    let _ = link.set_attribute("as", "script");
+    let _ = link.set_attribute("href", &script_url(&doc));
+    let _ = link.set_attribute("data-linli-leaflet", "");
+    let _ = head.append_child(&link);
+}
+
 /// Loads Leaflet (unless the page already has it) and reports through `done(true)` when `L`
 /// is there, `done(false)` when the script failed or the deadline passed; a late script
 /// reports `true` afterwards. Each call inserts a fresh `<script>` (a retry).

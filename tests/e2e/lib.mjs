@@ -46,7 +46,8 @@ export async function startDistServer() {
  */
 export async function warmUp(url) {
   const html = await (await fetch(url)).text();
-  const names = [...html.matchAll(/(?:href|src)="\.?\/?([^"]+\.(?:wasm|js))"/g)].map((m) => m[1]);
+  // leaflet.js is named in a <meta content> (src/leaflet.rs loads it).
+  const names = [...html.matchAll(/(?:href|src|content)="\.?\/?([^"]+\.(?:wasm|js))"/g)].map((m) => m[1]);
   for (const name of new Set([...names, 'data/futian.linli'])) {
     await (await fetch(new URL(name, url), { headers: { 'accept-encoding': 'br' } })).arrayBuffer();
   }

@@ -341,6 +341,49 @@ describe('history, links and language', () => {
 });
 
 describe('the map', () => {
+  test('leaflet.js is downloaded once, from before the first result, and run only after it', async () => {
+    const page = await newPhonePage(browser);
+    try {
+      const asked = [];
+      page.on('request', (request) => {
+        if (LEAFLET_JS.test(new URL(request.url()).pathname)) asked.push(request.url());
+      });
+      await page.addInitScript(() => {
+        // The moment the first result shows, and the moment Leaflet runs (it sets `window.L`).
+        const observer = new MutationObserver(() => {
+          if (!window.__firstResultMs && document.querySelector('[data-testid=result]')?.checkVisibility()) {
+            window.__firstResultMs = performance.now();
+          }
+        });
+        observer.observe(document, { childList: true, subtree: true, attributes: true });
+        let leaflet;
+        Object.defineProperty(window, 'L', {
+          configurable: true,
+          get: () => leaflet,
+          set: (value) => {
+            leaflet = value;
+            window.__leafletRunMs ??= performance.now();
+          },
+        });
+      });
+      // (No fake clock here: Playwright's replaces `performance`, and its resource timings.)
+      await page.goto(appUrl(CGM_QUERY));
+      await waitForResults(page);
+      await page.locator('.linli-marker').first().waitFor();
+      const seen = await page.evaluate(() => ({
+        firstResultMs: window.__firstResultMs,
+        leafletRunMs: window.__leafletRunMs,
+        downloadStartMs: performance.getEntriesByType('resource').find((e) => /\/leaflet-[0-9a-f]{16}\.js$/.test(e.name))?.startTime,
+      }));
+      assert.ok(seen.firstResultMs > 0 && seen.leafletRunMs > 0, JSON.stringify(seen));
+      assert.ok(seen.leafletRunMs > seen.firstResultMs, `Leaflet ran before the first result: ${JSON.stringify(seen)}`);
+      assert.ok(seen.downloadStartMs < seen.firstResultMs, `leaflet.js was asked for only after the first result: ${JSON.stringify(seen)}`);
+      assert.equal(asked.length, 1, `leaflet.js requests: ${asked.join(', ')}`);
+    } finally {
+      await page.context().close();
+    }
+  });
+
   test('leaflet.js arriving 1.5 s late still gives a working map', async () => {
     const page = await newPhonePage(browser);
     try {
