@@ -22,7 +22,7 @@ use crate::format::open_status;
 use crate::i18n::{kind_name, Lang, T};
 use crate::layout::Layout;
 use crate::leaflet::{self, Layer, Map, MAX_ZOOM};
-use crate::state::{use_app, AppState, MapLib, OriginSource, Row};
+use crate::state::{use_app, AppState, Load, MapLib, OriginSource, Row};
 use crate::url_state::View;
 
 /// Markers are this many CSS pixels square: the tap target (WCAG 2.5.5).
@@ -650,13 +650,18 @@ pub fn MapView(
             }
         });
     };
-    // Leaflet is downloaded at once, but run (about 130 ms at 4× slowdown) only once the first
-    // results are on screen: run on arrival, it fell between the data's preparation and the
-    // first results and put them off by that much. The map waits for the results anyway.
+    // Leaflet is downloaded at once, but run (100–140 ms at 4× slowdown) only once the first
+    // results are on screen, or the data has failed: run on arrival, it fell between the
+    // data's preparation and the first results and put them off by that much. The map waits
+    // for the results anyway.
     leaflet::download_early();
     let leaflet_asked = StoredValue::new(false);
     Effect::new(move |_| {
-        if state.engine.with(Option::is_some) && !leaflet_asked.get_value() {
+        let settled = state.engine.with(Option::is_some)
+            || state
+                .load
+                .with(|l| matches!(l, Load::Failed(_) | Load::Refused(_)));
+        if settled && !leaflet_asked.get_value() {
             leaflet_asked.set_value(true);
             crate::data::after_paint(load_leaflet);
         }

@@ -287,6 +287,9 @@ test('i. a missing data bundle shows a load error with a retry button', async ()
     const error = page.locator('[data-testid=load-error]');
     await error.waitFor({ state: 'visible' });
     await error.locator('[data-testid=retry]').waitFor({ state: 'visible' });
+    // The map area does not keep saying that the map is loading (Leaflet runs once the data
+    // has failed, as it does once the first results are shown).
+    await page.locator('[data-testid=map-loading]').waitFor({ state: 'detached' });
   } finally {
     await page.context().close();
   }
