@@ -657,10 +657,7 @@ pub fn MapView(
     leaflet::download_early();
     let leaflet_asked = StoredValue::new(false);
     Effect::new(move |_| {
-        let settled = state.engine.with(Option::is_some)
-            || state
-                .load
-                .with(|l| matches!(l, Load::Failed(_) | Load::Refused(_)));
+        let settled = state.load.with(|l| !matches!(l, Load::Loading(_)));
         if settled && !leaflet_asked.get_value() {
             leaflet_asked.set_value(true);
             crate::data::after_paint(load_leaflet);
