@@ -402,9 +402,21 @@ async function searchSection(url) {
         plain.push((await tracedInteraction(cdp, () => page.keyboard.press(ch), KEY_SETTLE_MS)).total);
       });
       const index = await page.evaluate(() => window.__linliTimings.searchIndexMs);
-      rows.push([label(rate), String(search.length), ...stats(search), ...stats(task), ...stats(traced), ...stats(plain)]);
-      indexRows.push([label(rate), ms(index)]);
       await context.close();
+      // The same plain input alone on an empty page, at the same slowdown: the browser's floor
+      // for a key without this page around it (its layers, its 1,000 laid-out objects).
+      const emptyContext = await browser.newContext(PHONE);
+      const empty = await emptyContext.newPage();
+      const emptyCdp = await emptyContext.newCDPSession(empty);
+      await emptyCdp.send('Emulation.setCPUThrottlingRate', { rate });
+      await empty.setContent('<!DOCTYPE html><meta name="viewport" content="width=device-width, initial-scale=1"><input id="perf-plain-input" style="width: 12rem">');
+      const bare = [];
+      await typeQueries(empty, '#perf-plain-input', async (ch) => {
+        bare.push((await tracedInteraction(emptyCdp, () => empty.keyboard.press(ch), KEY_SETTLE_MS)).total);
+      });
+      rows.push([label(rate), String(search.length), ...stats(search), ...stats(task), ...stats(traced), ...stats(plain), ...stats(bare)]);
+      indexRows.push([label(rate), ms(index)]);
+      await emptyContext.close();
     }
   } finally {
     await browser.close();
@@ -420,10 +432,11 @@ async function searchSection(url) {
       `main thread (a CDP trace from the key's first event to ${KEY_SETTLE_MS} ms later; no script of the harness runs in ` +
       'the page). "Plain input": the same keys, traced, in a bare `<input>` added to the same page: what the browser ' +
       'itself spends on a key there (text editing, style, layout, paint), the floor under the box\'s own work. ' +
-      'Budget: 16 ms.',
+      '"Plain input, empty page": the same keys, traced, in a bare `<input>` alone on an empty page at the same ' +
+      'slowdown: the floor without this page around it. Budget: 16 ms.',
     '',
     table(
-      ['CPU', 'keystrokes', 'search median', 'search max', 'whole keystroke, TaskDuration, median', 'max', 'whole keystroke, traced, median', 'max', 'plain input, traced, median', 'max'],
+      ['CPU', 'keystrokes', 'search median', 'search max', 'whole keystroke, TaskDuration, median', 'max', 'whole keystroke, traced, median', 'max', 'plain input, traced, median', 'max', 'plain input, empty page, median', 'max'],
       rows,
     ),
     '',
