@@ -19,6 +19,11 @@ trunk build --release --offline
 # renames the glue by its new content, updates its name and integrity in index.html, and fails
 # if wasm-bindgen's glue changed).
 node scripts/short-strings.mjs dist
+# Trunk gives the wasm's `<link rel="preload" as="fetch">` an `integrity`, which Chrome ignores
+# for that kind of preload and warns about on every load (crbug.com/981419); trunk's loader
+# fetches the wasm without one anyway. Dropped, so a host page's console stays clean.
+sed -i -E 's|(<link rel="preload" href="\./linli-app-[0-9a-f]+_bg\.wasm" crossorigin="anonymous") integrity="[^"]*"|\1|' dist/index.html
+grep -qE '<link rel="preload" href="\./linli-app-[0-9a-f]+_bg\.wasm" crossorigin="anonymous" as="fetch"' dist/index.html || { echo "build-web.sh: the wasm's preload in dist/index.html is not as expected (trunk's markup changed?)" >&2; exit 1; }
 # leaflet.js under a content-hashed name like trunk's own files, so it can be cached for a year
 # (trunk only copies it: the app inserts the script itself, src/leaflet.rs, and finds it by the
 # content of `<meta id="leaflet-js">`, which is rewritten here).

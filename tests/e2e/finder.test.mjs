@@ -421,11 +421,11 @@ test('l. axe-core finds no accessibility violations on the phone, with results a
   }
 });
 
-test('m. a normal load logs no console errors and throws no page errors', async (t) => {
+test('m. a normal load logs no console errors or warnings and throws no page errors', async (t) => {
   const page = await newPage(browser);
   const errors = [];
   page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console.error: ${msg.text()} (${msg.location().url})`);
+    if (msg.type() === 'error' || msg.type() === 'warning') errors.push(`console.${msg.type()}: ${msg.text()} (${msg.location().url})`);
   });
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
   try {
