@@ -195,10 +195,25 @@ async function lighthouseRun(url) {
     });
     const { runtimeError } = result.lhr;
     if (runtimeError) throw new Error(`${runtimeError.code}: ${runtimeError.message}`);
+    result.lhr.linliLcpElement = lcpCandidate(result.artifacts.Trace.traceEvents);
     return result.lhr;
   } finally {
     chrome.kill();
   }
+}
+
+/**
+ * The last LCP candidate in Lighthouse's own trace (its unthrottled load, from which the
+ * simulation starts): element, size and time after navigation. Read from the trace because
+ * Lighthouse 12's `largest-contentful-paint-element` audit fails on Chromium 156.
+ */
+function lcpCandidate(events) {
+  const nav = events.find((e) => e.name === 'navigationStart' && e.args?.data?.isLoadingMainFrame);
+  const candidates = events.filter((e) => e.name === 'largestContentfulPaint::Candidate' && e.args?.data?.isOutermostMainFrame);
+  const last = candidates[candidates.length - 1];
+  if (!nav || !last) return 'n/a';
+  const { nodeName, size } = last.args.data;
+  return `${nodeName}, ${size.toLocaleString('en')} px², ${Math.round((last.ts - nav.ts) / 1000)} ms`;
 }
 
 async function lighthouseSection(url) {
@@ -217,6 +232,7 @@ async function lighthouseSection(url) {
       return [label, xs.length === runs.length ? fmt(xs, f) : 'n/a'];
     }),
   ];
+  rows.push(["LCP element in Lighthouse's trace (unthrottled, before the simulation)", runs.map((r) => r.linliLcpElement).join('; ')]);
   // The audits that cost points in any run, so a lower score says what to fix.
   const lost = new Set();
   for (const r of runs) {
