@@ -373,6 +373,15 @@ async function typeQueries(page, selector, perKey) {
   }
 }
 
+/** The traced main-thread time of each key of SEARCH_QUERIES typed into `selector`. */
+async function tracedKeys(page, cdp, selector) {
+  const totals = [];
+  await typeQueries(page, selector, async (ch) => {
+    totals.push((await tracedInteraction(cdp, () => page.keyboard.press(ch), KEY_SETTLE_MS)).total);
+  });
+  return totals;
+}
+
 /**
  * Types each query one key at a time into the search box and measures, per keystroke, the
  * core search (`searchMs`), the main thread's whole work for the key as CDP TaskDuration from
@@ -402,10 +411,7 @@ async function searchSection(url) {
         task.push(((await taskDuration()) - before) * 1000);
         search.push(await page.evaluate(() => window.__linliTimings.searchMs));
       });
-      const traced = [];
-      await typeQueries(page, '[data-testid=search-input]', async (ch) => {
-        traced.push((await tracedInteraction(cdp, () => page.keyboard.press(ch), KEY_SETTLE_MS)).total);
-      });
+      const traced = await tracedKeys(page, cdp, '[data-testid=search-input]');
       // The browser's own cost of a key on this page: a plain input, no listeners.
       await page.evaluate(() => {
         const plain = document.createElement('input');
@@ -413,10 +419,7 @@ async function searchSection(url) {
         plain.style.cssText = 'position: fixed; top: 0; left: 0; width: 12rem; z-index: 10000';
         document.body.append(plain);
       });
-      const plain = [];
-      await typeQueries(page, '#perf-plain-input', async (ch) => {
-        plain.push((await tracedInteraction(cdp, () => page.keyboard.press(ch), KEY_SETTLE_MS)).total);
-      });
+      const plain = await tracedKeys(page, cdp, '#perf-plain-input');
       const index = await page.evaluate(() => window.__linliTimings.searchIndexMs);
       await context.close();
       // The same plain input alone on an empty page, at the same slowdown: the browser's floor
@@ -426,10 +429,7 @@ async function searchSection(url) {
       const emptyCdp = await emptyContext.newCDPSession(empty);
       await emptyCdp.send('Emulation.setCPUThrottlingRate', { rate });
       await empty.setContent('<!DOCTYPE html><meta name="viewport" content="width=device-width, initial-scale=1"><input id="perf-plain-input" style="width: 12rem">');
-      const bare = [];
-      await typeQueries(empty, '#perf-plain-input', async (ch) => {
-        bare.push((await tracedInteraction(emptyCdp, () => empty.keyboard.press(ch), KEY_SETTLE_MS)).total);
-      });
+      const bare = await tracedKeys(empty, emptyCdp, '#perf-plain-input');
       rows.push([label(rate), String(search.length), ...stats(search), ...stats(task), ...stats(traced), ...stats(plain), ...stats(bare)]);
       indexRows.push([label(rate), ms(index)]);
       await emptyContext.close();
