@@ -6,7 +6,7 @@
 //   node scripts/perf.mjs search large     (only these sections; the others in the file stay)
 //
 // Serves dist/ with compression on loopback and measures
-//   1. download sizes of the .wasm, .js and .css files and the data bundle (`sizes`),
+//   1. download sizes of the .wasm, .js and .css files, index.html and the data bundle (`sizes`),
 //   2. time from navigation start to the first result shown, phone emulation,
 //      cold loads, with and without 4× CPU throttling, and
 //   3. the app's own timings (window.__linliTimings) at both CPU speeds (`loads`),
@@ -60,7 +60,12 @@ async function filesUnder(dir) {
 
 async function sizesSection() {
   const files = (await filesUnder(distDir))
-    .filter((f) => ['.wasm', '.js', '.css'].includes(path.extname(f)) || f === path.join(distDir, 'data', 'futian.linli'))
+    .filter(
+      (f) =>
+        ['.wasm', '.js', '.css'].includes(path.extname(f)) ||
+        f === path.join(distDir, 'index.html') ||
+        f === path.join(distDir, 'data', 'futian.linli'),
+    )
     .sort();
   const rows = [];
   const total = { raw: 0, gzip: 0, brotli: 0 };
@@ -77,7 +82,7 @@ async function sizesSection() {
     rows.push([`\`${path.relative(distDir, file)}\``, kib(size.raw), kib(size.gzip), kib(size.brotli)]);
   }
   rows.push(['**total**', `**${kib(total.raw)}**`, `**${kib(total.gzip)}**`, `**${kib(total.brotli)}**`]);
-  return ['## Download sizes', '', 'Files of dist/ (`.wasm`, `.js`, `.css`) and the data bundle; gzip level 9, brotli quality 11.', '', table(['file', 'raw', 'gzip -9', 'brotli 11'], rows)].join('\n');
+  return ['## Download sizes', '', 'Files of dist/ (`.wasm`, `.js`, `.css`), the page (`index.html`, which carries the style sheets) and the data bundle; gzip level 9, brotli quality 11.', '', table(['file', 'raw', 'gzip -9', 'brotli 11'], rows)].join('\n');
 }
 
 // ---------------------------------------------------------------- 2 and 3. loads

@@ -40,7 +40,7 @@ const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.wasm', '.css', '.svg', '
 
 // Trunk names hashed assets `name-<hash>.ext` or `name-<hash>_bg.wasm`, the hash
 // a 64-bit number in hex written without leading zeros: usually 16 digits, but
-// 15 for one file in 16 (e.g. `leaflet-6c92c0056ca7a79.css`), fewer still rarely.
+// 15 for one file in 16 (e.g. `linli-app-38762b9bcf9697a_bg.wasm`), fewer still rarely.
 const HASHED = /-[0-9a-f]{12,}[._]/i;
 
 // The headers a deployment should send (README "Deploying"): pages, the service worker and
