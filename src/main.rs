@@ -30,29 +30,20 @@ mod virtual_list;
 
 fn main() {
     std::panic::set_hook(Box::new(crash::on_panic));
-    // After the next frame: the boot shell of index.html is painted first even when the wasm
-    // arrives before the browser's first paint (loopback, a warm cache), so the page's frame
-    // and its loading message are on screen at once and the app never delays the first paint.
-    // A frame may never come (a hidden tab, a cross-origin iframe out of view): then after
-    // 100 ms anyway. Whichever comes first mounts; the other finds it done.
-    use std::{cell::Cell, rc::Rc};
-    use wasm_bindgen::{closure::Closure, JsCast};
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let done = Rc::new(Cell::new(false));
-    let mount = move || {
-        if !done.replace(true) {
-            leptos::mount::mount_to_body(app::App);
-        }
-    };
-    let (w, m) = (window.clone(), mount.clone());
-    let after_paint = Closure::once_into_js(move || {
-        let _ = w.set_timeout_with_callback(&Closure::once_into_js(m).unchecked_into());
-    });
-    let _ = window.request_animation_frame(after_paint.unchecked_ref());
-    let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
-        &Closure::once_into_js(mount).unchecked_into(),
-        100,
-    );
+    // After the boot shell of index.html has been painted and that paint reported
+    // (`linliAfterFirstPaint`, index.html), in a task of its own: the page's frame and its
+    // loading message are on screen at once, the app never delays the first paint, and the
+    // shell's text counts as the largest paint (replaced sooner, the browser dropped that
+    // paint and counted a later one). At the latest after 100 ms (a hidden tab, a
+    // cross-origin iframe out of view: no paint). Without the helper, at once.
+    use wasm_bindgen::{closure::Closure, prelude::wasm_bindgen};
+    #[wasm_bindgen]
+    extern "C" {
+        #[wasm_bindgen(catch, js_name = linliAfterFirstPaint)]
+        fn after_first_paint(mount: &wasm_bindgen::JsValue) -> Result<(), wasm_bindgen::JsValue>;
+    }
+    let mount = Closure::once_into_js(|| leptos::mount::mount_to_body(app::App));
+    if after_first_paint(&mount).is_err() {
+        leptos::mount::mount_to_body(app::App);
+    }
 }
