@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createRequire } from 'node:module';
 import {
+  PHONE,
   WAIT_MS,
   acceptedRouteM,
   atBeijing,
@@ -33,6 +34,8 @@ const CGM = { lat: 22.535, lng: 114.02 };
 const CGM_QUERY = `?lat=${CGM.lat}&lng=${CGM.lng}`;
 const MODES = ['walk', 'ebike', 'stepfree'];
 const CJK = /[\u4e00-\u9fff]/;
+/** A mid-size phone (390×844), as in the benchmarks. */
+const PHONE_390 = { viewport: { width: 390, height: 844 }, ...PHONE };
 
 let server;
 let browser;
@@ -338,7 +341,7 @@ test('j. ?lang=en shows the controls in English', async () => {
 });
 
 const LAYOUTS = [
-  { name: 'phone', options: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }, noSideScroll: true },
+  { name: 'phone', options: PHONE_390, noSideScroll: true },
   { name: 'desktop', options: { viewport: { width: 1366, height: 900 } }, noSideScroll: false },
   { name: 'embed-320', options: { viewport: { width: 320, height: 640 } }, noSideScroll: true },
 ];
@@ -444,7 +447,7 @@ test('m. a normal load logs no console errors or warnings and throws no page err
 // Text enlarged by the page's root font-size after loading (another way text grows, besides
 // the browser's default size used in phone.test.mjs): the app re-measures and re-lays out.
 test('n. at 200 % text size the phone layout still fits: no side scroll, nothing clipped', async () => {
-  const page = await newPage(browser, { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  const page = await newPage(browser, PHONE_390);
   try {
     await page.goto(appUrl(CGM_QUERY));
     await waitForResults(page);
@@ -723,7 +726,7 @@ test("s. the boot shell's paint counts as the largest paint: the app replaces th
   // the app's title and, later, the map's placeholder text as the largest paint instead (in 5
   // of 8 cold loads measured). Three cold loads on a phone-sized page.
   for (let load = 0; load < 3; load++) {
-    const page = await newPage(browser, { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const page = await newPage(browser, PHONE_390);
     await page.addInitScript(() => {
       window.__lcpEntries = [];
       new PerformanceObserver((list) => {
