@@ -355,7 +355,7 @@ async function circleSection(url) {
     '',
     'Redraw per pan: main-thread task time (CDP `Performance.getMetrics` TaskDuration) for one `panBy` without ' +
       'animation plus the next two frames, median of 9 pans; the street network and markers are always drawn, the ' +
-      'coverage layer adds four multi-polylines on one canvas renderer.',
+      'coverage layer adds up to four line layers (linliLines, index.html) on one canvas renderer.',
     '',
     table(['CPU', 'pan, coverage off', 'pan, coverage on'], panRows),
   ].join('\n');

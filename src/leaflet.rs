@@ -3,8 +3,9 @@
 //! visible error and a retry), so the map cannot miss a late Leaflet.
 //!
 //! Own bindings rather than leptos-leaflet's components: the street network is drawn as a few
-//! multi-polylines on one canvas renderer (thousands of segments, one layer each would be slow
-//! on phones), and markers are plain `L.marker`s with HTML icons carrying shape, colour and text.
+//! line layers of our own on one canvas renderer (`linliLines` in index.html: thousands of
+//! segments kept in typed arrays; one Leaflet polyline each, or a `LatLng` per point, would be
+//! slow on phones), and markers are plain `L.marker`s with HTML icons carrying shape, colour and text.
 
 use js_sys::{Array, Object, Reflect};
 use linli_core::LngLat;
@@ -48,11 +49,11 @@ extern "C" {
 
     #[wasm_bindgen(js_namespace = L, js_name = polyline)]
     fn l_polyline(latlngs: &JsValue, options: &JsValue) -> Layer;
-    /// `linliLines(flat, ends)` from index.html: many lines handed over as one `Float64Array`
-    /// of `lat, lng` pairs and the end of each line in it, turned into Leaflet's nested
-    /// arrays in JS (one call across the wasm boundary instead of several per point).
+    /// `linliLines(flat, ends, options)` from index.html: many lines as one layer drawn on a
+    /// canvas renderer, handed over as one `Float64Array` of `lat, lng` pairs and the end of
+    /// each line in it. The points stay in typed arrays there (no `LatLng` per point).
     #[wasm_bindgen(catch, js_name = linliLines)]
-    fn linli_lines(flat: &[f64], ends: &[u32]) -> Result<JsValue, JsValue>;
+    fn linli_lines(flat: &[f64], ends: &[u32], options: &JsValue) -> Result<Layer, JsValue>;
     /// `linliPin(id, state, kind, drawing, svg)` from index.html, behind [`pin_icon`]: null
     /// when drawing number `drawing` is not known there yet and `svg` is empty.
     #[wasm_bindgen(js_name = linliPin)]
@@ -367,20 +368,16 @@ impl Lines {
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
     }
-
-    /// Leaflet's nested `[[[lat, lng], …], …]`, built in JS by `linliLines` (index.html; a
-    /// page without it gets no lines rather than a stopped app).
-    fn to_js(&self) -> JsValue {
-        linli_lines(&self.flat, &self.ends).unwrap_or_else(|_| Array::new().into())
-    }
 }
 
-/// A multi-polyline (many lines, one layer) drawn with `renderer`.
+/// A multi-polyline (many lines, one layer) drawn with `renderer` (a canvas one): the layer
+/// `linliLines` in index.html makes. A page without it gets an empty layer rather than a
+/// stopped app.
 pub fn multi_polyline(lines: &Lines, style: &[(&str, JsValue)], renderer: &JsValue) -> Layer {
     let mut options: Vec<(&str, JsValue)> = style.to_vec();
     options.push(("renderer", renderer.clone()));
     options.push(("interactive", false.into()));
-    l_polyline(&lines.to_js(), &obj(&options))
+    linli_lines(&lines.flat, &lines.ends, &obj(&options)).unwrap_or_else(|_| l_layer_group())
 }
 
 /// A polyline on the default (SVG) renderer, so it is a DOM element with `class_name`.

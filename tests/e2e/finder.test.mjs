@@ -751,3 +751,110 @@ test("s. the boot shell's paint counts as the largest paint: the app replaces th
     }
   }
 });
+
+test('t. the streets are drawn where Leaflet projects their points, and drawn again after a pan and a zoom', async () => {
+  // The streets are layers of our own on Leaflet's canvas renderer (linliLines, index.html):
+  // points in typed arrays, projected there rather than by Leaflet. The projection is checked
+  // against Leaflet's own (map.project) on points across the world, at several zooms; the
+  // street canvas is checked for paint where a street is.
+  const page = await pageAtChegongmiao();
+  try {
+    const streets = () =>
+      page.evaluate(() => {
+        const found = [];
+        window.__linliMap?.eachLayer((l) => {
+          if (l.options?.renderer?.options?.pane === 'linli-streets' && l.lineCount) found.push(l.lineCount());
+        });
+        return found;
+      });
+    await eventually(async () => (await streets()).length > 0, async () => 'no street layer is on the map');
+    const lines = (await streets()).reduce((a, b) => a + b, 0);
+    assert.ok(lines > 1000, `only ${lines} street lines are drawn on the Futian sample`);
+
+    // Projection: a layer of test lines on the streets' renderer against map.project.
+    const worst = (zoom, pan) =>
+      page.evaluate(
+        async ({ zoom, pan }) => {
+          const map = window.__linliMap;
+          let street;
+          map.eachLayer((l) => {
+            if (l.options?.renderer?.options?.pane === 'linli-streets' && l.lineCount) street = l;
+          });
+          const points = [
+            [22.535, 114.02], [22.5201, 114.0013], [22.5599, 114.0499], [0, 0], [-33.86, 151.21],
+            [51.4779, -0.0015], [60.17, 24.94], [85.2, 179.99], [-85.2, -179.99],
+          ];
+          const flat = new Float64Array(points.flat());
+          const test = linliLines(flat, new Uint32Array([6, 10, 18]), { renderer: street.options.renderer, interactive: false });
+          const moved = new Promise((done) => map.once('moveend', done));
+          if (pan) map.panBy(pan, { animate: false });
+          else map.setZoom(zoom, { animate: false });
+          await moved;
+          test.addTo(map);
+          let most = 0;
+          points.forEach(([lat, lng], i) => {
+            const want = map.project([lat, lng]).subtract(map.getPixelOrigin());
+            const got = test.layerPoint(i);
+            most = Math.max(most, Math.abs(got.x - want.x), Math.abs(got.y - want.y));
+          });
+          test.remove();
+          return { most, zoom: map.getZoom() };
+        },
+        { zoom, pan },
+      );
+    // Paint on the streets' canvas at a street point in view (of the lines that are not
+    // dashed), and how much of the canvas is painted.
+    const paint = () =>
+      page.evaluate(() => {
+        const map = window.__linliMap;
+        const solid = [];
+        map.eachLayer((l) => {
+          if (l.options?.renderer?.options?.pane === 'linli-streets' && l.lineCount && !l.options.dashArray) solid.push(l);
+        });
+        const renderer = solid[0].options.renderer;
+        const canvas = renderer._container;
+        const scale = canvas.width / canvas.clientWidth;
+        const size = map.getSize();
+        let at = null;
+        for (const l of solid) {
+          for (let i = 0; i < l.pointCount() && !at; i++) {
+            const p = l.layerPoint(i);
+            const c = map.layerPointToContainerPoint(p);
+            if (c.x > 4 && c.y > 4 && c.x < size.x - 4 && c.y < size.y - 4) at = p;
+          }
+        }
+        if (!at) return { inView: false };
+        const ctx = canvas.getContext('2d');
+        const x = Math.round((at.x - renderer._bounds.min.x) * scale);
+        const y = Math.round((at.y - renderer._bounds.min.y) * scale);
+        const alpha = ctx.getImageData(x - 1, y - 1, 3, 3).data.filter((_, i) => i % 4 === 3);
+        const all = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+        let painted = 0;
+        for (let i = 3; i < all.length; i += 4) if (all[i] > 0) painted++;
+        return { inView: true, atStreet: Math.max(...alpha), share: painted / (all.length / 4) };
+      });
+    const check = async (what) => {
+      let seen;
+      await eventually(
+        async () => {
+          seen = await paint();
+          return seen.inView && seen.atStreet > 0;
+        },
+        async () => `${what}: no paint on the streets' canvas at a street point in view: ${JSON.stringify(seen)}`,
+      );
+      assert.ok(seen.share > 0.002 && seen.share < 0.6, `${what}: ${(seen.share * 100).toFixed(1)} % of the streets' canvas is painted`);
+    };
+    await check('first drawing');
+    for (const zoom of [13, 16, 18]) {
+      const { most, zoom: at } = await worst(zoom);
+      assert.equal(at, zoom);
+      assert.ok(most < 1e-6, `at zoom ${zoom} a point is ${most} px from where Leaflet projects it`);
+      await check(`zoom ${zoom}`);
+    }
+    const { most } = await worst(null, [120, -80]);
+    assert.ok(most < 1e-6, `after a pan a point is ${most} px from where Leaflet projects it`);
+    await check('after a pan');
+  } finally {
+    await page.context().close();
+  }
+});

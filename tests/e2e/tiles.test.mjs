@@ -167,12 +167,12 @@ test('the map draws the streets of the tiles loaded, and those of tiles that arr
   const page = await tiledPage(`lat=${first.lat}&lng=${first.lng}&mode=walk`);
   try {
     await expectFirstResults(page, first, 'walk');
-    // Street lines on the streets' own canvas (every multi-polyline there, counted by line).
+    // Street lines on the streets' own canvas (every line layer there, counted by line).
     const streetLines = () =>
       page.evaluate(() => {
         let n = 0;
         window.__linliMap?.eachLayer((l) => {
-          if (l.options?.renderer?.options?.pane === 'linli-streets') n += l.getLatLngs().length;
+          if (l.options?.renderer?.options?.pane === 'linli-streets' && l.lineCount) n += l.lineCount();
         });
         return n;
       });
