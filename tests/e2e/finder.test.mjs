@@ -759,27 +759,27 @@ test('t. the streets are drawn where Leaflet projects their points, and drawn ag
   // world, at several zooms; the street canvas is checked for paint where a street is.
   const page = await pageAtChegongmiao();
   try {
-    const streets = () =>
-      page.evaluate(() => {
+    // The street layers on the map (on the streets' own canvas), for the checks below.
+    await page.evaluate(() => {
+      window.__streetLayers = () => {
         const found = [];
         window.__linliMap?.eachLayer((l) => {
-          if (l.options?.renderer?.options?.pane === 'linli-streets' && l.lineCount) found.push(l.lineCount());
+          if (l.options?.renderer?.options?.pane === 'linli-streets' && l.lineCount) found.push(l);
         });
         return found;
-      });
+      };
+    });
+    const streets = () => page.evaluate(() => window.__streetLayers().map((l) => l.lineCount()));
     await eventually(async () => (await streets()).length > 0, async () => 'no street layer is on the map');
     const lines = (await streets()).reduce((a, b) => a + b, 0);
     assert.ok(lines > 1000, `only ${lines} street lines are drawn on the Futian sample`);
 
-    // Projection: a layer of test lines on the streets' renderer against map.project.
+    // Projection: a layer of test lines on the streets' renderer against Leaflet's.
     const worst = (zoom, pan) =>
       page.evaluate(
         async ({ zoom, pan }) => {
           const map = window.__linliMap;
-          let street;
-          map.eachLayer((l) => {
-            if (l.options?.renderer?.options?.pane === 'linli-streets' && l.lineCount) street = l;
-          });
+          const [street] = window.__streetLayers();
           const points = [
             [22.535, 114.02], [22.5201, 114.0013], [22.5599, 114.0499], [0, 0], [-33.86, 151.21],
             [51.4779, -0.0015], [60.17, 24.94], [85.2, 179.99], [-85.2, -179.99],
@@ -791,11 +791,13 @@ test('t. the streets are drawn where Leaflet projects their points, and drawn ag
           else map.setZoom(zoom, { animate: false });
           await moved;
           test.addTo(map);
-          let most = 0;
+          // The points the layer draws (none is within a pixel of a line here, so all of them).
+          const drawn = test.drawnPoints();
+          let most = drawn.length === points.length ? 0 : Infinity;
           points.forEach(([lat, lng], i) => {
             const want = map.latLngToLayerPoint([lat, lng]);
-            const got = test.layerPoint(i);
-            most = Math.max(most, Math.abs(got.x - want.x), Math.abs(got.y - want.y));
+            const [x, y] = drawn[i] ?? [NaN, NaN];
+            most = Math.max(most, Math.abs(x - want.x), Math.abs(y - want.y));
           });
           test.remove();
           return { most, zoom: map.getZoom() };
@@ -807,20 +809,16 @@ test('t. the streets are drawn where Leaflet projects their points, and drawn ag
     const paint = () =>
       page.evaluate(() => {
         const map = window.__linliMap;
-        const solid = [];
-        map.eachLayer((l) => {
-          if (l.options?.renderer?.options?.pane === 'linli-streets' && l.lineCount && !l.options.dashArray) solid.push(l);
-        });
+        const solid = window.__streetLayers().filter((l) => !l.options.dashArray);
         const renderer = solid[0].options.renderer;
         const canvas = renderer._container;
         const scale = canvas.width / canvas.clientWidth;
         const size = map.getSize();
         let at = null;
         for (const l of solid) {
-          for (let i = 0; i < l.pointCount() && !at; i++) {
-            const p = l.layerPoint(i);
-            const c = map.layerPointToContainerPoint(p);
-            if (c.x > 4 && c.y > 4 && c.x < size.x - 4 && c.y < size.y - 4) at = p;
+          for (const [x, y] of l.drawnPoints()) {
+            const c = map.layerPointToContainerPoint([x, y]);
+            if (!at && c.x > 4 && c.y > 4 && c.x < size.x - 4 && c.y < size.y - 4) at = { x, y };
           }
         }
         if (!at) return { inView: false };
