@@ -79,8 +79,6 @@ extern "C" {
     fn remove_layer(this: &Layer, layer: &Layer);
     #[wasm_bindgen(method, js_name = on)]
     fn on_layer(this: &Layer, event: &str, handler: &JsValue);
-    #[wasm_bindgen(method, js_name = getBounds)]
-    fn get_bounds(this: &Layer) -> JsValue;
 }
 
 /// Is Leaflet loaded?
