@@ -84,13 +84,14 @@ impl Config {
                         c.parent_origins.push("invalid:".to_string());
                     }
                 }
-                "max_height" => match v.trim().parse::<f64>() {
-                    Ok(h) if h.is_finite() && h >= MIN_FRAME_HEIGHT => c.max_height = Some(h),
+                "max_height" => match linli_core::decimal::parse(v.trim()) {
+                    Some(h) if h.is_finite() && h >= MIN_FRAME_HEIGHT => c.max_height = Some(h),
                     _ => c.problems.push((
                         "max_height",
                         format!(
-                            "'{}' is not a height in CSS pixels of at least {MIN_FRAME_HEIGHT}",
-                            v.chars().take(20).collect::<String>()
+                            "'{}' is not a height in CSS pixels of at least {}",
+                            v.chars().take(20).collect::<String>(),
+                            linli_core::decimal::Trimmed(MIN_FRAME_HEIGHT)
                         ),
                     )),
                 },

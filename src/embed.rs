@@ -11,6 +11,7 @@
 //!   its height on every change (`linli:resize`); the full-screen map and the wide layout ask
 //!   for the whole `max_height`.
 
+use linli_core::decimal::Fixed;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
@@ -264,8 +265,9 @@ fn obey(state: AppState, parent: &Parent, command: Command) {
                 parent.send(&Outgoing::Error {
                     code: "outside_area",
                     detail: format!(
-                        "setOrigin: {:.6}, {:.6} is outside this data's area",
-                        p.lat, p.lng
+                        "setOrigin: {}, {} is outside this data's area",
+                        Fixed(p.lat, 6),
+                        Fixed(p.lng, 6)
                     ),
                 });
             }

@@ -90,7 +90,10 @@ impl Rejected {
     pub fn detail(&self) -> String {
         match self {
             Rejected::NotOurs => String::new(),
-            Rejected::Version => format!("this Linli speaks protocol version {VERSION}"),
+            Rejected::Version => format!(
+                "this Linli speaks protocol version {}",
+                linli_core::decimal::Trimmed(VERSION)
+            ),
             Rejected::UnknownType(t) => format!(
                 "'{}' is not a command: setOrigin, setMode, setKind, setLang or select",
                 t.chars().take(40).collect::<String>()

@@ -13,6 +13,7 @@
 //! the request is aborted (`AbortController`), so a retry starts clean.
 
 use js_sys::{Promise, Reflect, Uint8Array};
+use linli_core::decimal::Fixed;
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -50,7 +51,7 @@ pub enum FetchError {
 impl FetchError {
     /// The technical detail, for the small print.
     pub fn detail(&self) -> String {
-        let mib = |b: u64| format!("{:.1} MiB", b as f64 / 1_048_576.0);
+        let mib = |b: u64| format!("{} MiB", Fixed(b as f64 / 1_048_576.0, 1));
         match self {
             FetchError::Network(e) => e.clone(),
             FetchError::Http(status) => format!("HTTP {status}"),

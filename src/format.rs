@@ -1,6 +1,7 @@
 //! Numbers and links as the user reads them.
 
 use chrono::{Datelike, NaiveDateTime};
+use linli_core::decimal::Fixed;
 use linli_core::hours::{time_label, DayNote, HoursStatus, OpenState};
 
 use crate::i18n::{weekday, Lang, T};
@@ -8,9 +9,13 @@ use crate::i18n::{weekday, Lang, T};
 /// A distance: "850 米" / "1.2 公里".
 pub fn distance(m: f64, lang: Lang) -> String {
     if m < 1000.0 {
-        format!("{} {}", (m / 10.0).round() * 10.0, T::Metres.text(lang))
+        format!(
+            "{} {}",
+            Fixed((m / 10.0).round() * 10.0, 0),
+            T::Metres.text(lang)
+        )
     } else {
-        format!("{:.1} {}", m / 1000.0, T::Kilometres.text(lang))
+        format!("{} {}", Fixed(m / 1000.0, 1), T::Kilometres.text(lang))
     }
 }
 
@@ -18,7 +23,7 @@ pub fn distance(m: f64, lang: Lang) -> String {
 pub fn minutes(seconds: f64, lang: Lang) -> String {
     format!(
         "{} {}",
-        (seconds / 60.0).ceil().max(1.0),
+        Fixed((seconds / 60.0).ceil().max(1.0), 0),
         T::Minutes.text(lang)
     )
 }

@@ -19,6 +19,7 @@
 //! the app does not open (`components/handoff_links.rs`).
 
 use linli_core::crs::{from_wgs84, Crs};
+use linli_core::decimal::Fixed;
 use linli_core::{LngLat, Mode};
 
 /// A navigation app.
@@ -142,7 +143,7 @@ fn encode(s: &str) -> String {
 /// The point in `crs`, 6 decimals (about 0.1 m), as (lng, lat) strings.
 fn coords(p: LngLat, crs: Crs) -> (String, String) {
     let (lng, lat) = from_wgs84(crs, p.lng, p.lat);
-    (format!("{lng:.6}"), format!("{lat:.6}"))
+    (Fixed(lng, 6).to_string(), Fixed(lat, 6).to_string())
 }
 
 /// Replaces each `{key}` of `template` by its value in `vars` (templates keep the URLs

@@ -15,7 +15,7 @@
 //! after these, so a link stays the host's link. Keys are always written in the order above,
 //! so one state has one URL.
 
-use linli_core::{Amenities, Amenity, Kind, LngLat, Mode};
+use linli_core::{decimal, Amenities, Amenity, Kind, LngLat, Mode};
 
 use crate::i18n::Lang;
 
@@ -101,7 +101,7 @@ pub fn round6(v: f64) -> f64 {
 
 /// A coordinate as written: at most 6 decimals, no trailing zeros ("22.535").
 fn coordinate(v: f64) -> String {
-    let s = format!("{:.6}", round6(v));
+    let s = decimal::Fixed(round6(v), 6).to_string();
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s == "-0" {
         "0".to_string()
@@ -118,8 +118,8 @@ impl UrlState {
         let (mut lat, mut lng) = (None, None);
         for (k, v) in pairs {
             match k.as_str() {
-                "lat" => lat = v.trim().parse::<f64>().ok().filter(|x| x.is_finite()),
-                "lng" | "lon" => lng = v.trim().parse::<f64>().ok().filter(|x| x.is_finite()),
+                "lat" => lat = decimal::parse(v.trim()).filter(|x| x.is_finite()),
+                "lng" | "lon" => lng = decimal::parse(v.trim()).filter(|x| x.is_finite()),
                 "mode" => s.mode = v.parse().unwrap_or_default(),
                 "kind" => s.kind = v.parse().ok(),
                 "needs" => {

@@ -3,6 +3,7 @@
 //! served streets, and what a tapped street is nearest to). Legends pair colour with line
 //! style and words.
 
+use linli_core::decimal::Fixed;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -27,8 +28,8 @@ pub const fn band_style(i: usize) -> (&'static str, f64, &'static str) {
 
 fn band_label(i: usize, lang: Lang) -> String {
     match (CIRCLE_MINUTES.get(i), lang) {
-        (Some(m), Lang::Zh) => format!("{m:.0}分钟内"),
-        (Some(m), Lang::En) => format!("within {m:.0} min"),
+        (Some(m), Lang::Zh) => format!("{}分钟内", Fixed(*m, 0)),
+        (Some(m), Lang::En) => format!("within {} min", Fixed(*m, 0)),
         (None, _) => T::BandBeyond.text(lang).to_string(),
     }
 }
@@ -44,7 +45,7 @@ fn Legend(bands: usize) -> impl IntoView {
                 view! {
                     <li>
                         <svg width="36" height="12" aria-hidden="true">
-                            <line x1="2" y1="6" x2="34" y2="6" stroke=colour stroke-width=weight
+                            <line x1="2" y1="6" x2="34" y2="6" stroke=colour stroke-width=Fixed(weight, 1).to_string()
                                 stroke-dasharray=dash stroke-linecap="round" />
                         </svg>
                         {move || band_label(i, lang.get())}
@@ -60,13 +61,17 @@ fn circle_summary(iso: &Isochrone, counts: &[[usize; 3]], band: usize, lang: Lan
     let minutes = iso.limits_minutes[band];
     let mode = mode_name(iso.mode, lang);
     match lang {
-        Lang::Zh => format!("{mode}{minutes:.0}分钟内：{c}个服务中心、{r}个骑士驿站、{k}个食堂"),
+        Lang::Zh => format!(
+            "{mode}{}分钟内：{c}个服务中心、{r}个骑士驿站、{k}个食堂",
+            Fixed(minutes, 0)
+        ),
         Lang::En => {
             let plural = |n: usize, one: &str, many: &str| {
                 format!("{n} {}", if n == 1 { one } else { many })
             };
             format!(
-                "Within {minutes:.0} minutes ({}): {}, {}, {}",
+                "Within {} minutes ({}): {}, {}, {}",
+                Fixed(minutes, 0),
                 mode.to_ascii_lowercase(),
                 plural(c, "centre", "centres"),
                 plural(r, "rest stop", "rest stops"),
@@ -77,13 +82,13 @@ fn circle_summary(iso: &Isochrone, counts: &[[usize; 3]], band: usize, lang: Lan
 }
 
 fn coverage_summary(cov: &Coverage, kind: Kind, lang: Lang) -> String {
-    let pct = |i: usize| cov.share(i) * 100.0;
+    let pct = |i: usize| Fixed(cov.share(i) * 100.0, 1);
     let max = cov
         .max_minutes
-        .map_or_else(|| "–".to_string(), |m| format!("{m:.0}"));
+        .map_or_else(|| "–".to_string(), |m| Fixed(m, 0).to_string());
     match lang {
         Lang::Zh => format!(
-            "{}：{:.1}% 的街道在5分钟内，{:.1}% 在10分钟内，{:.1}% 在15分钟内；最远处 {} 分钟。",
+            "{}：{}% 的街道在5分钟内，{}% 在10分钟内，{}% 在15分钟内；最远处 {} 分钟。",
             kind_name(kind, lang),
             pct(0),
             pct(1),
@@ -91,7 +96,7 @@ fn coverage_summary(cov: &Coverage, kind: Kind, lang: Lang) -> String {
             max
         ),
         Lang::En => format!(
-            "{}: {:.1}% of street length within 5 minutes, {:.1}% within 10, {:.1}% within 15; the farthest point is {} minutes away.",
+            "{}: {}% of street length within 5 minutes, {}% within 10, {}% within 15; the farthest point is {} minutes away.",
             kind_name(kind, lang),
             pct(0),
             pct(1),
@@ -142,9 +147,9 @@ pub fn CirclePanel(
                 <Legend bands=3 />
                 <ul class="circle-summary" data-testid="circle-summary" aria-live="polite">
                     {(0..iso.limits_minutes.len()).filter(|b| *b < counts.len()).map(|b| view! {
-                        <li data-band=b.to_string() data-minutes=format!("{}", iso.limits_minutes[b])
+                        <li data-band=b.to_string() data-minutes=Fixed(iso.limits_minutes[b], 0).to_string()
                             data-centre=counts[b][0].to_string() data-rest_stop=counts[b][1].to_string()
-                            data-canteen=counts[b][2].to_string() data-street-m=format!("{:.1}", (0..=b).map(|i| iso.band_length_m(i)).sum::<f64>())>
+                            data-canteen=counts[b][2].to_string() data-street-m=Fixed((0..=b).map(|i| iso.band_length_m(i)).sum::<f64>(), 1).to_string()>
                             {circle_summary(&iso, &counts, b, l)}
                         </li>
                     }).collect_view()}
@@ -239,17 +244,17 @@ pub fn CirclePanel(
                 let s = &engine.finder().services()[i];
                 match l {
                     Lang::Zh => format!(
-                        "这里离最近的{}「{}」{:.0}分钟（{}）",
+                        "这里离最近的{}「{}」{}分钟（{}）",
                         kind_name(s.kind, l),
                         s.name,
-                        m.ceil(),
+                        Fixed(m.ceil(), 0),
                         mode_name(state.mode.get(), l)
                     ),
                     Lang::En => format!(
-                        "Nearest {} from here: {}, {:.0} min ({})",
+                        "Nearest {} from here: {}, {} min ({})",
                         kind_name(s.kind, l).to_ascii_lowercase(),
                         s.name,
-                        m.ceil(),
+                        Fixed(m.ceil(), 0),
                         mode_name(state.mode.get(), l).to_ascii_lowercase()
                     ),
                 }
@@ -259,11 +264,11 @@ pub fn CirclePanel(
         view! {
                 <Legend bands=4 />
                 <p class="coverage-summary" data-testid="coverage-summary" aria-live="polite"
-                    data-share-5=format!("{:.4}", cov.share(0))
-                    data-share-10=format!("{:.4}", cov.share(1))
-                    data-share-15=format!("{:.4}", cov.share(2))
-                    data-max-minutes=cov.max_minutes.map(|m| format!("{m:.1}")).unwrap_or_default()
-                    data-street-m=format!("{:.1}", cov.street_m)
+                    data-share-5=Fixed(cov.share(0), 4).to_string()
+                    data-share-10=Fixed(cov.share(1), 4).to_string()
+                    data-share-15=Fixed(cov.share(2), 4).to_string()
+                    data-max-minutes=cov.max_minutes.map(|m| Fixed(m, 1).to_string()).unwrap_or_default()
+                    data-street-m=Fixed(cov.street_m, 1).to_string()
                     data-whole=cov.missing_tiles.is_empty().to_string()>
                     {coverage_summary(&cov, kind, l)}
                 </p>
@@ -277,8 +282,8 @@ pub fn CirclePanel(
                     {worst.into_iter().map(|w| {
                         let name = w.street.clone().unwrap_or_else(|| T::UnnamedStreet.text(l).to_string());
                         let minutes = w.minutes.map_or_else(|| T::NoneReachable.text(l).to_string(), |m| match l {
-                            Lang::Zh => format!("{m:.0} 分钟"),
-                            Lang::En => format!("{m:.0} min"),
+                            Lang::Zh => format!("{} 分钟", Fixed(m, 0)),
+                            Lang::En => format!("{} min", Fixed(m, 0)),
                         });
                         let point = w.point;
                         view! {

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos::tachys::view::any_view::AnyViewState;
+use linli_core::decimal::Fixed;
 use linli_core::{Amenity, Reach};
 
 use crate::components::open_badge::OpenBadge;
@@ -295,7 +296,7 @@ fn Rows(rows: Memo<Vec<Row>>, waiting: ReadSignal<bool>) -> impl IntoView {
                 style
                     .as_ref()
                     .and_then(|s| s.get_property_value(name).ok())
-                    .and_then(|v| v.trim_end_matches("px").parse::<f64>().ok())
+                    .and_then(|v| linli_core::decimal::parse(v.trim_end_matches("px")))
                     .unwrap_or(0.0)
             };
             let inner = f64::from(ol.client_height()) - pad("padding-top") - pad("padding-bottom");
@@ -399,7 +400,11 @@ fn Rows(rows: Memo<Vec<Row>>, waiting: ReadSignal<bool>) -> impl IntoView {
         }
         #[allow(clippy::cast_precision_loss)]
         let (above, below) = (start as f64 * h, n.saturating_sub(end) as f64 * h);
-        format!("padding-top: {above:.0}px; padding-bottom: {below:.0}px")
+        format!(
+            "padding-top: {}px; padding-bottom: {}px",
+            Fixed(above, 0),
+            Fixed(below, 0)
+        )
     };
     let shown = move || {
         // A short list, once filled, is shown whole at once when its rows change (not a frame

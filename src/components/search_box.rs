@@ -12,6 +12,7 @@
 //! searched; the composed text is searched once, on `compositionend`.
 
 use leptos::prelude::*;
+use linli_core::decimal::Fixed;
 use linli_core::search::{Hit, Matched, SearchQuery, Target, DEFAULT_LIMIT};
 use wasm_bindgen::JsCast;
 
@@ -361,8 +362,8 @@ fn suggestion_row(
             data-testid=attr(move || filled.get().then_some("search-option"))
             data-kind=of(|h| h.target.kind_code().to_string())
             data-id=id
-            data-lat=of(|h| format!("{:.6}", h.location.lat))
-            data-lng=of(|h| format!("{:.6}", h.location.lng))
+            data-lat=of(|h| Fixed(h.location.lat, 6).to_string())
+            data-lng=of(|h| Fixed(h.location.lng, 6).to_string())
             on:mousedown=|ev: leptos::ev::MouseEvent| ev.prevent_default()
             on:click=move |_| pick(i)
         >

@@ -100,10 +100,11 @@ pub fn pin_svg(kind: Kind, state: OpenState, selected: bool) -> String {
         OpenState::Closed | OpenState::Holiday => ("#ffffff", colour, ""),
         OpenState::Unknown => ("#ffffff", colour, r#" stroke-dasharray="4 3""#),
     };
+    // Written as text: a float formatted here would bring the float formatter into the wasm.
     let width = if matches!(state, OpenState::Open | OpenState::Closing) {
-        2.5
+        "2.5"
     } else {
-        4.0
+        "4"
     };
     let shape = match kind {
         Kind::Centre => format!(

@@ -92,6 +92,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
+use crate::decimal::Trimmed;
 use crate::geom::{BBox, LngLat};
 use crate::graph::{Edge, NodeId, RoadClass, ShapeRange, StreetGraph};
 use crate::pinyin::{CharReadings, PhraseReadings, Readings, SyllableId};
@@ -266,7 +267,7 @@ pub enum DecodeError {
         tag: String,
     },
     /// The bbox spans more than [`MAX_EXTENT_DEG`].
-    #[error("the bundle covers {} × {} degrees, more than the {MAX_EXTENT_DEG} × {MAX_EXTENT_DEG} degrees a bundle may cover", degrees(*width_e6), degrees(*height_e6))]
+    #[error("the bundle covers {} × {} degrees, more than the {} × {} degrees a bundle may cover", degrees(*width_e6), degrees(*height_e6), Trimmed(MAX_EXTENT_DEG), Trimmed(MAX_EXTENT_DEG))]
     ExtentTooLarge {
         /// Width of the bbox, micro-degrees of longitude.
         width_e6: i64,
@@ -325,7 +326,7 @@ pub enum EncodeError {
         services: usize,
     },
     /// The bbox spans more than [`MAX_EXTENT_DEG`].
-    #[error("the area covers {} × {} degrees, more than the {MAX_EXTENT_DEG} × {MAX_EXTENT_DEG} degrees a bundle may cover", degrees(*width_e6), degrees(*height_e6))]
+    #[error("the area covers {} × {} degrees, more than the {} × {} degrees a bundle may cover", degrees(*width_e6), degrees(*height_e6), Trimmed(MAX_EXTENT_DEG), Trimmed(MAX_EXTENT_DEG))]
     ExtentTooLarge {
         /// Width, micro-degrees of longitude.
         width_e6: i64,

@@ -14,6 +14,8 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+use crate::decimal::Trimmed;
+
 use crate::bundle::Bundle;
 use crate::geom::{BBox, LngLat};
 use crate::graph::{EdgeId, GraphError, NodeId, StreetGraph};
@@ -32,7 +34,7 @@ pub use crate::join::MAX_PLACE_JOIN_M as MAX_SERVICE_SNAP_M;
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum QueryError {
     /// The starting point is not a position on Earth.
-    #[error("the starting point ({lng}, {lat}) is not a valid longitude/latitude")]
+    #[error("the starting point ({}, {}) is not a valid longitude/latitude", Trimmed(*lng), Trimmed(*lat))]
     InvalidOrigin {
         /// Longitude given.
         lng: f64,
@@ -40,7 +42,7 @@ pub enum QueryError {
         lat: f64,
     },
     /// No street usable in this mode is near the starting point.
-    #[error("no street usable by {mode} within {max_m} m of the starting point")]
+    #[error("no street usable by {mode} within {} m of the starting point", Trimmed(*max_m))]
     NoStreetNearby {
         /// The mode asked for.
         mode: Mode,

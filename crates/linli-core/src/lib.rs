@@ -29,6 +29,7 @@
 pub mod bundle;
 pub mod circle;
 pub mod crs;
+pub mod decimal;
 mod envelope;
 pub mod finder;
 pub mod geom;
