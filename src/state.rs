@@ -1,5 +1,6 @@
 //! The app's state, shared through context, and the values derived from it.
 
+use linli_core::sort::SortDyn;
 use std::sync::Arc;
 
 use chrono::{NaiveDateTime, Timelike};
@@ -606,7 +607,7 @@ pub fn open_first(choice: OpenChoice, now: NaiveDateTime) -> bool {
 /// places that cannot be reached stay last. Nearest first within each group (a stable sort
 /// of the route ranking).
 pub fn sort_open_first(rows: &mut [Row]) {
-    rows.sort_by_key(|r| {
+    rows.sort_by_key_dyn(|r| {
         let state = r.status.as_ref().map_or(OpenState::Unknown, |s| s.state);
         open_first_key(r.reach.route_m.is_some(), state)
     });

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos::tachys::view::any_view::AnyViewState;
 use linli_core::decimal::Fixed;
+use linli_core::sort::SortDyn;
 use linli_core::{Amenity, Reach};
 
 use crate::components::open_badge::OpenBadge;
@@ -444,7 +445,7 @@ fn Rows(rows: Memo<Vec<Row>>, waiting: ReadSignal<bool>) -> impl IntoView {
         }
         complete.set_value(whole);
         let mut services: Vec<usize> = out.iter().map(|(_, row)| row.service).collect();
-        services.sort_unstable();
+        services.sort_unstable_by_dyn(Ord::cmp);
         on_list.set_value(services);
         // A card that moves loses the keyboard focus (it is taken out and put back): give it
         // back once the list is updated.

@@ -2,6 +2,7 @@
 //! it is from the one starting point, its hours in words, how to get there, and the facts.
 
 use leptos::prelude::*;
+use linli_core::sort::SortDyn;
 use linli_core::{Amenity, Kind, LngLat, Mode};
 
 use crate::components::handoff_links::HandoffLinks;
@@ -99,7 +100,7 @@ pub fn ServiceDetail(service: usize, query_point: Memo<Option<LngLat>>) -> impl 
         if waiting && all.len() < Mode::ALL.len() {
             return None;
         }
-        all.sort_by_key(|(m, _)| Mode::ALL.iter().position(|x| x == m));
+        all.sort_by_key_dyn(|(m, _)| Mode::ALL.iter().position(|x| x == m));
         Some(all)
     });
     let current = move || {

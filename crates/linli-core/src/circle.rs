@@ -21,6 +21,7 @@ use crate::join::{cm_ceil, Gait, Stretch, PUSH_MAX_M};
 use crate::network::{EdgeView, Network, Snap};
 use crate::profile::{Access, Mode};
 use crate::router::{Halt, Router, Seed, Unloaded, Visit, UNREACHED};
+use crate::sort::SortDyn;
 use crate::tiles::TileId;
 use crate::QueryError;
 
@@ -148,7 +149,7 @@ fn cost_limit_m(minutes: f64, mode: Mode) -> f64 {
 
 fn sorted(limits: &[f64]) -> Vec<f64> {
     let mut limits = limits.to_vec();
-    limits.sort_by(f64::total_cmp);
+    limits.sort_by_dyn(f64::total_cmp);
     limits
 }
 
@@ -226,7 +227,7 @@ fn service_joins(finder: &Finder, mode: Mode, services: &[usize]) -> Vec<(usize,
         let Some(list) = by_place.get_mut(i) else {
             continue;
         };
-        list.sort_by(|a, b| {
+        list.sort_by_dyn(|a, b| {
             a.distance_m
                 .total_cmp(&b.distance_m)
                 .then(a.edge.cmp(&b.edge))
@@ -305,7 +306,7 @@ fn places_by_edge(finder: &Finder, mode: Mode, services: &[usize]) -> Vec<PlaceO
             service: i,
         })
         .collect();
-    out.sort_by_key(|p| p.edge);
+    out.sort_by_key_dyn(|p| p.edge);
     out
 }
 

@@ -13,6 +13,7 @@
 //! # Units
 //! Offsets in metres along the edge; costs in metres at the mode's speed.
 
+use crate::sort::SortDyn;
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
@@ -171,7 +172,7 @@ impl Envelope {
             cuts[2 * k + 1] = p.hi;
         }
         let cuts = &mut cuts[..2 * pieces.len()];
-        cuts.sort_unstable_by(f64::total_cmp);
+        cuts.sort_unstable_by_dyn(f64::total_cmp);
         let mut out = Envelope {
             len,
             pieces: Vec::with_capacity(pieces.len()),
@@ -215,10 +216,10 @@ impl Envelope {
         }
         for g in &mut groups {
             g.order
-                .sort_by(|a, b| pieces[*a].lo.total_cmp(&pieces[*b].lo));
+                .sort_by_dyn(|a, b| pieces[*a].lo.total_cmp(&pieces[*b].lo));
         }
         let mut cuts: Vec<f64> = pieces.iter().flat_map(|p| [p.lo, p.hi]).collect();
-        cuts.sort_by(f64::total_cmp);
+        cuts.sort_by_dyn(f64::total_cmp);
         cuts.dedup();
         let mut out = Envelope {
             len,

@@ -11,6 +11,7 @@
 //! [`Mode::speed_mps`], legs and pushed metres at [`Mode::foot_speed_mps`]). A route's length
 //! includes the straight legs from the origin to its street and from the street to the place.
 
+use crate::sort::SortDyn;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -180,7 +181,7 @@ impl PartJoins {
             .collect();
         // Joins come sorted by (edge, place) (`merge_joins`), so this is usually no work.
         if !cands.is_sorted_by_key(|c| (c.local, c.place)) {
-            cands.sort_by_key(|c| (c.local, c.place));
+            cands.sort_by_key_dyn(|c| (c.local, c.place));
         }
         let mut out = PartJoins {
             cands,
@@ -208,7 +209,7 @@ impl PartJoins {
             (c.snap.edge, c.place)
         };
         if !order.is_sorted_by_key(key) {
-            order.sort_by_key(key);
+            order.sort_by_key_dyn(key);
         }
         // Arriving at candidate `k` from its street's first node (`forward`) or last node.
         let arrival = |k: u32, forward: bool| -> Option<(usize, Arrival)> {
@@ -707,7 +708,7 @@ impl Finder {
             .filter(|(p, _)| *p == i)
             .map(|(_, s)| s)
             .collect();
-        out.sort_by(|a, b| {
+        out.sort_by_dyn(|a, b| {
             a.distance_m
                 .total_cmp(&b.distance_m)
                 .then(a.edge.cmp(&b.edge))
@@ -1438,7 +1439,7 @@ impl RouteLine {
 
 /// Quickest first; unreachable last by straight line; ties by service index.
 fn sort_reaches(reaches: &mut [Reach]) {
-    reaches.sort_by(|a, b| match (a.time_s, b.time_s) {
+    reaches.sort_by_dyn(|a, b| match (a.time_s, b.time_s) {
         (Some(x), Some(y)) => x.total_cmp(&y).then(a.service.cmp(&b.service)),
         (Some(_), None) => std::cmp::Ordering::Less,
         (None, Some(_)) => std::cmp::Ordering::Greater,

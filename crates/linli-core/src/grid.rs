@@ -14,6 +14,7 @@
 
 use crate::geom::project_onto_segment;
 use crate::graph::EdgeId;
+use crate::sort::SortDyn;
 
 /// Cell size of the finest level, metres.
 const BASE_CELL_M: f64 = 100.0;
@@ -299,7 +300,7 @@ impl Level {
                 .map(|i| (self.gap(p, self.keys[i]), i))
                 .filter(|(g, _)| *g <= radius_m)
                 .collect();
-            order.sort_by(|a, b| a.0.total_cmp(&b.0));
+            order.sort_by_dyn(|a, b| a.0.total_cmp(&b.0));
             for (g, i) in order {
                 if !keep(g) {
                     break;

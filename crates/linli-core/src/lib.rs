@@ -46,6 +46,7 @@ pub mod profile;
 pub mod router;
 pub mod search;
 pub mod service;
+pub mod sort;
 pub mod tiles;
 pub mod timetable;
 

@@ -12,6 +12,7 @@ use crate::graph::{EdgeId, GraphError, NodeId, RoadClass, StreetGraph};
 use crate::grid::{SegmentGrid, SegmentHit, SegmentRef, Segments};
 use crate::join::{cm_ceil, join_radius_m};
 use crate::profile::{Access, Mode};
+use crate::sort::SortDyn;
 use crate::tiles::{mode_bit, TileId};
 
 /// The modes that may use a street with `access` ([`mode_bit`]s).
@@ -839,9 +840,9 @@ impl Network {
         }
         // One candidate per edge: its nearest point (ties to the lower segment). The nearest
         // street is within the radius, so `within` reports it too.
-        hits.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)));
+        hits.sort_by_dyn(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)));
         hits.dedup_by_key(|h| h.0);
-        hits.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        hits.sort_by_dyn(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
         hits.into_iter()
             .map(|(_, _, _, h, part)| part.snap_of(&self.proj, p, h))
             .collect()
@@ -916,7 +917,7 @@ impl Network {
             }
         });
         // Per edge, its nearest point.
-        scratch.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        scratch.sort_unstable_by_dyn(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
         scratch.dedup_by_key(|h| h.0);
         for &(edge, distance_m, usable) in scratch.iter() {
             let modes = Mode::ALL

@@ -19,6 +19,7 @@
 //! Queries longer than [`MAX_QUERY_CHARS`] characters (after dropping spaces and punctuation)
 //! are cut to that length.
 
+use crate::sort::SortDyn;
 use std::collections::HashMap;
 
 /// At most this many query characters are matched; longer input is cut.
@@ -258,7 +259,7 @@ impl Matcher {
         }
         // Longest word first where several start with the same character.
         for list in phrase_starts.values_mut() {
-            list.sort_by_key(|i| std::cmp::Reverse(readings.phrases[*i].text.len()));
+            list.sort_by_key_dyn(|i| std::cmp::Reverse(readings.phrases[*i].text.len()));
         }
         Matcher {
             syllables: readings

@@ -11,6 +11,7 @@
 
 use crate::graph::NodeId;
 use crate::network::{Adjacency, ArcView, NodeArcs};
+use crate::sort::SortDyn;
 use crate::tiles::TileId;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -296,9 +297,9 @@ impl Router {
                 found.push((d, t));
             }
         }
-        found.sort_unstable_by_key(|&(d, t)| (t, d));
+        found.sort_unstable_by_key_dyn(|&(d, t)| (t, d));
         found.dedup_by_key(|x| x.1);
-        found.sort_unstable();
+        found.sort_unstable_by_dyn(Ord::cmp);
         found
     }
 

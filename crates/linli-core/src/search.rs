@@ -30,6 +30,7 @@ use crate::bundle::Bundle;
 use crate::geom::LngLat;
 use crate::pinyin::{MatchClass, Matcher, Query, TextId};
 use crate::service::{Amenities, Amenity, Kind};
+use crate::sort::SortDyn;
 
 /// Parts of a street with the same name closer than this (metres, between the ends of their
 /// segments) are one street: the two carriageways of a divided road, a street crossed by a
@@ -431,7 +432,7 @@ impl SearchIndex {
             candidates.select_nth_unstable_by(query.limit, by_rank);
             candidates.truncate(query.limit);
         }
-        candidates.sort_by(by_rank);
+        candidates.sort_by_dyn(by_rank);
         candidates
             .into_iter()
             .map(|c| Hit {
@@ -600,7 +601,7 @@ fn group_edges(edges: &[NamedEdge], list: &[usize]) -> Vec<Vec<usize>> {
             ends.push((p, k));
         }
     }
-    ends.sort_by(|a, b| a.0.lat.total_cmp(&b.0.lat));
+    ends.sort_by_dyn(|a, b| a.0.lat.total_cmp(&b.0.lat));
     let gap_deg = PART_GAP_M / METERS_PER_DEGREE;
     let gap_lng = ends
         .first()

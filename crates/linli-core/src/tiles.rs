@@ -98,6 +98,7 @@
 //! of its candidate streets; that end's owner tile stores the street and its joins, so a place
 //! becomes known exactly when it can be reached.
 
+use crate::sort::SortDyn;
 use std::fmt;
 
 use crate::bundle::{
@@ -484,7 +485,7 @@ impl Manifest {
                 }
             }
         }
-        found.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        found.sort_by_dyn(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         found.into_iter().map(|(_, t)| t).collect()
     }
 
