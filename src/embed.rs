@@ -11,12 +11,12 @@
 //!   its height on every change (`linli:resize`); the full-screen map and the wide layout ask
 //!   for the whole `max_height`.
 
-use linli_core::decimal::Fixed;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use js_sys::{Object, Reflect};
 use leptos::prelude::*;
+use linli_core::decimal::Fixed;
 use linli_core::{QueryError, Reach};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;

@@ -1,11 +1,11 @@
 //! The app's state, shared through context, and the values derived from it.
 
-use linli_core::sort::SortDyn;
 use std::sync::Arc;
 
 use chrono::{NaiveDateTime, Timelike};
 use leptos::prelude::*;
 use linli_core::hours::{beijing_time, HoursStatus, OpenState};
+use linli_core::sort::SortDyn;
 use linli_core::{Amenities, Kind, LngLat, Mode, QueryError, Reach};
 
 use crate::config::Config;

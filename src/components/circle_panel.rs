@@ -3,11 +3,11 @@
 //! served streets, and what a tapped street is nearest to). Legends pair colour with line
 //! style and words.
 
-use linli_core::decimal::Fixed;
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use linli_core::circle::{Coverage, Isochrone};
+use linli_core::decimal::Fixed;
 use linli_core::hours::{local_minute_text, parse_local_minute};
 use linli_core::{Kind, QueryError, Reach};
 

@@ -13,9 +13,10 @@
 //! # Units
 //! Offsets in metres along the edge; costs in metres at the mode's speed.
 
-use crate::sort::SortDyn;
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
+
+use crate::sort::SortDyn;
 
 /// Pieces shorter than this (metres) are dropped: they change the cost of no stretch of street.
 const MIN_PIECE_M: f64 = 1e-9;

@@ -11,13 +11,11 @@
 //! [`Mode::speed_mps`], legs and pushed metres at [`Mode::foot_speed_mps`]). A route's length
 //! includes the straight legs from the origin to its street and from the street to the place.
 
-use crate::sort::SortDyn;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use crate::decimal::Trimmed;
-
 use crate::bundle::Bundle;
+use crate::decimal::Trimmed;
 use crate::geom::{BBox, LngLat};
 use crate::graph::{EdgeId, GraphError, NodeId, StreetGraph};
 use crate::join::{join_radius_m, Gait, Stretch, MAX_ORIGIN_JOIN_M, MAX_PLACE_JOIN_M};
@@ -25,6 +23,7 @@ use crate::network::{Network, Part, PartSource, Snap};
 use crate::profile::Mode;
 use crate::router::{Halt, Router, Seed, Unloaded, Visit, NO_PRED, UNREACHED};
 use crate::service::Service;
+use crate::sort::SortDyn;
 use crate::tiles::{mode_bit, Manifest, PlaceJoin, Tile, TileError, TileId};
 
 /// How far from a street a place may be and still be routed to, in metres (the builder warns

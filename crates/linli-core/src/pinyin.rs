@@ -19,8 +19,9 @@
 //! Queries longer than [`MAX_QUERY_CHARS`] characters (after dropping spaces and punctuation)
 //! are cut to that length.
 
-use crate::sort::SortDyn;
 use std::collections::HashMap;
+
+use crate::sort::SortDyn;
 
 /// At most this many query characters are matched; longer input is cut.
 pub const MAX_QUERY_CHARS: usize = 63;

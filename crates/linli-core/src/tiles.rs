@@ -98,7 +98,6 @@
 //! of its candidate streets; that end's owner tile stores the street and its joins, so a place
 //! becomes known exactly when it can be reached.
 
-use crate::sort::SortDyn;
 use std::fmt;
 
 use crate::bundle::{
@@ -111,6 +110,7 @@ use crate::graph::{EdgeId, NodeId, StreetGraph};
 use crate::pinyin::Readings;
 use crate::profile::Mode;
 use crate::service::{Amenities, Kind, Service};
+use crate::sort::SortDyn;
 use crate::timetable::Timetable;
 
 /// The index of a tile in the manifest's table.
