@@ -74,6 +74,9 @@
 // The budget lowered to 332,200.
 // 325,831 with most sorts through one comparator type per element type (`linli_core::sort`,
 // −5,828: each `sort_by` call site had its own copy of the standard sort, 178 functions and
-// 88 KB before wasm-opt). The budget lowered to 326,400.
-// The budget leaves ~500 bytes for build-path differences between machines.
-export const WASM_BROTLI_BUDGET_BYTES = 326_400;
+// 88 KB before wasm-opt). The budget lowered to 326,400 at first; but the same commit built
+// in a clean clone at /tmp/x came out at 326,318 bytes (+487: the source paths in panic
+// locations differ with the checkout, and wasm-opt's and brotli's choices with them), 82 bytes
+// under it. Set to 327,000: ~1,150 bytes over this checkout's build, ~700 over the clone's.
+// The budget leaves ~500–1,000 bytes for build-path differences between machines.
+export const WASM_BROTLI_BUDGET_BYTES = 327_000;
