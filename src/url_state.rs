@@ -99,14 +99,13 @@ pub fn round6(v: f64) -> f64 {
     (v * 1e6).round() / 1e6
 }
 
-/// A coordinate as written: at most 6 decimals, no trailing zeros ("22.535").
+/// A coordinate as written: at most 6 decimals, no trailing zeros ("22.535"), and "0" for -0.
 fn coordinate(v: f64) -> String {
-    let s = decimal::Fixed(round6(v), 6).to_string();
-    let s = s.trim_end_matches('0').trim_end_matches('.');
+    let s = decimal::Trimmed(round6(v)).to_string();
     if s == "-0" {
         "0".to_string()
     } else {
-        s.to_string()
+        s
     }
 }
 
