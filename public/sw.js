@@ -65,9 +65,20 @@ async function sha16(buffer) {
   return Array.from(digest.slice(0, 8), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** Fetches a file for the cache, past the HTTP cache, and checks its bytes. */
+/**
+ * Fetches a file for the cache, past the HTTP cache (a hashed name from it first), and checks
+ * its bytes. Trunk names the wasm by its bytes before wasm-opt, so a build that changes only
+ * wasm-opt's output keeps the name: a copy the HTTP cache kept from before (a year, immutable)
+ * is then not the one built, and is fetched again from the server.
+ */
 async function fetchChecked(path, expected) {
-  const response = await fetch(new URL(path, SCOPE), { cache: HASHED.test(path) ? 'default' : 'no-cache' });
+  const hashed = HASHED.test(path);
+  const got = await fetchOnce(path, hashed ? 'default' : 'no-cache', expected);
+  return got.matches || !hashed ? got : fetchOnce(path, 'reload', expected);
+}
+
+async function fetchOnce(path, cache, expected) {
+  const response = await fetch(new URL(path, SCOPE), { cache });
   if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
   const body = await response.arrayBuffer();
   const hash = await sha16(body);

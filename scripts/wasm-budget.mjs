@@ -92,7 +92,7 @@
 // 323,915 with wasm-opt inlining a function called from one place only up to 100 bytes
 // (`--one-caller-inline-max-function-size=100` through trunk's `data-wasm-opt-params`; its
 // default inlines any size): −2,396 bytes, 56 more functions. 50, 200 and 1,000 gave 323,996,
-// 324,468 and 325,038; 0 gave 324,573. The first result at 4× did not move (alternated, 8
-// rounds: median 1,001 ms before, 998 after). The budget lowered to 324,900.
+// 324,468 and 325,038; 0 gave 324,573. The first result at 4× did not move (alternated, the
+// 8 rounds after the first: median 989 ms before, 988 after). The budget lowered to 324,900.
 // The budget leaves ~500–1,000 bytes for build-to-build differences between checkouts.
 export const WASM_BROTLI_BUDGET_BYTES = 324_900;

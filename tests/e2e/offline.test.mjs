@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
@@ -230,8 +230,13 @@ describe('a host page with its own bundle', () => {
 
 describe('a newer bundle is published', () => {
   /** One visit, then a reload served by the worker. */
-  async function visited(deploy) {
-    const page = await newPage(browser, { viewport: { width: 360, height: 740 } });
+  // `httpCache`: a page whose requests are not routed (Playwright turns the HTTP cache off for a
+  // routed context); its tile requests go to the (absent) network as they would.
+  async function visited(deploy, { httpCache = false } = {}) {
+    const viewport = { width: 360, height: 740 };
+    const page = httpCache
+      ? await (await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })).newPage()
+      : await newPage(browser, { viewport });
     await page.goto(`${deploy.server.url}${CGM_QUERY}`);
     await waitForResults(page);
     await offlineReady(page);
@@ -288,6 +293,43 @@ describe('a newer bundle is published', () => {
       await page.reload();
       await waitForResults(page);
       assert.equal(await page.innerText('[data-testid=data-name]'), '深圳福田（只换数据）');
+    } finally {
+      await page.context().close();
+      await deploy.close();
+    }
+  });
+
+  test('a wasm whose bytes changed under the same name (trunk names it before wasm-opt): the new worker installs past the HTTP cache', async () => {
+    const deploy = await deployCopy('same-name');
+    const page = await visited(deploy, { httpCache: true });
+    try {
+      const wasmName = readdirSync(deploy.dir).find((f) => f.endsWith('_bg.wasm'));
+      const wasmPath = path.join(deploy.dir, wasmName);
+      // A custom section appended: still a valid module, other bytes, the same (immutable) name,
+      // which the browser's HTTP cache already holds from the first visit.
+      const section = Buffer.from('linli-test');
+      const changed = Buffer.concat([readFileSync(wasmPath), Buffer.from([0, section.length + 1, section.length]), section]);
+      writeFileSync(wasmPath, changed);
+      await writeServiceWorker(deploy.dir);
+      await page.reload();
+      await updateOffered(page, 'app');
+      await page.locator('[data-testid=update-now]').click();
+      await waitForResults(page);
+      let kept = null;
+      await eventually(
+        async () => {
+          kept = await page.evaluate(async (name) => {
+            for (const key of await caches.keys()) {
+              if (!key.startsWith('linli-app-')) continue;
+              const hit = await (await caches.open(key)).match(new URL(name, location.href).href);
+              if (hit) return (await hit.arrayBuffer()).byteLength;
+            }
+            return null;
+          }, wasmName);
+          return kept === changed.length;
+        },
+        () => `the worker keeps ${kept} bytes of ${wasmName}, the server has ${changed.length}`,
+      );
     } finally {
       await page.context().close();
       await deploy.close();
