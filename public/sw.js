@@ -67,9 +67,10 @@ async function sha16(buffer) {
 
 /**
  * Fetches a file for the cache, past the HTTP cache (a hashed name from it first), and checks
- * its bytes. Trunk names the wasm by its bytes before wasm-opt, so a build that changes only
- * wasm-opt's output keeps the name: a copy the HTTP cache kept from before (a year, immutable)
- * is then not the one built, and is fetched again from the server.
+ * its bytes. A hashed name should keep its bytes, but one may not (trunk named the wasm by its
+ * bytes before wasm-opt until scripts/build-web.sh renamed it by its final ones): a copy the
+ * HTTP cache kept from before (a year, immutable) is then not the one built, and is fetched
+ * again from the server.
  */
 async function fetchChecked(path, expected) {
   const hashed = HASHED.test(path);
