@@ -24,12 +24,14 @@ node scripts/short-strings.mjs dist
 # fetches the wasm without one anyway. Dropped, so a host page's console stays clean.
 sed -i -E 's|(<link rel="preload" href="\./linli-app-[0-9a-f]+_bg\.wasm" crossorigin="anonymous") integrity="[^"]*"|\1|' dist/index.html
 grep -qE '<link rel="preload" href="\./linli-app-[0-9a-f]+_bg\.wasm" crossorigin="anonymous" as="fetch"' dist/index.html || { echo "build-web.sh: the wasm's preload in dist/index.html is not as expected (trunk's markup changed?)" >&2; exit 1; }
+# The first 16 hex digits of a file's sha256: the content hash in the names below.
+content_hash() { sha256sum "$1" | cut -c1-16; }
 # The wasm under the hash of its final bytes. Trunk's name hashes it before wasm-opt, so a
 # build that changed only wasm-opt's output kept the name with new bytes, and a cache that keeps
 # hashed names for a year (scripts/serve.mjs, a CDN) would go on serving the old ones.
 trunk_wasm=$(cd dist && ls linli-app-*_bg.wasm)
 [ "$(printf '%s\n' "$trunk_wasm" | wc -l)" = 1 ] || { echo "build-web.sh: expected one linli-app-*_bg.wasm in dist/, found: $trunk_wasm" >&2; exit 1; }
-wasm="linli-app-$(sha256sum "dist/$trunk_wasm" | cut -c1-16)_bg.wasm"
+wasm="linli-app-$(content_hash "dist/$trunk_wasm")_bg.wasm"
 uses=$(grep -o "$trunk_wasm" dist/index.html | wc -l)
 [ "$uses" = 2 ] || { echo "build-web.sh: dist/index.html names $trunk_wasm $uses times, expected 2 (the preload and the loader)" >&2; exit 1; }
 if [ "$trunk_wasm" != "$wasm" ]; then
@@ -39,10 +41,10 @@ fi
 # leaflet.js under a content-hashed name like trunk's own files, so it can be cached for a year
 # (trunk only copies it: the app inserts the script itself, src/leaflet.rs, and finds it by the
 # content of `<meta id="leaflet-js">`, which is rewritten here).
-leaflet_hash=$(sha256sum dist/leaflet.js | cut -c1-16)
-mv dist/leaflet.js "dist/leaflet-$leaflet_hash.js"
-sed -i "s|content=\"leaflet.js\"|content=\"leaflet-$leaflet_hash.js\"|" dist/index.html
-grep -q "leaflet-$leaflet_hash.js" dist/index.html || { echo "build-web.sh: <meta id=\"leaflet-js\"> is missing in dist/index.html" >&2; exit 1; }
+leaflet="leaflet-$(content_hash dist/leaflet.js).js"
+mv dist/leaflet.js "dist/$leaflet"
+sed -i "s|content=\"leaflet.js\"|content=\"$leaflet\"|" dist/index.html
+grep -q "$leaflet" dist/index.html || { echo "build-web.sh: <meta id=\"leaflet-js\"> is missing in dist/index.html" >&2; exit 1; }
 # The service worker with the list of files to keep offline (deterministic: see the script).
 node scripts/precache.mjs dist
 echo "built dist/ ($(du -sh dist | cut -f1))"

@@ -230,13 +230,9 @@ describe('a host page with its own bundle', () => {
 
 describe('a newer bundle is published', () => {
   /** One visit, then a reload served by the worker. */
-  // `httpCache`: a page whose requests are not routed (Playwright turns the HTTP cache off for a
-  // routed context); its tile requests go to the (absent) network as they would.
+  // `httpCache`: a page whose requests are not routed, so the HTTP cache is on (lib's newPage).
   async function visited(deploy, { httpCache = false } = {}) {
-    const viewport = { width: 360, height: 740 };
-    const page = httpCache
-      ? await (await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })).newPage()
-      : await newPage(browser, { viewport });
+    const page = await newPage(browser, { viewport: { width: 360, height: 740 }, routed: !httpCache });
     await page.goto(`${deploy.server.url}${CGM_QUERY}`);
     await waitForResults(page);
     await offlineReady(page);
