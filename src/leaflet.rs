@@ -44,6 +44,10 @@ extern "C" {
     fn get_container(this: &Map) -> web_sys::HtmlElement;
     #[wasm_bindgen(method, js_name = getBounds)]
     fn get_map_bounds(this: &Map) -> JsValue;
+    #[wasm_bindgen(method, js_name = getBoundsZoom)]
+    fn get_bounds_zoom(this: &Map, bounds: &JsValue, inside: bool, padding: &JsValue) -> f64;
+    #[wasm_bindgen(method, js_name = project)]
+    fn project(this: &Map, latlng: &JsValue, zoom: f64) -> JsValue;
     #[wasm_bindgen(method, js_name = createPane)]
     fn create_pane(this: &Map, name: &str) -> JsValue;
 
@@ -206,6 +210,13 @@ fn latlng(p: LngLat) -> JsValue {
     Array::of2(&p.lat.into(), &p.lng.into()).into()
 }
 
+/// An `L.Point`'s `x` and `y`.
+fn point(p: &JsValue) -> Option<(f64, f64)> {
+    let x = Reflect::get(p, &"x".into()).ok()?.as_f64()?;
+    let y = Reflect::get(p, &"y".into()).ok()?.as_f64()?;
+    Some((x, y))
+}
+
 fn line(points: &[LngLat]) -> JsValue {
     points.iter().map(|p| latlng(*p)).collect::<Array>().into()
 }
@@ -247,10 +258,34 @@ pub fn has_size(map: &Map) -> bool {
     el.client_width() > 0 && el.client_height() > 0
 }
 
+/// How far (screen pixels) a fit may leave the map from the centre it would choose, at the zoom
+/// it would choose, without moving it: the rectangle is still in view, at most this much
+/// closer to one edge than the padding asks.
+const FIT_SLACK_PX: f64 = 8.0;
+
 /// Fits the map to a rectangle, zooming in at most to `max_zoom`; animated only when `animate`
 /// and the user has not asked for less motion.
+///
+/// A fit that would keep the zoom and move the centre by a few pixels (opening the first
+/// result, whose route the map already frames with the start) leaves the map where it is:
+/// any move redraws the streets' canvas whole, at 4× slowdown the longest task of the tap.
 pub fn fit(map: &Map, min: LngLat, max: LngLat, padding_px: u32, max_zoom: f64, animate: bool) {
     let bounds = Array::of2(&latlng(min), &latlng(max));
+    let both_sides = f64::from(padding_px) * 2.0;
+    let padding = Array::of2(&both_sides.into(), &both_sides.into());
+    let zoom = map.get_bounds_zoom(&bounds, false, &padding).min(max_zoom);
+    if zoom == map.get_zoom() {
+        // Leaflet's fit centres the middle of the rectangle's projected corners.
+        let at = |p: &JsValue| point(&map.project(p, zoom));
+        if let (Some(now), Some(sw), Some(ne)) =
+            (at(&map.get_center()), at(&latlng(min)), at(&latlng(max)))
+        {
+            let (x, y) = ((sw.0 + ne.0) / 2.0, (sw.1 + ne.1) / 2.0);
+            if (now.0 - x).hypot(now.1 - y) <= FIT_SLACK_PX {
+                return;
+            }
+        }
+    }
     map.fit_bounds(
         &bounds,
         &obj(&[

@@ -888,3 +888,55 @@ test('t. the streets are drawn where Leaflet projects their points, and drawn ag
     await page.context().close();
   }
 });
+
+// Any move of the map redraws the streets' canvas whole (at 4× slowdown it was the longest task
+// of opening a result). A place's route is fitted when the map does not frame it; opened again
+// (its route still framed as the fit left it), the map stays still.
+test('u. a result\'s route is fitted once; opened again with its route in view, the map stays still', async () => {
+  const page = await pageAtChegongmiao(PHONE_390);
+  try {
+    const quiet = () =>
+      page.evaluate(() => {
+        const m = window.__linliMap;
+        return Boolean(m) && !m._animatingZoom && !m._panAnim?._inProgress;
+      });
+    await eventually(quiet, () => 'the map was never placed');
+    await page.waitForTimeout(400);
+    await page.evaluate(() => {
+      window.__moves = 0;
+      window.__linliMap.on('moveend', () => window.__moves++);
+    });
+    const moves = () => page.evaluate(() => window.__moves);
+    // The route drawn, inside the map's element.
+    const routeInView = async () => {
+      if ((await page.locator('[data-testid=map] path.linli-route').count()) === 0) return false;
+      return page.evaluate(() => {
+        const r = document.querySelector('[data-testid=map] path.linli-route').getBoundingClientRect();
+        const m = document.querySelector('[data-testid=map]').getBoundingClientRect();
+        return r.width > 0 && r.left >= m.left && r.right <= m.right && r.top >= m.top && r.bottom <= m.bottom;
+      });
+    };
+    const openFirst = async () => {
+      await page.locator('[data-testid=result] .result-main').first().click();
+      await page.locator('[data-testid=service-detail]').waitFor();
+      await eventually(routeInView, () => 'the route is not drawn inside the map');
+      // Past the fit (after the detail's paint) and its 250 ms zoom animation.
+      await page.waitForTimeout(800);
+      await eventually(quiet, () => 'the map kept moving');
+    };
+
+    await openFirst();
+    // From this start the map shows the start and the first place at zoom 16; the fit zooms in.
+    assert.ok((await moves()) > 0, 'the route was not fitted');
+    const zoom = await page.evaluate(() => window.__linliMap.getZoom());
+    await page.click('[data-testid=detail-close]');
+    await waitForResults(page);
+    await page.evaluate(() => (window.__moves = 0));
+    await openFirst();
+    assert.equal(await moves(), 0, 'opening the place again moved the map');
+    assert.equal(await page.evaluate(() => window.__linliMap.getZoom()), zoom, 'the zoom changed');
+    assert.ok(await routeInView(), 'the route is not in view');
+  } finally {
+    await page.context().close();
+  }
+});
