@@ -255,6 +255,9 @@ fn draw_streets(map: &Map, state: AppState, streets: &mut Streets) {
                     ("color", colour.into()),
                     ("weight", weight.into()),
                     ("opacity", 0.9.into()),
+                    // Flat ends: a round cap on each of thousands of street ends was half of
+                    // every redraw of this canvas (measured at 4x, docs/BROWSER_BENCHMARKS.md).
+                    ("lineCap", "butt".into()),
                     (
                         "dashArray",
                         if dash.is_empty() {
