@@ -541,6 +541,29 @@ async function tapAt(page, selector) {
   return () => page.touchscreen.tap(box.x + box.width / 2, box.y + box.height / 2);
 }
 
+/**
+ * Drags the map by `dx` pixels with one finger (CDP touch events, ten moves 16 ms apart, like a
+ * slow swipe that leaves no inertia), from the middle of the map.
+ */
+async function dragMap(page, cdp, dx) {
+  const map = page.locator('.leaflet-container');
+  await map.scrollIntoViewIfNeeded();
+  const box = await map.boundingBox();
+  if (!box) throw new Error('the map is not shown');
+  const x = box.x + box.width / 2;
+  const y = box.y + box.height / 2;
+  return async () => {
+    const touch = (type, px) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: px === null ? [] : [{ x: px, y }] });
+    await touch('touchStart', x);
+    for (let i = 1; i <= 10; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 16));
+      await touch('touchMove', x + (dx * i) / 10);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await touch('touchEnd', null);
+  };
+}
+
 const TAP_RATE = 4;
 const TAP_SETTLE_MS = 700;
 // What is tapped, in turn, for each row of the table (each tap changes something).
@@ -599,6 +622,17 @@ async function tapsSection(url) {
     }
     rows.push(row('open a result (the first `result`)', open));
     rows.push(row('back to the list (`detail-close`)', back));
+    // The map dragged 60 px one way, then back: Leaflet draws its canvases again when the drag
+    // ends.
+    const pans = [];
+    for (let round = 0; round < TAP_ROUNDS * 2; round++) {
+      const drag = await dragMap(page, cdp, round % 2 ? 60 : -60);
+      const before = await page.evaluate(() => window.__linliMap.getCenter().lng);
+      pans.push(await tracedInteraction(cdp, drag, TAP_SETTLE_MS));
+      if ((await page.evaluate(() => window.__linliMap.getCenter().lng)) === before) throw new Error('the drag did not move the map');
+      await page.waitForTimeout(300);
+    }
+    rows.push(row('pan the map (a 60 px drag)', pans));
     await context.close();
   } finally {
     await browser.close();
@@ -611,7 +645,8 @@ async function tapsSection(url) {
       `page) while a CDP trace records the page's main thread; counted are the tasks from the first input event to ` +
       `${TAP_SETTLE_MS} ms later (the event, the effects, the redraw of the list and the map, the frames). "Longest ` +
       'task": the longest of them (issue 10: none over 50 ms); "whole tap": their summed time. Median and max over the ' +
-      `taps (${TAP_ROUNDS} rounds of each button in turn).`,
+      `taps (${TAP_ROUNDS} rounds of each button in turn). The pan is a finger's drag of 60 px across the map (ten ` +
+      'moves 16 ms apart, no inertia), left and right in turn; its 700 ms start at the first touch.',
     '',
     table(['tap', 'taps', 'longest task median', 'longest task max', 'whole tap median', 'whole tap max'], rows),
   ].join('\n');
