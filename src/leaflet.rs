@@ -211,10 +211,20 @@ fn latlng(p: LngLat) -> JsValue {
 }
 
 /// An `L.Point`'s `x` and `y`.
+/// Two numbers of a JS object, by name: `x` and `y` of an `L.Point`, `lng` and `lat` of an
+/// `L.LatLng`.
+fn pair(o: &JsValue, a: &str, b: &str) -> Option<(f64, f64)> {
+    let a = Reflect::get(o, &a.into()).ok()?.as_f64()?;
+    let b = Reflect::get(o, &b.into()).ok()?.as_f64()?;
+    Some((a, b))
+}
+
 fn point(p: &JsValue) -> Option<(f64, f64)> {
-    let x = Reflect::get(p, &"x".into()).ok()?.as_f64()?;
-    let y = Reflect::get(p, &"y".into()).ok()?.as_f64()?;
-    Some((x, y))
+    pair(p, "x", "y")
+}
+
+fn lnglat_of(ll: &JsValue) -> Option<LngLat> {
+    pair(ll, "lng", "lat").map(|(lng, lat)| LngLat::new(lng, lat))
 }
 
 fn line(points: &[LngLat]) -> JsValue {
@@ -270,16 +280,15 @@ const FIT_SLACK_PX: f64 = 8.0;
 /// result, whose route the map already frames with the start) leaves the map where it is:
 /// any move redraws the streets' canvas whole, at 4× slowdown the longest task of the tap.
 pub fn fit(map: &Map, min: LngLat, max: LngLat, padding_px: u32, max_zoom: f64, animate: bool) {
-    let bounds = Array::of2(&latlng(min), &latlng(max));
+    let (sw, ne) = (latlng(min), latlng(max));
+    let bounds = Array::of2(&sw, &ne);
     let both_sides = f64::from(padding_px) * 2.0;
     let padding = Array::of2(&both_sides.into(), &both_sides.into());
     let zoom = map.get_bounds_zoom(&bounds, false, &padding).min(max_zoom);
     if zoom == map.get_zoom() {
         // Leaflet's fit centres the middle of the rectangle's projected corners.
         let at = |p: &JsValue| point(&map.project(p, zoom));
-        if let (Some(now), Some(sw), Some(ne)) =
-            (at(&map.get_center()), at(&latlng(min)), at(&latlng(max)))
-        {
+        if let (Some(now), Some(sw), Some(ne)) = (at(&map.get_center()), at(&sw), at(&ne)) {
             let (x, y) = ((sw.0 + ne.0) / 2.0, (sw.1 + ne.1) / 2.0);
             if (now.0 - x).hypot(now.1 - y) <= FIT_SLACK_PX {
                 return;
@@ -309,37 +318,25 @@ pub fn bounds(map: &Map) -> Option<(LngLat, LngLat)> {
     let b = map.get_map_bounds();
     let corner = |name: &str| -> Option<LngLat> {
         let f = Reflect::get(&b, &name.into()).ok()?;
-        let p = f.dyn_ref::<js_sys::Function>()?.call0(&b).ok()?;
-        let lat = Reflect::get(&p, &"lat".into()).ok()?.as_f64()?;
-        let lng = Reflect::get(&p, &"lng".into()).ok()?.as_f64()?;
-        Some(LngLat::new(lng, lat))
+        lnglat_of(&f.dyn_ref::<js_sys::Function>()?.call0(&b).ok()?)
     };
     Some((corner("getSouthWest")?, corner("getNorthEast")?))
 }
 
 /// The map's centre.
 pub fn center(map: &Map) -> Option<LngLat> {
-    let c = map.get_center();
-    let lat = Reflect::get(&c, &"lat".into()).ok()?.as_f64()?;
-    let lng = Reflect::get(&c, &"lng".into()).ok()?.as_f64()?;
-    Some(LngLat::new(lng, lat))
+    lnglat_of(&map.get_center())
 }
 
 /// Calls `f` with the position of every click or tap on the map. The handler lives as long as
 /// the map (it is handed to Leaflet and never dropped).
 pub fn on_click(map: &Map, f: impl Fn(LngLat) + 'static) {
     let handler = Closure::<dyn Fn(JsValue)>::new(move |ev: JsValue| {
-        let Ok(ll) = Reflect::get(&ev, &"latlng".into()) else {
-            return;
-        };
-        let lat = Reflect::get(&ll, &"lat".into())
+        if let Some(p) = Reflect::get(&ev, &"latlng".into())
             .ok()
-            .and_then(|v| v.as_f64());
-        let lng = Reflect::get(&ll, &"lng".into())
-            .ok()
-            .and_then(|v| v.as_f64());
-        if let (Some(lat), Some(lng)) = (lat, lng) {
-            f(LngLat::new(lng, lat));
+            .and_then(|ll| lnglat_of(&ll))
+        {
+            f(p);
         }
     });
     map.on_event("click", handler.as_ref());
