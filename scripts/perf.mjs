@@ -646,7 +646,7 @@ async function tapsSection(url) {
       `${TAP_SETTLE_MS} ms later (the event, the effects, the redraw of the list and the map, the frames). "Longest ` +
       'task": the longest of them (issue 10: none over 50 ms); "whole tap": their summed time. Median and max over the ' +
       `taps (${TAP_ROUNDS} rounds of each button in turn). The pan is a finger's drag of 60 px across the map (ten ` +
-      'moves 16 ms apart, no inertia), left and right in turn; its 700 ms start at the first touch.',
+      "moves 16 ms apart, no inertia), left and right in turn, with the map framing the first result's route, as the last open left it; its 700 ms start at the first touch.",
     '',
     table(['tap', 'taps', 'longest task median', 'longest task max', 'whole tap median', 'whole tap max'], rows),
   ].join('\n');
