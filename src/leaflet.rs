@@ -210,7 +210,6 @@ fn latlng(p: LngLat) -> JsValue {
     Array::of2(&p.lat.into(), &p.lng.into()).into()
 }
 
-/// An `L.Point`'s `x` and `y`.
 /// Two numbers of a JS object, by name: `x` and `y` of an `L.Point`, `lng` and `lat` of an
 /// `L.LatLng`.
 fn pair(o: &JsValue, a: &str, b: &str) -> Option<(f64, f64)> {
@@ -219,10 +218,12 @@ fn pair(o: &JsValue, a: &str, b: &str) -> Option<(f64, f64)> {
     Some((a, b))
 }
 
+/// An `L.Point`'s `x` and `y`.
 fn point(p: &JsValue) -> Option<(f64, f64)> {
     pair(p, "x", "y")
 }
 
+/// An `L.LatLng` as a `LngLat`.
 fn lnglat_of(ll: &JsValue) -> Option<LngLat> {
     pair(ll, "lng", "lat").map(|(lng, lat)| LngLat::new(lng, lat))
 }
