@@ -12,7 +12,8 @@
 //   3. the app's own timings (window.__linliTimings) at both CPU speeds (`loads`),
 //   4. the service circle and the cost of a pan (`circle`),
 //   5. the search box: the work of each keystroke (`search`),
-//   5b. taps (mode, kind, filter, open now, a result and back) at 4× slowdown (`taps`),
+//   5b. taps (mode, kind, filter, open now, a result and back) and a drag of the map at 4×
+//      slowdown (`taps`),
 //   6. bundles with 10,000 and 100,000 places and coverage with 1,000 places on one street,
 //      generated from the sample by tests/e2e/bundles.mjs (`large`),
 //   7. Lighthouse 12 mobile scores and metrics (`lighthouse`),
