@@ -533,13 +533,19 @@ async function tracedInteraction(cdp, act, settleMs) {
   };
 }
 
-/** Taps the element `selector` (scrolled into view first, untimed) with the touchscreen. */
-async function tapAt(page, selector) {
+/** The middle of the first element `selector`, scrolled into view first (untimed), in page pixels. */
+async function middleOf(page, selector) {
   const target = page.locator(selector).first();
   await target.scrollIntoViewIfNeeded();
   const box = await target.boundingBox();
   if (!box) throw new Error(`${selector} is not shown`);
-  return () => page.touchscreen.tap(box.x + box.width / 2, box.y + box.height / 2);
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+/** Taps the element `selector` (scrolled into view first, untimed) with the touchscreen. */
+async function tapAt(page, selector) {
+  const { x, y } = await middleOf(page, selector);
+  return () => page.touchscreen.tap(x, y);
 }
 
 /**
@@ -547,12 +553,7 @@ async function tapAt(page, selector) {
  * slow swipe that leaves no inertia), from the middle of the map.
  */
 async function dragMap(page, cdp, dx) {
-  const map = page.locator('.leaflet-container');
-  await map.scrollIntoViewIfNeeded();
-  const box = await map.boundingBox();
-  if (!box) throw new Error('the map is not shown');
-  const x = box.x + box.width / 2;
-  const y = box.y + box.height / 2;
+  const { x, y } = await middleOf(page, '.leaflet-container');
   return async () => {
     const touch = (type, px) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: px === null ? [] : [{ x: px, y }] });
     await touch('touchStart', x);
