@@ -60,6 +60,10 @@ extern "C" {
     fn linli_lines(flat: &[f64], ends: &[u32], options: &JsValue) -> Result<Layer, JsValue>;
     /// `linliPin(id, state, kind, drawing, svg)` from index.html, behind [`pin_icon`]: null
     /// when drawing number `drawing` is not known there yet and `svg` is empty.
+    /// `linliStreetsCanvas(options)` from index.html: Leaflet's canvas renderer that keeps its
+    /// drawing after a short pan.
+    #[wasm_bindgen(catch, js_name = linliStreetsCanvas)]
+    fn linli_streets_canvas(options: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = linliPin)]
     fn linli_pin(id: &str, state: &str, kind: &str, drawing: u32, svg: &str) -> JsValue;
     #[wasm_bindgen(js_namespace = L, js_name = marker)]
@@ -279,7 +283,8 @@ const FIT_SLACK_PX: f64 = 8.0;
 ///
 /// A fit that would keep the zoom and move the centre by a few pixels (opening the first
 /// result, whose route the map already frames with the start) leaves the map where it is:
-/// any move redraws the streets' canvas whole, at 4× slowdown the longest task of the tap.
+/// such a move redrew the streets' canvas whole, at 4× slowdown the longest task of the tap (the
+/// canvas now keeps its drawing after a short pan; the move's own handlers still run).
 pub fn fit(map: &Map, min: LngLat, max: LngLat, padding_px: u32, max_zoom: f64, animate: bool) {
     let (sw, ne) = (latlng(min), latlng(max));
     let bounds = Array::of2(&sw, &ne);
@@ -367,13 +372,13 @@ pub fn canvas_renderer() -> JsValue {
 
 /// A canvas renderer in a pane of its own under everything else drawn on the map (style/main.css
 /// gives `.leaflet-linli-streets-pane` its place), so the streets, drawn a moment after the
-/// map appears, never cover a route or a coverage layer drawn before them.
+/// map appears, never cover a route or a coverage layer drawn before them. It keeps its
+/// drawing after a short pan that leaves the view well inside the canvas
+/// (`linliStreetsCanvas` in index.html) instead of drawing every street again.
 pub fn streets_renderer(map: &Map) -> JsValue {
     let _ = map.create_pane("linli-streets");
-    l_canvas(&obj(&[
-        ("padding", 0.5.into()),
-        ("pane", "linli-streets".into()),
-    ]))
+    let options = obj(&[("padding", 0.5.into()), ("pane", "linli-streets".into())]);
+    linli_streets_canvas(&options).unwrap_or_else(|_| l_canvas(&options))
 }
 
 /// Many lines as one flat list of `lat, lng` numbers and where each line ends in it (in

@@ -752,7 +752,7 @@ test("s. the boot shell's paint counts as the largest paint: the app replaces th
   }
 });
 
-test('t. the streets are drawn where Leaflet projects their points, and drawn again after a pan and a zoom', async () => {
+test('t. the streets are drawn where Leaflet projects their points, and drawn again after a zoom and a long pan (a short pan keeps the drawing)', async () => {
   // The streets are layers of our own on Leaflet's canvas renderer (linliLines, index.html):
   // points in typed arrays, projected there rather than by Leaflet. The projection is checked
   // against Leaflet's own (map.latLngToLayerPoint, whole pixels as there) on points across the
@@ -884,13 +884,47 @@ test('t. the streets are drawn where Leaflet projects their points, and drawn ag
     const { most } = await worst(null, [120, -80]);
     assert.equal(most, 0, `after a pan a point is ${most} px from where Leaflet projects it`);
     await check('after a pan');
+
+    // A short pan keeps the canvas's drawing (linliStreetsCanvas, index.html): the canvas
+    // holds half a view of padding on each side, and a move at the same zoom that leaves the
+    // view a quarter of a view inside it on every side needs nothing drawn again. A pan further
+    // than that draws again, around the new view. Each step starts from a fresh drawing (a
+    // zoom out and in, which centres the canvas on the view).
+    const panned = (fraction) =>
+      page.evaluate(async (fraction) => {
+        const map = window.__linliMap;
+        const renderer = window.__streetLayers()[0].options.renderer;
+        const settle = (move) => new Promise((done) => { map.once('moveend', done); move(); });
+        const zoom = map.getZoom();
+        await settle(() => map.setZoom(zoom - 1, { animate: false }));
+        await settle(() => map.setZoom(zoom, { animate: false }));
+        const before = { min: renderer._bounds.min, kept: renderer.kept ?? 0, canvas: renderer._container.style.transform };
+        let updates = 0;
+        const update = renderer._update;
+        renderer._update = function () { updates++; return update.call(this); };
+        await settle(() => map.panBy([Math.round(map.getSize().x * fraction), 0], { animate: false }));
+        renderer._update = update;
+        return {
+          updates,
+          kept: (renderer.kept ?? 0) - before.kept,
+          sameCanvas: renderer._bounds.min.equals(before.min) && renderer._container.style.transform === before.canvas,
+        };
+      }, fraction);
+    const short = await panned(0.15);
+    assert.deepEqual(short, { updates: 0, kept: 1, sameCanvas: true }, 'a pan of 0.15 of the view draws the streets again');
+    await check('after a short pan, on the drawing kept');
+    const { most: kept } = await worst(null, [0, 0]);
+    assert.equal(kept, 0, `on the drawing kept, a point is ${kept} px from where Leaflet projects it`);
+    const long = await panned(0.4);
+    assert.deepEqual(long, { updates: 1, kept: 0, sameCanvas: false }, 'a pan of 0.4 of the view keeps an old drawing');
+    await check('after a long pan');
   } finally {
     await page.context().close();
   }
 });
 
-// Any move of the map redraws the streets' canvas whole (at 4× slowdown it was the longest task
-// of opening a result). A place's route is fitted when the map does not frame it; opened again
+// A move of the map redrew the streets' canvas whole (at 4× slowdown it was the longest task of
+// opening a result; a short pan now keeps the drawing, finder t). A place's route is fitted when the map does not frame it; opened again
 // (its route still framed as the fit left it), the map stays still.
 test('u. a result\'s route is fitted once; opened again with its route in view, the map stays still', async () => {
   const page = await pageAtChegongmiao(PHONE_390);
