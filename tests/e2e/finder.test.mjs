@@ -923,9 +923,47 @@ test('t. the streets are drawn where Leaflet projects their points, and drawn ag
   }
 });
 
+// Leaflet puts `leaflet-dragging` on <body> while the map is dragged, for a grabbing cursor;
+// on a phone that class change restyled every marker (index.html keeps the rule for
+// mouse-like pointers only).
+test('t2. a drag\'s grabbing cursor is for mouse-like pointers only: on a phone the drag class restyles no marker', async () => {
+  const cursors = async (options) => {
+    const page = await pageAtChegongmiao(options);
+    try {
+      await page.locator('.leaflet-marker-icon').first().waitFor();
+      return await page.evaluate(() => {
+        const rules = [...document.styleSheets].flatMap((s) => [...s.cssRules]);
+        const marker = document.querySelector('.leaflet-marker-icon.leaflet-interactive');
+        const before = getComputedStyle(marker).cursor;
+        document.body.classList.add('leaflet-dragging');
+        const during = getComputedStyle(marker).cursor;
+        document.body.classList.remove('leaflet-dragging');
+        return {
+          fine: matchMedia('(pointer: fine)').matches,
+          topLevel: rules.filter((r) => r.selectorText?.includes('.leaflet-dragging')).length,
+          inFine: rules.filter((r) => r.media?.mediaText === '(pointer: fine)' && r.cssText.includes('.leaflet-dragging')).length,
+          before,
+          during,
+        };
+      });
+    } finally {
+      await page.context().close();
+    }
+  };
+  const phone = await cursors(PHONE_390);
+  assert.equal(phone.fine, false, 'the phone page reports a fine pointer');
+  assert.equal(phone.topLevel, 0, 'a rule for .leaflet-dragging applies to every pointer');
+  assert.equal(phone.inFine, 1, 'the grabbing cursor rule is not kept for mouse-like pointers');
+  assert.equal(phone.during, phone.before, 'on a phone the drag class changes a marker\'s style');
+  const desktop = await cursors({ viewport: { width: 1280, height: 900 } });
+  assert.equal(desktop.fine, true);
+  assert.equal(desktop.during, 'grabbing', `with a mouse a dragged map's marker has cursor ${desktop.during}`);
+});
+
 // A move of the map redrew the streets' canvas whole (at 4× slowdown it was the longest task of
-// opening a result; a short pan now keeps the drawing, finder t). A place's route is fitted when the map does not frame it; opened again
-// (its route still framed as the fit left it), the map stays still.
+// opening a result; a short pan now keeps the drawing, finder t). A place's route is fitted
+// when the map does not frame it; opened again (its route still framed as the fit left it), the
+// map stays still.
 test('u. a result\'s route is fitted once; opened again with its route in view, the map stays still', async () => {
   const page = await pageAtChegongmiao(PHONE_390);
   try {
