@@ -60,10 +60,10 @@ extern "C" {
     fn linli_lines(flat: &[f64], ends: &[u32], options: &JsValue) -> Result<Layer, JsValue>;
     /// `linliPin(id, state, kind, drawing, svg)` from index.html, behind [`pin_icon`]: null
     /// when drawing number `drawing` is not known there yet and `svg` is empty.
-    /// `linliStreetsCanvas(options)` from index.html: Leaflet's canvas renderer that keeps its
-    /// drawing after a short pan.
-    #[wasm_bindgen(catch, js_name = linliStreetsCanvas)]
-    fn linli_streets_canvas(options: &JsValue) -> Result<JsValue, JsValue>;
+    /// `linliCanvas(options)` from index.html: Leaflet's canvas renderer that keeps its drawing
+    /// after a short pan.
+    #[wasm_bindgen(catch, js_name = linliCanvas)]
+    fn linli_canvas(options: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = linliPin)]
     fn linli_pin(id: &str, state: &str, kind: &str, drawing: u32, svg: &str) -> JsValue;
     #[wasm_bindgen(js_namespace = L, js_name = marker)]
@@ -365,20 +365,26 @@ fn on_map_event(map: &Map, event: &str, f: impl Fn() + 'static) {
     handler.forget();
 }
 
-/// A canvas renderer, shared by the bulk layers.
+/// A canvas renderer with half a view of padding on each side that keeps its drawing after a
+/// short pan (`linliCanvas` in index.html; Leaflet's own on a page without it).
+fn canvas(options: &[(&str, JsValue)]) -> JsValue {
+    let options = obj(options);
+    linli_canvas(&options).unwrap_or_else(|_| l_canvas(&options))
+}
+
+/// A canvas renderer, shared by the bulk layers (the service circle's and coverage's bands).
 pub fn canvas_renderer() -> JsValue {
-    l_canvas(&obj(&[("padding", 0.5.into())]))
+    canvas(&[("padding", 0.5.into())])
 }
 
 /// A canvas renderer in a pane of its own under everything else drawn on the map (style/main.css
 /// gives `.leaflet-linli-streets-pane` its place), so the streets, drawn a moment after the
-/// map appears, never cover a route or a coverage layer drawn before them. It keeps its
-/// drawing after a short pan that leaves the view well inside the canvas
-/// (`linliStreetsCanvas` in index.html) instead of drawing every street again.
+/// map appears, never cover a route or a coverage layer drawn before them. Like
+/// [`canvas_renderer`], it keeps its drawing after a short pan that leaves the view well
+/// inside the canvas instead of drawing every street again.
 pub fn streets_renderer(map: &Map) -> JsValue {
     let _ = map.create_pane("linli-streets");
-    let options = obj(&[("padding", 0.5.into()), ("pane", "linli-streets".into())]);
-    linli_streets_canvas(&options).unwrap_or_else(|_| l_canvas(&options))
+    canvas(&[("padding", 0.5.into()), ("pane", "linli-streets".into())])
 }
 
 /// Many lines as one flat list of `lat, lng` numbers and where each line ends in it (in

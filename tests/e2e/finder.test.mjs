@@ -885,7 +885,7 @@ test('t. the streets are drawn where Leaflet projects their points, and drawn ag
     assert.equal(most, 0, `after a pan a point is ${most} px from where Leaflet projects it`);
     await check('after a pan');
 
-    // A short pan keeps the canvas's drawing (linliStreetsCanvas, index.html): the canvas
+    // A short pan keeps the canvas's drawing (linliCanvas, index.html): the canvas
     // holds half a view of padding on each side, and a move at the same zoom that leaves the
     // view a quarter of a view inside it on every side needs nothing drawn again. A pan further
     // than that draws again, around the new view. Each step starts from a fresh drawing (a
