@@ -94,5 +94,7 @@
 // default inlines any size): −2,396 bytes, 56 more functions. 50, 200 and 1,000 gave 323,996,
 // 324,468 and 325,038; 0 gave 324,573. The first result at 4× did not move (alternated, the
 // 8 rounds after the first: median 989 ms before, 988 after). The budget lowered to 324,900.
+// 324,381 with the map's canvases keeping their drawing on a short pan (−66 bytes: both
+// canvases through one `leaflet::canvas`; the renderer itself is in index.html).
 // The budget leaves ~500–1,000 bytes for build-to-build differences between checkouts.
 export const WASM_BROTLI_BUDGET_BYTES = 324_900;
