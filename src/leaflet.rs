@@ -58,12 +58,12 @@ extern "C" {
     /// each line in it. The points stay in typed arrays there (no `LatLng` per point).
     #[wasm_bindgen(catch, js_name = linliLines)]
     fn linli_lines(flat: &[f64], ends: &[u32], options: &JsValue) -> Result<Layer, JsValue>;
-    /// `linliPin(id, state, kind, drawing, svg)` from index.html, behind [`pin_icon`]: null
-    /// when drawing number `drawing` is not known there yet and `svg` is empty.
     /// `linliCanvas(options)` from index.html: Leaflet's canvas renderer that keeps its drawing
     /// after a short pan.
     #[wasm_bindgen(catch, js_name = linliCanvas)]
     fn linli_canvas(options: &JsValue) -> Result<JsValue, JsValue>;
+    /// `linliPin(id, state, kind, drawing, svg)` from index.html, behind [`pin_icon`]: null
+    /// when drawing number `drawing` is not known there yet and `svg` is empty.
     #[wasm_bindgen(js_name = linliPin)]
     fn linli_pin(id: &str, state: &str, kind: &str, drawing: u32, svg: &str) -> JsValue;
     #[wasm_bindgen(js_namespace = L, js_name = marker)]
@@ -365,8 +365,8 @@ fn on_map_event(map: &Map, event: &str, f: impl Fn() + 'static) {
     handler.forget();
 }
 
-/// A canvas renderer with half a view of padding on each side that keeps its drawing after a
-/// short pan (`linliCanvas` in index.html; Leaflet's own on a page without it).
+/// A canvas renderer with Leaflet's `options` that keeps its drawing after a short pan
+/// (`linliCanvas` in index.html; Leaflet's own on a page without it).
 fn canvas(options: &[(&str, JsValue)]) -> JsValue {
     let options = obj(options);
     linli_canvas(&options).unwrap_or_else(|_| l_canvas(&options))
