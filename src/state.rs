@@ -376,6 +376,8 @@ impl AppState {
                     self.load.set(Load::Ready);
                     crate::data::next_task().await;
                     crate::data::build_search(&engine).await;
+                    crate::data::next_task().await;
+                    crate::components::service_detail::prepare_type();
                 }
                 Err(e) => self.load.set(Load::Failed(e)),
             }

@@ -26,6 +26,35 @@ fn floor_label(floor: i8, lang: Lang) -> String {
     }
 }
 
+/// A line of each of the detail's text styles that the list does not use (its sizes and weights),
+/// in characters and in Latin letters. See [`prepare_type`].
+const TYPE_SAMPLE: &str = "<div class=\"detail\"><h2>营 Aa1</h2><h3>营 Aa1</h3>\
+<h4 class=\"subheading\">营 Aa1</h4><p class=\"hours-today\">营 Aa1<span class=\"day-note\">营 Aa1</span></p>\
+<table class=\"week\"><tr><th>营 Aa1</th></tr><tr class=\"today\"><th>营 Aa1\
+<span class=\"today-mark\">营 Aa1</span></th></tr></table></div>";
+
+/// Lays out the detail's text styles once, hidden, while the page is idle after the first
+/// results, and removes them after the next frame. A browser loads a font for each size and
+/// weight the first time it lays out text in it, and the detail uses several that the list does
+/// not: in a trace at 4× slowdown those loads were 13–19 ms of the first detail's frame
+/// (issue 10, "open a result"); afterwards, none.
+pub fn prepare_type() {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let (Some(body), Ok(sample)) = (document.body(), document.create_element("div")) else {
+        return;
+    };
+    sample.set_class_name("type-sample");
+    let _ = sample.set_attribute("aria-hidden", "true");
+    sample.set_inner_html(TYPE_SAMPLE);
+    if body.append_child(&sample).is_ok() {
+        // Reading its size lays it out now, in this task.
+        let _ = sample.get_bounding_client_rect();
+        request_animation_frame(move || sample.remove());
+    }
+}
+
 /// The detail screen of the selected place.
 #[component]
 pub fn ServiceDetail(service: usize, query_point: Memo<Option<LngLat>>) -> impl IntoView {

@@ -1012,3 +1012,68 @@ test('u. a result\'s route is fitted once; opened again with its route in view, 
     await page.context().close();
   }
 });
+
+/**
+ * The text styles (family, size, weight, style) of the laid-out text under `root`: each
+ * element with text of its own, skipping what is not rendered (display: none, or a card that
+ * `content-visibility: auto` leaves unlaid out).
+ */
+function textStylesIn(root) {
+  const styles = new Set();
+  for (const el of [root, ...root.querySelectorAll('*')]) {
+    const ownText = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim() !== '');
+    if (!ownText || !el.checkVisibility({ contentVisibilityAuto: true })) continue;
+    const s = getComputedStyle(el);
+    styles.add(`${s.fontFamily} | ${s.fontSize} | ${s.fontWeight} | ${s.fontStyle}`);
+  }
+  return [...styles];
+}
+
+test('v. the detail\'s text styles are laid out once, unseen, before the first detail opens, and taken away', async () => {
+  const page = await newPage(browser, PHONE_390);
+  try {
+    await atBeijing(page, DAYTIME);
+    // Every `.type-sample` the page adds: whether it was hidden, where it was, and the text
+    // styles it laid out (read as it is added, since it stays for one frame only).
+    await page.addInitScript(`(${textStylesIn.toString()}, (() => {
+      window.__samples = [];
+      new MutationObserver((records) => {
+        for (const r of records) for (const n of r.addedNodes) {
+          if (n.nodeType !== 1 || !n.classList.contains('type-sample')) continue;
+          const s = getComputedStyle(n);
+          const box = n.getBoundingClientRect();
+          window.__samples.push({
+            afterIndex: typeof window.__linliTimings?.searchIndexMs === 'number',
+            visibility: s.visibility, ariaHidden: n.getAttribute('aria-hidden'),
+            right: box.right, bottom: box.bottom,
+            styles: (${textStylesIn.toString()})(n),
+          });
+        }
+      }).observe(document, { childList: true, subtree: true });
+    })())`);
+    await page.goto(appUrl(CGM_QUERY));
+    await waitForResults(page);
+    await page.waitForFunction(() => window.__samples.length > 0, null, { timeout: WAIT_MS });
+    await eventually(
+      () => page.evaluate(() => document.querySelectorAll('.type-sample').length === 0),
+      () => 'the sample was left in the page',
+    );
+    const samples = await page.evaluate(() => window.__samples);
+    assert.equal(samples.length, 1, 'one sample per load');
+    const [sample] = samples;
+    assert.ok(sample.afterIndex, 'the sample came before the search index, among the first results');
+    assert.equal(sample.visibility, 'hidden');
+    assert.equal(sample.ariaHidden, 'true');
+    assert.ok(sample.right <= 390 && sample.bottom <= 844, `the sample reached outside the page (${sample.right}, ${sample.bottom})`);
+    // Every text style of the detail was laid out before it opened: by the list, or by the sample.
+    const before = new Set([...(await page.evaluate(textStylesIn.toString().replace(/^function textStylesIn/, '(function') + ')(document.body)')), ...sample.styles]);
+    await page.locator('[data-testid=result] .result-main').first().click();
+    await page.locator('[data-testid=service-detail]').waitFor();
+    await page.waitForTimeout(300);
+    const detail = await page.evaluate(textStylesIn.toString().replace(/^function textStylesIn/, '(function') + ')(document.querySelector("[data-testid=service-detail]"))');
+    const missing = detail.filter((s) => !before.has(s));
+    assert.deepEqual(missing, [], 'text styles in the detail that nothing laid out before it opened');
+  } finally {
+    await page.context().close();
+  }
+});
