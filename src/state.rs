@@ -377,6 +377,8 @@ impl AppState {
                     crate::data::next_task().await;
                     crate::data::build_search(&engine).await;
                     crate::data::next_task().await;
+                    crate::components::service_detail::rehearse(self);
+                    crate::data::next_task().await;
                     crate::components::service_detail::prepare_type();
                 }
                 Err(e) => self.load.set(Load::Failed(e)),

@@ -55,6 +55,33 @@ pub fn prepare_type() {
     }
 }
 
+/// Builds a detail (of the first place) outside the page and throws it away, while the page is
+/// idle after the first results. The browser compiles wasm a function at a time on its first
+/// call, on the main thread, so the first detail opened compiled the detail's code in the tap's
+/// task (issue 10, "open a result"); this moves that here, as `warm_search` does for the search.
+pub fn rehearse(state: crate::state::AppState) {
+    use leptos::tachys::view::Render;
+    // Not on a tiled dataset, where a detail asks for tiles.
+    let tiled_or_empty = |e: &Option<std::sync::Arc<crate::data::Engine>>| {
+        e.as_ref()
+            .is_none_or(|e| e.is_tiled() || e.finder().services().is_empty())
+    };
+    if state.engine.with_untracked(tiled_or_empty) {
+        return;
+    }
+    let owner = Owner::new();
+    owner.with(|| {
+        provide_context(state);
+        let point = crate::state::query_point(state);
+        drop(
+            view! { <ServiceDetail service=0 query_point=point /> }
+                .into_view()
+                .build(),
+        );
+    });
+    owner.cleanup();
+}
+
 /// The detail screen of the selected place.
 #[component]
 pub fn ServiceDetail(service: usize, query_point: Memo<Option<LngLat>>) -> impl IntoView {
