@@ -377,7 +377,7 @@ impl AppState {
                     crate::data::next_task().await;
                     crate::data::build_search(&engine).await;
                     crate::data::next_task().await;
-                    crate::components::service_detail::rehearse(self);
+                    crate::components::service_detail::rehearse(self).await;
                     crate::data::next_task().await;
                     crate::components::service_detail::prepare_type();
                 }

@@ -56,28 +56,39 @@ pub fn prepare_type() {
 }
 
 /// Builds a detail (of the first place) outside the page and throws it away, while the page is
-/// idle after the first results. The browser compiles wasm a function at a time on its first
-/// call, on the main thread, so the first detail opened compiled the detail's code in the tap's
-/// task (issue 10, "open a result"); this moves that here, as `warm_search` does for the search.
-pub fn rehearse(state: crate::state::AppState) {
-    use leptos::tachys::view::Render;
+/// idle after the first results: first its week of hours, then the whole, in two tasks. The
+/// browser compiles wasm a function at a time on its first call, on the main thread, so the
+/// first detail opened compiled the detail's code in the tap's task (issue 10, "open a
+/// result"); this moves that here, as `warm_search` does for the search.
+pub async fn rehearse(state: crate::state::AppState) {
     // Not on a tiled dataset, where a detail asks for tiles.
-    let tiled_or_empty = |e: &Option<std::sync::Arc<crate::data::Engine>>| {
-        e.as_ref()
-            .is_none_or(|e| e.is_tiled() || e.finder().services().is_empty())
-    };
-    if state.engine.with_untracked(tiled_or_empty) {
+    let first = state.engine.with_untracked(|e| {
+        e.as_ref().filter(|e| !e.is_tiled()).and_then(|e| {
+            Some((
+                e.hours(0).clone(),
+                e.finder().services().first()?.opening_hours.clone(),
+            ))
+        })
+    });
+    let Some((hours, raw)) = first else {
         return;
-    }
+    };
+    build_and_drop(state, move || view! { <HoursTable hours=hours raw=raw /> });
+    crate::data::next_task().await;
+    build_and_drop(state, move || {
+        let point = crate::state::query_point(state);
+        view! { <ServiceDetail service=0 query_point=point /> }
+    });
+}
+
+/// Builds the view `make` returns outside the page, under an owner of its own with the app's
+/// state as context, and drops it: nothing is mounted, its effects never run.
+fn build_and_drop<V: IntoView>(state: crate::state::AppState, make: impl FnOnce() -> V) {
+    use leptos::tachys::view::Render;
     let owner = Owner::new();
     owner.with(|| {
         provide_context(state);
-        let point = crate::state::query_point(state);
-        drop(
-            view! { <ServiceDetail service=0 query_point=point /> }
-                .into_view()
-                .build(),
-        );
+        drop(make().into_view().build());
     });
     owner.cleanup();
 }
