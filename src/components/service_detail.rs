@@ -26,8 +26,8 @@ fn floor_label(floor: i8, lang: Lang) -> String {
     }
 }
 
-/// A line of each of the detail's text styles that the list does not use (its sizes and weights),
-/// in characters and in Latin letters. See [`prepare_type`].
+/// A line in each of the detail's text styles (its sizes and weights), in characters and in
+/// Latin letters. See [`prepare_type`].
 const TYPE_SAMPLE: &str = "<div class=\"detail\"><h2>营 Aa1</h2><h3>营 Aa1</h3>\
 <h4 class=\"subheading\">营 Aa1</h4><p class=\"hours-today\">营 Aa1<span class=\"day-note\">营 Aa1</span></p>\
 <table class=\"week\"><tr><th>营 Aa1</th></tr><tr class=\"today\"><th>营 Aa1\
@@ -36,7 +36,7 @@ const TYPE_SAMPLE: &str = "<div class=\"detail\"><h2>营 Aa1</h2><h3>营 Aa1</h3
 /// Lays out the detail's text styles once, hidden, while the page is idle after the first
 /// results, and removes them after the next frame. A browser loads a font for each size and
 /// weight the first time it lays out text in it, and the detail uses several that the list does
-/// not: in a trace at 4× slowdown those loads were 13–19 ms of the first detail's frame
+/// not: in traces at 4× slowdown those loads were 7–34 ms of the first detail's frame
 /// (issue 10, "open a result"); afterwards, none.
 pub fn prepare_type() {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
