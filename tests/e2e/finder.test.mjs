@@ -1035,7 +1035,7 @@ test('v. the first detail opened finds its text styles laid out and its code com
     await atBeijing(page, DAYTIME);
     // Every `.type-sample` the page adds: whether it was hidden, where it was, and the text
     // styles it laid out (read as it is added, since it stays for one frame only).
-    await page.addInitScript(`(${textStylesIn.toString()}, (() => {
+    await page.addInitScript(`((() => {
       window.__samples = [];
       new MutationObserver((records) => {
         for (const r of records) for (const n of r.addedNodes) {
@@ -1061,12 +1061,13 @@ test('v. the first detail opened finds its text styles laid out and its code com
     const samples = await page.evaluate(() => window.__samples);
     assert.equal(samples.length, 1, 'one sample per load');
     const [sample] = samples;
-    assert.ok(sample.afterIndex, 'the sample came before the search index, among the first results');
+    assert.ok(sample.afterIndex, 'the sample was added before the search index was built');
     assert.equal(sample.visibility, 'hidden');
     assert.equal(sample.ariaHidden, 'true');
     assert.ok(sample.right <= 390 && sample.bottom <= 844, `the sample reached outside the page (${sample.right}, ${sample.bottom})`);
     // Every text style of the detail was laid out before it opened: by the list, or by the sample.
-    const before = new Set([...(await page.evaluate(textStylesIn.toString().replace(/^function textStylesIn/, '(function') + ')(document.body)')), ...sample.styles]);
+    const stylesIn = (selector) => page.evaluate(`(${textStylesIn})(document.querySelector(${JSON.stringify(selector)}))`);
+    const before = new Set([...(await stylesIn('body')), ...sample.styles]);
     // The browser compiles each wasm function on its first call. Opening the first detail
     // compiled 216 functions when the detail's code had not run before, 42 after a detail was
     // built (outside the page) while the page was idle: the tap's own handling.
@@ -1082,8 +1083,7 @@ test('v. the first detail opened finds its text styles laid out and its code com
     await traced;
     const compiled = events.filter((e) => e.name === 'wasm.CompileLazy').length;
     assert.ok(compiled < 100, `opening the first detail compiled ${compiled} wasm functions`);
-    const detail = await page.evaluate(textStylesIn.toString().replace(/^function textStylesIn/, '(function') + ')(document.querySelector("[data-testid=service-detail]"))');
-    const missing = detail.filter((s) => !before.has(s));
+    const missing = (await stylesIn('[data-testid=service-detail]')).filter((s) => !before.has(s));
     assert.deepEqual(missing, [], 'text styles in the detail that nothing laid out before it opened');
   } finally {
     await page.context().close();
