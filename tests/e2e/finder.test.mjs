@@ -1070,7 +1070,7 @@ test('v. the first detail opened finds its text styles laid out and its code com
     const before = new Set([...(await stylesIn('body')), ...sample.styles]);
     // The browser compiles each wasm function on its first call. Opening the first detail
     // compiled 216 functions when the detail's code had not run before, 42 after a detail was
-    // built (outside the page) while the page was idle: the tap's own handling.
+    // built (outside the page) while the page was idle (code only a real tap runs).
     const cdp = await page.context().newCDPSession(page);
     const events = [];
     cdp.on('Tracing.dataCollected', (d) => events.push(...d.value));
