@@ -63,12 +63,10 @@ pub fn prepare_type() {
 pub async fn rehearse(state: crate::state::AppState) {
     // Not on a tiled dataset, where a detail asks for tiles.
     let first = state.engine.with_untracked(|e| {
-        e.as_ref().filter(|e| !e.is_tiled()).and_then(|e| {
-            Some((
-                e.hours(0).clone(),
-                e.finder().services().first()?.opening_hours.clone(),
-            ))
-        })
+        // The first place before its hours: a bundle may have no places.
+        let e = e.as_ref().filter(|e| !e.is_tiled())?;
+        let raw = e.finder().services().first()?.opening_hours.clone();
+        Some((e.hours(0).clone(), raw))
     });
     let Some((hours, raw)) = first else {
         return;
