@@ -205,6 +205,9 @@ pub struct AppState {
     /// On a tiled dataset, how many of the nearest places the list makes exact (a screenful,
     /// raised by "more places").
     pub tiles_want: RwSignal<usize>,
+    /// A bundle's search index has been built (set once the first time, while the page is
+    /// idle after the first results): the search box then makes its suggestion rows ready.
+    pub search_ready: RwSignal<bool>,
     /// A `place=` id waiting for the bundle.
     pub pending_place: StoredValue<Option<String>>,
     /// URL parameters that are not the user's state (kept in every URL written).
@@ -275,6 +278,7 @@ impl AppState {
             tiles_error: RwSignal::new(None),
             tiles_retry: RwSignal::new(0),
             tiles_want: RwSignal::new(TILED_SCREENFUL),
+            search_ready: RwSignal::new(false),
             pending_place: StoredValue::new(url.place.clone()),
             other_params: StoredValue::new(url.other.clone()),
             list_scroll: StoredValue::new(0),
@@ -377,6 +381,10 @@ impl AppState {
                     crate::data::next_task().await;
                     crate::data::build_search(&engine).await;
                     crate::data::next_task().await;
+                    if !self.search_ready.get_untracked() {
+                        self.search_ready.set(true);
+                        crate::data::next_task().await;
+                    }
                     crate::components::service_detail::rehearse(self).await;
                     crate::data::next_task().await;
                     crate::components::service_detail::prepare_type();

@@ -93,6 +93,65 @@ test('the page suggests what linli search finds, in the same order (characters, 
   }
 });
 
+test('the suggestion rows are made and filled once while the page is idle, unseen and unannounced, so the first tap into the box compiles little', async () => {
+  const page = await newPage(browser);
+  try {
+    await atBeijing(page, '2026-11-24T10:00');
+    // Every change to the suggestions, the box's aria-expanded and the live region, as it happens.
+    await page.addInitScript(() => {
+      window.__rows = { filled: [], expanded: 0, announced: [] };
+      new MutationObserver((records) => {
+        for (const r of records) {
+          const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+          if (r.type === 'attributes' && r.attributeName === 'data-testid' && el.getAttribute('data-testid') === 'search-option') {
+            const list = el.closest('[role=listbox]');
+            const entry = { afterIndex: typeof window.__linliTimings?.searchIndexMs === 'number', listHidden: list?.hidden, drawn: el.getClientRects().length, filledNextTask: null };
+            window.__rows.filled.push(entry);
+            setTimeout(() => { entry.filledNextTask = document.querySelectorAll('[data-testid=search-option]').length; });
+          }
+          if (r.type === 'attributes' && r.attributeName === 'aria-expanded' && el.getAttribute('aria-expanded') === 'true') window.__rows.expanded += 1;
+          const status = el?.closest?.('[data-testid=search-count]');
+          if (status && status.textContent.trim()) window.__rows.announced.push(status.textContent);
+        }
+      }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-testid', 'aria-expanded'], childList: true, characterData: true });
+    });
+    await page.goto(appUrl(START_QUERY));
+    await waitForResults(page);
+    await page.waitForFunction(() => window.__rows.filled.length > 0 && window.__rows.filled.every((f) => f.filledNextTask !== null), null, { timeout: WAIT_MS });
+    const rows = await page.evaluate(() => window.__rows);
+    for (const f of rows.filled) {
+      assert.ok(f.afterIndex, 'a row was filled before the search index was built');
+      assert.equal(f.listHidden, true, 'a row was filled in an open list');
+      assert.equal(f.drawn, 0, 'a filled row was laid out');
+      assert.equal(f.filledNextTask, 0, 'the rows were still filled in the next task');
+    }
+    assert.equal(rows.expanded, 0, 'the box said its list was open');
+    assert.deepEqual(rows.announced, [], 'the live region said something');
+    assert.equal(await searches(page), 0, 'the rehearsal counted as a search');
+    const made = await page.locator('#linli-search-suggestions > li').count();
+    assert.ok(made >= 5, `the rows are made before the box is touched (${made})`);
+    // The browser compiles each wasm function on its first call: the first tap into the box
+    // compiled 57 (making the rows) before they were made while the page was idle, 4 after.
+    const cdp = await page.context().newCDPSession(page);
+    const events = [];
+    cdp.on('Tracing.dataCollected', (d) => events.push(...d.value));
+    await cdp.send('Tracing.start', { categories: 'v8.wasm,disabled-by-default-v8.wasm.detailed', transferMode: 'ReportEvents' });
+    await page.locator('[data-testid=search-input]').click();
+    await page.waitForTimeout(300);
+    const traced = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+    await cdp.send('Tracing.end');
+    await traced;
+    const compiled = events.filter((e) => e.name === 'wasm.CompileLazy').length;
+    assert.ok(compiled < 20, `the first tap into the box compiled ${compiled} wasm functions`);
+    // And the box works as before: a key, suggestions, counted once.
+    await page.keyboard.press('c');
+    await page.locator('[data-testid=search-option]').first().waitFor({ state: 'visible', timeout: WAIT_MS });
+    assert.equal(await searches(page), 1);
+  } finally {
+    await page.context().close();
+  }
+});
+
 test('keyboard: ↓/↑ move the highlight (aria-activedescendant), Esc closes then clears, Enter on a place opens it', async () => {
   const page = await openPage();
   try {
