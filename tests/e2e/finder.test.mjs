@@ -25,6 +25,7 @@ import {
   startDistServer,
   tapEmptyMap,
   waitForResults,
+  wasmCompiledDuring,
 } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
@@ -1071,17 +1072,10 @@ test('v. the first detail opened finds its text styles laid out and its code com
     // The browser compiles each wasm function on its first call. Opening the first detail
     // compiled 216 functions when the detail's code had not run before, 42 after a detail was
     // built (outside the page) while the page was idle (code only a real tap runs).
-    const cdp = await page.context().newCDPSession(page);
-    const events = [];
-    cdp.on('Tracing.dataCollected', (d) => events.push(...d.value));
-    await cdp.send('Tracing.start', { categories: 'v8.wasm,disabled-by-default-v8.wasm.detailed', transferMode: 'ReportEvents' });
-    await page.locator('[data-testid=result] .result-main').first().click();
-    await page.locator('[data-testid=service-detail]').waitFor();
-    await page.waitForTimeout(300);
-    const traced = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
-    await cdp.send('Tracing.end');
-    await traced;
-    const compiled = events.filter((e) => e.name === 'wasm.CompileLazy').length;
+    const compiled = await wasmCompiledDuring(page, async () => {
+      await page.locator('[data-testid=result] .result-main').first().click();
+      await page.locator('[data-testid=service-detail]').waitFor();
+    });
     assert.ok(compiled < 100, `opening the first detail compiled ${compiled} wasm functions`);
     const missing = (await stylesIn('[data-testid=service-detail]')).filter((s) => !before.has(s));
     assert.deepEqual(missing, [], 'text styles in the detail that nothing laid out before it opened');

@@ -318,6 +318,25 @@ export async function newPhonePage(browser, { width = 360, height = 740, scale =
 }
 
 /**
+ * How many wasm functions the browser compiles while `act` runs and 300 ms after: Chromium
+ * compiles each function on its first call (`wasm.CompileLazy` in a trace with V8's wasm
+ * categories), on the main thread, so code that has run before is not counted.
+ */
+export async function wasmCompiledDuring(page, act) {
+  const cdp = await page.context().newCDPSession(page);
+  const events = [];
+  cdp.on('Tracing.dataCollected', (d) => events.push(...d.value));
+  await cdp.send('Tracing.start', { categories: 'v8.wasm,disabled-by-default-v8.wasm.detailed', transferMode: 'ReportEvents' });
+  await act();
+  await page.waitForTimeout(300);
+  const traced = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+  await cdp.send('Tracing.end');
+  await traced;
+  await cdp.detach();
+  return events.filter((e) => e.name === 'wasm.CompileLazy').length;
+}
+
+/**
  * Start the page's clock at a Beijing time ("2026-11-24T11:30"); time then runs on normally
  * (timers and animations work), and `page.clock.fastForward` can jump ahead. Before `goto`.
  */

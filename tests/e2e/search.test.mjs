@@ -19,6 +19,7 @@ import {
   repoRoot,
   startDistServer,
   waitForResults,
+  wasmCompiledDuring,
 } from './lib.mjs';
 
 /** The starting point of these tests (车公庙 Chegongmiao), given in the URL and to the CLI. */
@@ -132,16 +133,7 @@ test('the suggestion rows are made and filled once while the page is idle, unsee
     assert.ok(made >= 5, `the rows are made before the box is touched (${made})`);
     // The browser compiles each wasm function on its first call: the first tap into the box
     // compiled 57 (making the rows) before they were made while the page was idle, 4 after.
-    const cdp = await page.context().newCDPSession(page);
-    const events = [];
-    cdp.on('Tracing.dataCollected', (d) => events.push(...d.value));
-    await cdp.send('Tracing.start', { categories: 'v8.wasm,disabled-by-default-v8.wasm.detailed', transferMode: 'ReportEvents' });
-    await page.locator('[data-testid=search-input]').click();
-    await page.waitForTimeout(300);
-    const traced = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
-    await cdp.send('Tracing.end');
-    await traced;
-    const compiled = events.filter((e) => e.name === 'wasm.CompileLazy').length;
+    const compiled = await wasmCompiledDuring(page, () => page.locator('[data-testid=search-input]').click());
     assert.ok(compiled < 20, `the first tap into the box compiled ${compiled} wasm functions`);
     // And the box works as before: a key, suggestions, counted once.
     await page.keyboard.press('c');
