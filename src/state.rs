@@ -73,6 +73,19 @@ pub struct Origin {
     pub source: OriginSource,
 }
 
+/// What the page has made ahead, hidden, while idle after the first results and the search
+/// index (`AppState::warm_up`), each in a task of its own, in this order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum WarmUp {
+    /// Nothing yet.
+    #[default]
+    Nothing,
+    /// The search box's suggestion rows.
+    SearchRows,
+    /// The folded controls (travel mode, open, services, circle) on phones.
+    FoldedControls,
+}
+
 /// The state of the "use my location" request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Locating {
@@ -205,9 +218,10 @@ pub struct AppState {
     /// On a tiled dataset, how many of the nearest places the list makes exact (a screenful,
     /// raised by "more places").
     pub tiles_want: RwSignal<usize>,
-    /// A bundle's search index has been built (set once the first time, while the page is
-    /// idle after the first results): the search box then makes its suggestion rows ready.
-    pub search_ready: RwSignal<bool>,
+    /// Raised once, while the page is idle after the first results and the search index: views
+    /// then make ahead, hidden, what their first use would otherwise make (and compile) in a
+    /// tap's task: the search box's suggestion rows, then the folded controls.
+    pub warm_up: RwSignal<WarmUp>,
     /// A `place=` id waiting for the bundle.
     pub pending_place: StoredValue<Option<String>>,
     /// URL parameters that are not the user's state (kept in every URL written).
@@ -278,7 +292,7 @@ impl AppState {
             tiles_error: RwSignal::new(None),
             tiles_retry: RwSignal::new(0),
             tiles_want: RwSignal::new(TILED_SCREENFUL),
-            search_ready: RwSignal::new(false),
+            warm_up: RwSignal::new(WarmUp::Nothing),
             pending_place: StoredValue::new(url.place.clone()),
             other_params: StoredValue::new(url.other.clone()),
             list_scroll: StoredValue::new(0),
@@ -381,9 +395,11 @@ impl AppState {
                     crate::data::next_task().await;
                     crate::data::build_search(&engine).await;
                     crate::data::next_task().await;
-                    if !self.search_ready.get_untracked() {
-                        self.search_ready.set(true);
-                        crate::data::next_task().await;
+                    for stage in [WarmUp::SearchRows, WarmUp::FoldedControls] {
+                        if self.warm_up.get_untracked() < stage {
+                            self.warm_up.set(stage);
+                            crate::data::next_task().await;
+                        }
                     }
                     crate::components::service_detail::rehearse(self).await;
                     crate::data::next_task().await;

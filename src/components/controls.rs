@@ -14,7 +14,7 @@ use crate::components::pickers::{mode_icon, KindPicker, ModePicker, OpenPicker, 
 use crate::components::share_button::{ShareButton, ShareMessage, Shared};
 use crate::i18n::{mode_name, Lang, T};
 use crate::layout::Layout;
-use crate::state::{is_evening, use_app};
+use crate::state::{is_evening, use_app, WarmUp};
 use crate::url_state::OpenChoice;
 
 /// The controls of the list.
@@ -29,6 +29,7 @@ pub fn Controls(
     let compact = move || state.layout() == Layout::Compact;
     let wide = move || state.layout() == Layout::Wide;
     let expanded = move || wide() || state.more_open.get();
+    let made = move || expanded() || state.warm_up.get() >= WarmUp::FoldedControls;
     let outcome: RwSignal<Option<Shared>> = RwSignal::new(None);
     let share_title = Signal::derive(move || T::AppTitle.text(lang.get()).to_string());
     let summary = move || {
@@ -78,8 +79,11 @@ pub fn Controls(
                 <span class="more-arrow" aria-hidden="true">{move || if state.more_open.get() { "▴" } else { "▾" }}</span>
             </button>
         </Show>
-        <Show when=expanded>
-            <div class="more" id="more-options">
+        // Made while the page is idle after the first results (`warm_up`), hidden until the
+        // button opens them, so the tap that opens them only shows them: it made them, and the
+        // browser compiled their code (lazily, on its first call).
+        <Show when=made>
+            <div class="more" id="more-options" hidden=move || !expanded()>
                 <ModePicker />
                 <OpenPicker />
                 <ServiceFilters />

@@ -21,7 +21,7 @@ use crate::data::{bump_counter, now_ms, publish_timing};
 use crate::format::distance;
 use crate::i18n::{amenity_name, kind_name, search_count, Lang, T};
 use crate::layout::Layout;
-use crate::state::{use_app, AppState, OriginSource};
+use crate::state::{use_app, AppState, OriginSource, WarmUp};
 use crate::suggest::{Key, Outcome, Popup};
 
 const INPUT_ID: &str = "linli-search";
@@ -259,8 +259,9 @@ pub fn SearchBox() -> impl IntoView {
         })
     };
     // The rows: a fixed set, one per place in the list, made while the page is idle after the
-    // search index is built (or when the box first gets the focus, if that comes first) and kept; a keystroke only updates the rows whose suggestion
-    // changed, in place, and hides those past the end of the list.
+    // search index is built (or when the box first gets the focus, if that comes first) and
+    // kept; a keystroke only updates the rows whose suggestion changed, in place, and hides
+    // those past the end of the list.
     let rows = move || {
         warm.get().then(|| {
             (0..DEFAULT_LIMIT)
@@ -272,7 +273,8 @@ pub fn SearchBox() -> impl IntoView {
         })
     };
 
-    // Made ready while the page is idle after the search index is built: the rows are made
+    // Made ready while the page is idle after the search index is built
+    // (`WarmUp::SearchRows`): the rows are made
     // (instead of on the first focus), and in a later task filled once with suggestions and
     // emptied again, hidden under the closed list, so the first focus and the first key do not
     // compile their code (the browser compiles wasm a function at a time, on its first call,
@@ -280,7 +282,7 @@ pub fn SearchBox() -> impl IntoView {
     // key, 6–12 ms of compiling each in traces; now 4 and 18).
     let rehearsed = StoredValue::new(false);
     Effect::new(move |_| {
-        if !state.search_ready.get() || rehearsed.get_value() {
+        if state.warm_up.get() < WarmUp::SearchRows || rehearsed.get_value() {
             return;
         }
         rehearsed.set_value(true);

@@ -28,6 +28,7 @@ import {
   startDistServer,
   tapEmptyMap,
   waitForResults,
+  wasmCompiledDuring,
 } from './lib.mjs';
 import { recordFirstResult } from '../../scripts/bench-page.mjs';
 
@@ -764,4 +765,40 @@ describe('the elderly path: the nearest canteen open now, its hours and a way to
       }
     });
   }
+});
+
+describe('the folded controls', () => {
+  test('are made, hidden, while the page is idle, so the tap that opens them only shows them', async () => {
+    const page = await open(CGM_QUERY);
+    try {
+      const toggle = page.locator('[data-testid=more-options]');
+      const more = page.locator('#more-options');
+      // Made after the first results and the search index, hidden: not shown, not laid out,
+      // not in the accessibility tree, and the button says they are folded.
+      await more.waitFor({ state: 'attached' });
+      assert.ok(await page.evaluate(() => typeof window.__linliTimings?.searchIndexMs === 'number'), 'made before the search index');
+      assert.equal(await more.getAttribute('hidden'), '');
+      assert.equal(await more.evaluate((el) => el.getClientRects().length), 0, 'the folded controls are laid out');
+      assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+      assert.equal(await page.locator('[data-testid=mode-ebike]').isVisible(), false);
+      assert.deepEqual(await layoutProblems(page), [], 'nothing overflows with the controls folded');
+      // Opening them makes and compiles little: 28 functions when they were made by the tap.
+      const compiled = await wasmCompiledDuring(page, async () => {
+        await toggle.click();
+        await page.locator('[data-testid=mode-ebike]').waitFor({ state: 'visible' });
+      });
+      assert.ok(compiled < 15, `opening the folded controls compiled ${compiled} wasm functions`);
+      assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+      // They work as before, and fold away again.
+      await page.click('[data-testid=mode-ebike]');
+      await eventuallyEqual(() => page.getAttribute('[data-testid=mode-ebike]', 'aria-pressed'), 'true', 'e-bike chosen');
+      assert.equal((await params(page)).mode, 'ebike');
+      await toggle.click();
+      await more.waitFor({ state: 'hidden' });
+      assert.equal(await more.getAttribute('hidden'), '');
+      assert.deepEqual(await axeLightAndDark(page), { light: [], dark: [] }, 'axe with the controls folded');
+    } finally {
+      await page.context().close();
+    }
+  });
 });
