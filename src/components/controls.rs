@@ -12,7 +12,7 @@ use crate::components::circle_panel::CirclePanel;
 use crate::components::locate_button::UseMapCentre;
 use crate::components::pickers::{mode_icon, KindPicker, ModePicker, OpenPicker, ServiceFilters};
 use crate::components::share_button::{ShareButton, ShareMessage, Shared};
-use crate::i18n::{mode_name, Lang, T};
+use crate::i18n::{mode_name, T};
 use crate::layout::Layout;
 use crate::state::{is_evening, use_app, WarmUp};
 use crate::url_state::OpenChoice;
@@ -53,10 +53,7 @@ pub fn Controls(
         }
         let needs = state.needs.get().iter().count();
         if needs > 0 {
-            parts.push(match l {
-                Lang::Zh => format!("{needs} {}", T::ServicesCount.text(l)),
-                Lang::En => format!("{needs} {}", T::ServicesCount.text(l)),
-            });
+            parts.push(format!("{needs} {}", T::ServicesCount.text(l)));
         }
         parts.join(" · ")
     };
