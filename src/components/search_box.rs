@@ -131,15 +131,19 @@ pub fn SearchBox() -> impl IntoView {
     let searched = StoredValue::new(String::new());
     let input = NodeRef::<leptos::html::Input>::new();
 
+    // Makes the rows if they are not made yet (see `rows` below).
+    let make_rows = move || {
+        if !warm.get_untracked() {
+            warm.set(true);
+        }
+    };
     let set_counted = move |c: Option<usize>| {
         if counted.get_untracked() != c {
             counted.set(c);
         }
     };
     let run = move |value: String| {
-        if !warm.get_untracked() {
-            warm.set(true);
-        }
+        make_rows();
         if value != searched.get_value() {
             searched.set_value(value.clone());
             let found = if value.trim().is_empty() {
@@ -239,9 +243,7 @@ pub fn SearchBox() -> impl IntoView {
         }
     };
     let on_focus = move |_| {
-        if !warm.get_untracked() {
-            warm.set(true);
-        }
+        make_rows();
         if !text.with_value(|t| t.trim().is_empty()) && hits.with_untracked(|h| !h.is_empty()) {
             popup.set(Popup {
                 open: true,
@@ -274,10 +276,9 @@ pub fn SearchBox() -> impl IntoView {
     };
 
     // Made ready while the page is idle after the search index is built
-    // (`WarmUp::SearchRows`): the rows are made
-    // (instead of on the first focus), and in a later task filled once with suggestions and
-    // emptied again, hidden under the closed list, so the first focus and the first key do not
-    // compile their code (the browser compiles wasm a function at a time, on its first call,
+    // (`WarmUp::SearchRows`): the rows are made (instead of on the first focus), and in a later
+    // task filled once with suggestions and emptied again, hidden under the closed list, so
+    // the first focus and the first key do not compile their code (the browser compiles wasm a function at a time, on its first call,
     // on the main thread: at 4× slowdown 57 functions on the first focus and 28 on the first
     // key, 6–12 ms of compiling each in traces; now 4 and 18).
     let rehearsed = StoredValue::new(false);
@@ -286,9 +287,7 @@ pub fn SearchBox() -> impl IntoView {
             return;
         }
         rehearsed.set_value(true);
-        if !warm.get_untracked() {
-            warm.set(true);
-        }
+        make_rows();
         leptos::task::spawn_local(async move {
             crate::data::next_task().await;
             rehearse_rows(state, text, hits).await;
