@@ -105,11 +105,11 @@
 // and 33–49 ms. The budget raised to 325,700 to keep ~500 bytes for build-path differences.
 // 326,202 with the search box's rows made, and filled and emptied once, while the page is idle
 // after the search index (+1,010 bytes: an effect on `search_ready`, since renamed `warm_up`,
-// and a task that fills the rows with a search's hits and empties them in its microtasks): the first tap into the box compiled
-// 57 wasm functions, now 4; its longest task at 4x, median of five fresh loads, 26.1 -> 14.9 ms
-// (docs "The search box's rows made ready while the page is idle"). Waiting one turn of the
-// executor instead of two after each change came out 28 bytes larger (brotli). The budget
-// raised to 326,700.
+// and a task that fills the rows with a search's hits and empties them in its microtasks):
+// the first tap into the box compiled 57 wasm functions, now 4; its longest task at 4x,
+// median of five fresh loads, 26.1 -> 14.9 ms (docs "The search box's rows made ready while
+// the page is idle"). Waiting one turn of the executor instead of two after each change came
+// out 28 bytes larger (brotli). The budget raised to 326,700.
 // 326,748 with the folded controls made, hidden, while the page is idle (+546 bytes: a `hidden`
 // on `.more`, and `warm_up` as stages, `state::WarmUp`, so the rows and the controls are made
 // in tasks of their own: in one task they took 29–69 ms at 4x, apart 14–41 ms each). The first

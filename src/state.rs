@@ -218,9 +218,10 @@ pub struct AppState {
     /// On a tiled dataset, how many of the nearest places the list makes exact (a screenful,
     /// raised by "more places").
     pub tiles_want: RwSignal<usize>,
-    /// Raised once, while the page is idle after the first results and the search index: views
-    /// then make ahead, hidden, what their first use would otherwise make (and compile) in a
-    /// tap's task: the search box's suggestion rows, then the folded controls.
+    /// Raised a stage at a time, in tasks of their own, while the page is idle after the first
+    /// results and the search index (`start_loading`): views then make ahead, hidden, what
+    /// their first use would otherwise make (and compile) in a tap's task: the search box's
+    /// suggestion rows, then the folded controls.
     pub warm_up: RwSignal<WarmUp>,
     /// A `place=` id waiting for the bundle.
     pub pending_place: StoredValue<Option<String>>,

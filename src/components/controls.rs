@@ -77,8 +77,8 @@ pub fn Controls(
             </button>
         </Show>
         // Made while the page is idle after the first results (`warm_up`), hidden until the
-        // button opens them, so the tap that opens them only shows them: it made them, and the
-        // browser compiled their code (lazily, on its first call).
+        // button opens them, so the tap that opens them only shows them (it used to make them,
+        // and the browser compiled their code then, lazily, on its first call).
         <Show when=made>
             <div class="more" id="more-options" hidden=move || !expanded()>
                 <ModePicker />

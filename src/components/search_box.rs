@@ -278,9 +278,10 @@ pub fn SearchBox() -> impl IntoView {
     // Made ready while the page is idle after the search index is built
     // (`WarmUp::SearchRows`): the rows are made (instead of on the first focus), and in a later
     // task filled once with suggestions and emptied again, hidden under the closed list, so
-    // the first focus and the first key do not compile their code (the browser compiles wasm a function at a time, on its first call,
-    // on the main thread: at 4× slowdown 57 functions on the first focus and 28 on the first
-    // key, 6–12 ms of compiling each in traces; now 4 and 18).
+    // the first focus and the first key do not compile their code (the browser compiles wasm
+    // a function at a time, on its first call, on the main thread: at 4× slowdown 57 functions
+    // on the first focus and 28 on the first key, 6–12 ms of compiling each in traces; now 4
+    // and 18).
     let rehearsed = StoredValue::new(false);
     Effect::new(move |_| {
         if state.warm_up.get() < WarmUp::SearchRows || rehearsed.get_value() {
