@@ -368,27 +368,45 @@ async function circleSection(url) {
 const SEARCH_QUERIES = ['chegongmiao', 'xiangmihu', 'cgm', 'toilet'];
 const KEY_SETTLE_MS = 300;
 
+// Rounds of the traced keys in the box and in the plain input beside it, alternated word by word.
+const KEY_ROUNDS = 3;
+
+/** Types `word` into `selector` one key at a time (the box emptied first). */
+async function typeWord(page, selector, word, perKey) {
+  const input = page.locator(selector);
+  await input.fill('');
+  await input.focus();
+  await page.waitForTimeout(100);
+  for (const ch of word) await perKey(ch);
+}
+
 /** Types each of SEARCH_QUERIES into `selector` one key at a time (the box emptied first). */
 async function typeQueries(page, selector, perKey) {
-  const input = page.locator(selector);
-  for (const q of SEARCH_QUERIES) {
-    await input.fill('');
-    await input.focus();
-    await page.waitForTimeout(100);
-    for (const ch of q) await perKey(ch);
-  }
+  for (const q of SEARCH_QUERIES) await typeWord(page, selector, q, perKey);
 }
 
 /**
- * The traced main-thread time of each key of SEARCH_QUERIES typed into `selector`, in typing
- * order: `total` (the key's tasks) and `script` (the page's own script in them).
+ * The traced main-thread time of each key of `word` typed into `selector`, in typing order:
+ * `total` (the key's tasks) and `script` (the page's own script in them).
  */
-async function tracedKeys(page, cdp, selector) {
+async function tracedWord(page, cdp, selector, word) {
   const keys = [];
-  await typeQueries(page, selector, async (ch) => {
+  await typeWord(page, selector, word, async (ch) => {
     keys.push(await tracedInteraction(cdp, () => page.keyboard.press(ch), KEY_SETTLE_MS));
   });
   return keys;
+}
+
+/** tracedWord for each of SEARCH_QUERIES in turn, the keys in typing order. */
+async function tracedKeys(page, cdp, selector) {
+  const keys = [];
+  for (const q of SEARCH_QUERIES) keys.push(...(await tracedWord(page, cdp, selector, q)));
+  return keys;
+}
+
+/** The median over rounds of each position: `rounds` is one array per round, all of one length. */
+function perPositionMedians(rounds) {
+  return rounds[0].map((_, i) => median(rounds.map((round) => round[i])));
 }
 
 /**
@@ -420,15 +438,30 @@ async function searchSection(url) {
         task.push(((await taskDuration()) - before) * 1000);
         search.push(await page.evaluate(() => window.__linliTimings.searchMs));
       });
-      const traced = await tracedKeys(page, cdp, '[data-testid=search-input]');
-      // The browser's own cost of a key on this page: a plain input, no listeners.
-      await page.evaluate(() => {
-        const plain = document.createElement('input');
-        plain.id = 'perf-plain-input';
-        plain.style.cssText = 'position: fixed; top: 0; left: 0; width: 12rem; z-index: 10000';
-        document.body.append(plain);
-      });
-      const plain = await tracedKeys(page, cdp, '#perf-plain-input');
+      // The box's keys traced, and the browser's own cost of the same keys on this page (a
+      // plain input, no listeners, there only while it is typed into), word by word in turn,
+      // KEY_ROUNDS times: a key's own work is compared with its twin typed seconds apart.
+      const boxRounds = [];
+      const plainRounds = [];
+      for (let round = 0; round < KEY_ROUNDS; round++) {
+        const box = [];
+        const plainKeys = [];
+        for (const q of SEARCH_QUERIES) {
+          box.push(...(await tracedWord(page, cdp, '[data-testid=search-input]', q)));
+          await page.evaluate(() => {
+            const plain = document.createElement('input');
+            plain.id = 'perf-plain-input';
+            plain.style.cssText = 'position: fixed; top: 0; left: 0; width: 12rem; z-index: 10000';
+            document.body.append(plain);
+          });
+          plainKeys.push(...(await tracedWord(page, cdp, '#perf-plain-input', q)));
+          await page.evaluate(() => document.getElementById('perf-plain-input').remove());
+        }
+        boxRounds.push(box);
+        plainRounds.push(plainKeys);
+      }
+      const traced = boxRounds.flat();
+      const plain = plainRounds.flat();
       const index = await page.evaluate(() => window.__linliTimings.searchIndexMs);
       await context.close();
       // The same plain input alone on an empty page, at the same slowdown: the browser's floor
@@ -441,7 +474,8 @@ async function searchSection(url) {
       const bare = await tracedKeys(empty, emptyCdp, '#perf-plain-input');
       // The box's own work per key: the same key (same word, same position) typed into the
       // box less into the plain input on the same page; and the page's script in the box's key.
-      const own = traced.map((k, i) => k.total - plain[i].total);
+      const ownRounds = boxRounds.map((box, r) => box.map((k, i) => k.total - plainRounds[r][i].total));
+      const own = ownRounds.flat();
       const totals = (keys) => keys.map((k) => k.total);
       rows.push([
         label(rate),
@@ -449,6 +483,7 @@ async function searchSection(url) {
         ...stats(search),
         ...stats(traced.map((k) => k.script)),
         ...stats(own),
+        ...stats(perPositionMedians(ownRounds)),
         ...stats(task),
         ...stats(totals(traced)),
         ...stats(totals(plain)),
@@ -467,9 +502,11 @@ async function searchSection(url) {
       'at a time (Playwright `keyboard.press`). `searchMs` is the core search of one keystroke (window.__linliTimings). ' +
       '"Whole keystroke, TaskDuration": the main thread\'s task time (CDP `Performance.getMetrics`) from before the key to ' +
       "two frames after it (the input event, the search, the drawing of the suggestions, and the harness's own " +
-      '`evaluate` and metrics calls). "Whole keystroke, traced": the same keys again, the tasks the key causes on the ' +
+      '`evaluate` and metrics calls). "Whole keystroke, traced": the same keys again, ' +
+      `${KEY_ROUNDS} times (${KEY_ROUNDS * SEARCH_QUERIES.join('').length} keys), the tasks the key causes on the ` +
       `main thread (a CDP trace from the key's first event to ${KEY_SETTLE_MS} ms later; no script of the harness runs in ` +
-      'the page). "Plain input": the same keys, traced, in a bare `<input>` added to the same page: what the browser ' +
+      'the page). "Plain input": the same keys, traced, in a bare `<input>` put on the same page after each word typed in ' +
+      'the box and taken off after its own word (word by word in turn with the box): what the browser ' +
       'itself spends on a key there (text editing, style, layout, paint), the floor under the box\'s own work. ' +
       '"Plain input, empty page": the same keys, traced, in a bare `<input>` alone on an empty page at the same ' +
       'slowdown: the floor without this page around it. "Box\'s script": the page\'s own script in the key\'s tasks ' +
@@ -477,10 +514,13 @@ async function searchSection(url) {
       'suggestions and any layout that forces). "Box\'s own work": each key\'s traced time in the box less the same key ' +
       '(same word, same place in it) in the plain input on this page: the box\'s script and the style, layout and paint ' +
       'its suggestions add (per-key differences, so one noisy key can make a difference negative or large). ' +
+      `"Each key's median of rounds": the same differences, for each of the ${SEARCH_QUERIES.join('').length} keys the ` +
+      `median of its ${KEY_ROUNDS} rounds (one noisy run of a key, in the box or in the plain input, does not make its ` +
+      'value). ' +
       'Budget for a keystroke\'s work (issue 12): 16 ms.',
     '',
     table(
-      ['CPU', 'keystrokes', 'search median', 'search max', "box's script, median", 'max', "box's own work, median", 'max', 'whole keystroke, TaskDuration, median', 'max', 'whole keystroke, traced, median', 'max', 'plain input, traced, median', 'max', 'plain input, empty page, median', 'max'],
+      ['CPU', 'keystrokes', 'search median', 'search max', "box's script, median", 'max', "box's own work, median", 'max', "box's own work, each key's median of rounds: median", 'max', 'whole keystroke, TaskDuration, median', 'max', 'whole keystroke, traced, median', 'max', 'plain input, traced, median', 'max', 'plain input, empty page, median', 'max'],
       rows,
     ),
     '',
