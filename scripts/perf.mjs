@@ -414,8 +414,9 @@ function perPositionMedians(rounds) {
  * core search (`searchMs`), the main thread's whole work for the key as CDP TaskDuration from
  * before the key to two frames after it (includes the harness's own `evaluate` and metrics
  * calls), and the same traced without any script of the harness in the page
- * (tracedInteraction: the key's tasks until the page is idle). The last row types into a plain
- * `<input>` added to the same page: what the browser itself spends on a key there.
+ * (tracedInteraction: the key's tasks until the page is idle), KEY_ROUNDS times, each word
+ * typed in the box and then in a plain `<input>` put on the same page for it: what the browser
+ * itself spends on a key there. Then the plain input alone on an empty page.
  */
 async function searchSection(url) {
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
