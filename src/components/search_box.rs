@@ -326,16 +326,21 @@ pub fn SearchBox() -> impl IntoView {
                 />
             </div>
             <span id=HINT_ID class="visually-hidden">{move || T::SearchHint.text(lang.get())}</span>
-            <ul
-                id=LISTBOX_ID
-                role="listbox"
-                class="suggestions"
-                data-testid="search-suggestions"
-                aria-label=move || T::SearchSuggestions.text(lang.get())
-                hidden=move || !expanded.get()
-            >
-                {rows}
-            </ul>
+            // The list hangs from a frame of fixed size (no height), a relayout boundary
+            // (style/main.css): a keystroke's new rows are laid out from it, not from the
+            // document.
+            <div class="suggestions-frame" hidden=move || !expanded.get()>
+                <ul
+                    id=LISTBOX_ID
+                    role="listbox"
+                    class="suggestions"
+                    data-testid="search-suggestions"
+                    aria-label=move || T::SearchSuggestions.text(lang.get())
+                    hidden=move || !expanded.get()
+                >
+                    {rows}
+                </ul>
+            </div>
             {nothing}
             <p class="visually-hidden" role="status" aria-live="polite" data-testid="search-count">{count}</p>
         </div>
