@@ -327,9 +327,9 @@ pub fn SearchBox() -> impl IntoView {
             </div>
             <span id=HINT_ID class="visually-hidden">{move || T::SearchHint.text(lang.get())}</span>
             // The list hangs from a frame of fixed size (no height), a relayout boundary
-            // (style/main.css): a keystroke's new rows are laid out from it, not from the
-            // document.
-            <div class="suggestions-frame" hidden=move || !expanded.get()>
+            // (style/main.css), always there: a keystroke's new rows, and the list shown or
+            // hidden, are laid out from it, not from the document.
+            <div class="suggestions-frame">
                 <ul
                     id=LISTBOX_ID
                     role="listbox"
